@@ -1,0 +1,310 @@
+/**
+ * Reads `accounts/` into typed objects, or into every issue found at once.
+ * Layers, as in Landing Zone Accelerator: YAML syntax → schema → cross-checks.
+ * It knows nothing of patterns: the planner checks config against the registry.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import type { z } from 'zod';
+import { ConfigError, type ConfigIssue, suggestion } from './issues';
+import {
+  Baseline,
+  Delivery,
+  GeneratedOrganization,
+  Organization,
+  ROOT_OU,
+  UpdateFile,
+  type Account,
+  type BaselineProduct,
+} from './schema';
+import { fromZodIssues } from './zod-issues';
+
+export const CONFIG_FILES = {
+  organization: 'organization.yaml',
+  generated: 'organization.generated.yaml',
+  delivery: 'delivery.yaml',
+  baseline: 'baseline.yaml',
+  updates: 'updates',
+} as const;
+
+/** The sample organization shipped with the repository: the default `--config`. */
+export const DEFAULT_CONFIG_DIR = path.resolve(__dirname);
+
+export interface Config {
+  /** The directory as the user named it; file names in messages start with it. */
+  readonly dir: string;
+  readonly organization: Organization;
+  readonly delivery: Delivery;
+  readonly baseline: Baseline;
+  readonly updates: ReadonlyArray<{ readonly file: string; readonly content: UpdateFile }>;
+}
+
+export interface LoadResult {
+  /** Present when every file parsed and matched its schema (cross-check issues may still exist). */
+  readonly config?: Config;
+  readonly issues: ConfigIssue[];
+}
+
+/** Loads and validates a config directory; never throws for bad content. */
+export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): LoadResult {
+  const issues: ConfigIssue[] = [];
+  const shown = (name: string) => path.join(dir, name);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    return { issues: [{ file: dir, path: '', problem: 'no such config directory', fix: 'pass --config DIR with organization.yaml and delivery.yaml in it' }] };
+  }
+
+  const organization = parseFile(shown(CONFIG_FILES.organization), Organization, issues, true);
+  const generated = parseFile(shown(CONFIG_FILES.generated), GeneratedOrganization, issues, false);
+  const delivery = parseFile(shown(CONFIG_FILES.delivery), Delivery, issues, true);
+  const baseline = parseFile(shown(CONFIG_FILES.baseline), Baseline, issues, false) ?? Baseline.parse({});
+  const updates: Array<{ file: string; content: UpdateFile }> = [];
+  const updatesDir = path.join(dir, CONFIG_FILES.updates);
+  if (fs.existsSync(updatesDir)) {
+    for (const name of fs.readdirSync(updatesDir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+      const file = shown(path.join(CONFIG_FILES.updates, name));
+      const content = parseFile(file, UpdateFile, issues, true);
+      if (content) updates.push({ file, content });
+    }
+  }
+  if (!organization || !delivery || issues.length > 0) return { issues };
+
+  const merged = generated ? mergeGenerated(organization, generated) : organization;
+  const config: Config = { dir, organization: merged, delivery, baseline, updates };
+  issues.push(...checkOrganization(config), ...checkDelivery(config), ...checkBaseline(config), ...checkUpdates(config));
+  return { config, issues };
+}
+
+/** Loads a config or throws one ConfigError listing every issue. */
+export function loadConfigOrThrow(dir?: string): Config {
+  const { config, issues } = loadConfig(dir);
+  if (!config || issues.length > 0) throw new ConfigError(issues);
+  return config;
+}
+
+function parseFile<S extends z.ZodType>(file: string, schema: S, issues: ConfigIssue[], required: boolean): z.output<S> | undefined {
+  if (!fs.existsSync(file)) {
+    if (required) issues.push({ file, path: '', problem: 'file not found', fix: 'create it; see the sample in accounts/ and README "Configuration"' });
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = yaml.load(fs.readFileSync(file, 'utf8'), { filename: file });
+  } catch (err) {
+    const e = err as { reason?: string; mark?: { line: number; column: number }; message: string };
+    const where = e.mark ? `line ${e.mark.line + 1}, column ${e.mark.column + 1}` : '';
+    issues.push({ file, path: where, problem: `YAML syntax: ${e.reason ?? e.message}` });
+    return undefined;
+  }
+  if (data === undefined || data === null) data = {};
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    issues.push(...fromZodIssues(file, schema, data, result.error.issues));
+    return undefined;
+  }
+  return result.data;
+}
+
+/** Synced accounts and OUs fill in; hand-written entries (same id or name) win. */
+export function mergeGenerated(org: Organization, gen: GeneratedOrganization): Organization {
+  const ids = new Set(org.accounts.map((a) => a.id));
+  const names = new Set(org.accounts.map((a) => a.name));
+  const extra = gen.accounts.filter((a) => !ids.has(a.id) && !names.has(a.name));
+  const ous = [...org.organizationalUnits, ...gen.organizationalUnits.filter((ou) => !org.organizationalUnits.includes(ou))];
+  return { ...org, organizationalUnits: ous, accounts: [...org.accounts, ...extra] };
+}
+
+// ---------------------------------------------------------------- cross-checks
+
+function checkOrganization(config: Config): ConfigIssue[] {
+  const { organization: org } = config;
+  const file = path.join(config.dir, CONFIG_FILES.organization);
+  const issues: ConfigIssue[] = [];
+  const ouSet = new Set(org.organizationalUnits);
+
+  if (!org.regions.includes(org.management.homeRegion)) {
+    issues.push({ file, path: 'management.homeRegion', problem: `home Region "${org.management.homeRegion}" is not governed`, fix: `add it to regions: [${org.regions.join(', ')}]` });
+  }
+  duplicates(org.regions).forEach(([, i]) => issues.push({ file, path: `regions[${i}]`, problem: `Region "${org.regions[i]}" is listed twice`, fix: 'remove the second entry' }));
+  duplicates(org.organizationalUnits).forEach(([first, i]) =>
+    issues.push({ file, path: `organizationalUnits[${i}]`, problem: `OU "${org.organizationalUnits[i]}" is listed twice (first at organizationalUnits[${first}])`, fix: 'remove the second entry' }),
+  );
+  org.organizationalUnits.forEach((ou, i) => {
+    if (ou === ROOT_OU) issues.push({ file, path: `organizationalUnits[${i}]`, problem: `"${ROOT_OU}" is the organization root, not an OU`, fix: 'remove it; accounts may still use ou: Root' });
+    const parent = ou.includes('/') ? ou.slice(0, ou.lastIndexOf('/')) : undefined;
+    if (parent && !ouSet.has(parent)) issues.push({ file, path: `organizationalUnits[${i}]`, problem: `the parent OU "${parent}" of "${ou}" is not listed`, fix: `add "${parent}" to organizationalUnits` });
+  });
+
+  const unique = (key: 'name' | 'id' | 'email', what: string) =>
+    duplicates(org.accounts.map((a) => a[key].toLowerCase())).forEach(([first, i]) =>
+      issues.push({
+        file,
+        path: `accounts[${i}].${key}`,
+        problem: `duplicate account ${what} "${org.accounts[i][key]}" (also accounts[${first}])`,
+        fix: `each account needs its own ${what}`,
+      }),
+    );
+  unique('name', 'name');
+  unique('id', 'id');
+  unique('email', 'email');
+
+  org.accounts.forEach((a, i) => {
+    if (a.ou !== ROOT_OU && !ouSet.has(a.ou)) {
+      issues.push({ file, path: `accounts[${i}].ou`, problem: `OU "${a.ou}" does not exist`, fix: suggestion(a.ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ` Or add it to organizationalUnits` });
+    }
+  });
+  if (!org.accounts.some((a) => a.id === org.management.account)) {
+    issues.push({ file, path: 'management.account', problem: `management account ${org.management.account} is not in accounts`, fix: 'list it under accounts (usually with ou: Root)' });
+  }
+  const [, connRegion] = /^arn:[^:]+:[^:]+:([^:]+):/.exec(org.pipeline.connectionArn) ?? [];
+  if (connRegion && connRegion !== org.management.homeRegion) {
+    issues.push({ file, path: 'pipeline.connectionArn', problem: `the connection is in ${connRegion} but the pipeline runs in ${org.management.homeRegion}`, fix: 'create the connection in the home Region' });
+  }
+  return issues;
+}
+
+function checkDelivery(config: Config): ConfigIssue[] {
+  const { organization: org, delivery } = config;
+  const file = path.join(config.dir, CONFIG_FILES.delivery);
+  const issues: ConfigIssue[] = [];
+  const accountNames = org.accounts.map((a) => a.name);
+  const ous = [ROOT_OU, ...org.organizationalUnits];
+
+  duplicates(delivery.waves.map((w) => w.name)).forEach(([first, i]) =>
+    issues.push({ file, path: `waves[${i}].name`, problem: `duplicate wave name "${delivery.waves[i].name}" (also waves[${first}])`, fix: 'give each wave its own name' }),
+  );
+  delivery.waves.forEach((wave, w) => {
+    const waveRegions = new Set<string>();
+    wave.targets.forEach((t, ti) => {
+      const at = `waves[${w}].targets[${ti}]`;
+      if (!t.accounts?.length && !t.organizationalUnits?.length) {
+        issues.push({ file, path: at, problem: 'a target names no accounts and no organizationalUnits', fix: 'add accounts: [name] or organizationalUnits: [Path]' });
+      }
+      t.accounts?.forEach((ref, ai) => {
+        if (!findAccount(org.accounts, ref)) {
+          issues.push({ file, path: `${at}.accounts[${ai}]`, problem: `unknown account "${ref}"`, fix: suggestion(ref, accountNames, 'account') });
+        }
+      });
+      t.organizationalUnits?.forEach((ou, oi) => {
+        if (!ous.includes(ou)) issues.push({ file, path: `${at}.organizationalUnits[${oi}]`, problem: `OU "${ou}" does not exist`, fix: suggestion(ou, ous, 'OU') });
+      });
+      t.regions.forEach((r, ri) => {
+        waveRegions.add(r);
+        if (!org.regions.includes(r)) issues.push({ file, path: `${at}.regions[${ri}]`, problem: `Region "${r}" is not governed`, fix: `governed Regions are ${org.regions.join(', ')}; add it to organization.yaml regions first` });
+      });
+    });
+    wave.patterns.forEach((p, pi) => {
+      if (typeof p === 'string' || !p.regions) return;
+      p.regions.forEach((r, ri) => {
+        const at = `waves[${w}].patterns[${pi}].regions[${ri}]`;
+        if (!org.regions.includes(r)) issues.push({ file, path: at, problem: `Region "${r}" is not governed`, fix: `governed Regions are ${org.regions.join(', ')}` });
+        else if (!waveRegions.has(r)) issues.push({ file, path: at, problem: `Region "${r}" is not in any target of wave "${wave.name}"`, fix: 'a pattern can only narrow its targets\' Regions' });
+      });
+    });
+  });
+  return issues;
+}
+
+function checkBaseline(config: Config): ConfigIssue[] {
+  const { organization: org, baseline } = config;
+  const file = path.join(config.dir, CONFIG_FILES.baseline);
+  const issues: ConfigIssue[] = [];
+  const ous = ['default', ROOT_OU, ...org.organizationalUnits];
+  const defaults = baseline.organizationalUnits.default ?? [];
+  for (const [ou, products] of Object.entries(baseline.organizationalUnits)) {
+    const at = `organizationalUnits.${ou}`;
+    if (!ous.includes(ou)) issues.push({ file, path: at, problem: `OU "${ou}" does not exist`, fix: suggestion(ou, ous, 'OU') });
+    const visible = ou === 'default' ? products : [...defaults, ...products];
+    issues.push(...checkProducts(file, at, products, visible, org.regions));
+  }
+  if (baseline.bootstrapProduct && !Object.values(baseline.organizationalUnits).some((ps) => ps.some((p) => p.provisionName === baseline.bootstrapProduct))) {
+    issues.push({ file, path: 'bootstrapProduct', problem: `no product is provisioned as "${baseline.bootstrapProduct}"`, fix: 'name a provisionName listed under organizationalUnits' });
+  }
+  return issues;
+}
+
+function checkUpdates(config: Config): ConfigIssue[] {
+  const { organization: org } = config;
+  const ous = [ROOT_OU, ...org.organizationalUnits];
+  return config.updates.flatMap(({ file, content }) => {
+    const issues = checkProducts(file, 'products', content.products, content.products, org.regions);
+    content.products.forEach((p, i) => {
+      if (p.accounts.length === 0 && p.organizationalUnits.length === 0) {
+        issues.push({ file, path: `products[${i}]`, problem: 'names no accounts and no organizationalUnits', fix: 'add accounts: ["123456789012"] or organizationalUnits: [Path]' });
+      }
+      p.organizationalUnits.forEach((ou, oi) => {
+        if (!ous.includes(ou)) issues.push({ file, path: `products[${i}].organizationalUnits[${oi}]`, problem: `OU "${ou}" does not exist`, fix: suggestion(ou, ous, 'OU') });
+      });
+    });
+    return issues;
+  });
+}
+
+/** Unique provision names, known dependencies, no cycles, governed Regions. */
+function checkProducts(file: string, at: string, products: readonly BaselineProduct[], visible: readonly BaselineProduct[], regions: readonly string[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = visible.map((p) => p.provisionName);
+  duplicates(products.map((p) => p.provisionName)).forEach(([, i]) =>
+    issues.push({ file, path: `${at}[${i}].provisionName`, problem: `"${products[i].provisionName}" is provisioned twice`, fix: 'give each product its own provisionName' }),
+  );
+  products.forEach((p, i) => {
+    p.dependsOn.forEach((d, di) => {
+      if (!names.includes(d)) issues.push({ file, path: `${at}[${i}].dependsOn[${di}]`, problem: `depends on "${d}", which is not provisioned here`, fix: suggestion(d, names, 'provisionName') });
+    });
+    p.regions.forEach((r, ri) => {
+      if (!regions.includes(r)) issues.push({ file, path: `${at}[${i}].regions[${ri}]`, problem: `Region "${r}" is not governed`, fix: `governed Regions are ${regions.join(', ')}` });
+    });
+  });
+  const cycle = findCycle(visible);
+  if (cycle) issues.push({ file, path: at, problem: `dependency cycle: ${cycle.join(' → ')}`, fix: 'remove one dependsOn entry of the cycle' });
+  return issues;
+}
+
+function findCycle(products: readonly BaselineProduct[]): string[] | undefined {
+  const deps = new Map(products.map((p) => [p.provisionName, p.dependsOn]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (n: string): string[] | undefined => {
+    if (state.get(n) === 'done') return undefined;
+    if (state.get(n) === 'visiting') return [...stack.slice(stack.indexOf(n)), n];
+    state.set(n, 'visiting');
+    stack.push(n);
+    for (const d of deps.get(n) ?? []) {
+      const found = deps.has(d) ? visit(d) : undefined;
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(n, 'done');
+    return undefined;
+  };
+  for (const n of deps.keys()) {
+    const found = visit(n);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** [index of first occurrence, index of repeat] for each repeated value. */
+function duplicates(values: readonly string[]): Array<[number, number]> {
+  const first = new Map<string, number>();
+  const out: Array<[number, number]> = [];
+  values.forEach((v, i) => {
+    const f = first.get(v);
+    if (f === undefined) first.set(v, i);
+    else out.push([f, i]);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- queries used by the planner
+
+/** An account by name or by id. */
+export function findAccount(accounts: readonly Account[], ref: string): Account | undefined {
+  return accounts.find((a) => a.name === ref || a.id === ref);
+}
+
+/** Accounts in an OU or any OU nested below it; `Root` means every account. */
+export function accountsInOu(accounts: readonly Account[], ou: string): Account[] {
+  if (ou === ROOT_OU) return [...accounts];
+  return accounts.filter((a) => a.ou === ou || a.ou.startsWith(`${ou}/`));
+}

@@ -1,0 +1,188 @@
+/**
+ * The guards that run on every synth, all through CDK policy validation:
+ *  - CloudFormation Validate (the engine built into CDK synth: schema and lint rules), findings as errors;
+ *  - cdk-nag AwsSolutions;
+ *  - the AWS Control Tower proactive controls, through cfn-guard.
+ *
+ * The two template-based guards see each distinct template once: copies of a pattern that differ
+ * only by account id are validated once and their findings reported for every copy.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import {
+  CloudFormationValidatePlugin,
+  Validations,
+  type App,
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  type PolicyValidationStack,
+  type PolicyViolation,
+} from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+/** Context key that turns the guards off (`-c guards=false`), for measuring their cost only. */
+export const GUARDS_CONTEXT = 'guards';
+
+export function guardsEnabled(app: App): boolean {
+  const v = app.node.tryGetContext(GUARDS_CONTEXT);
+  return v !== false && v !== 'false' && process.env.CDK_VALIDATION !== 'false';
+}
+
+/** Registers every guard on the app. The app must be created with builtinCloudFormationValidation: false. */
+export function addGuards(app: App): void {
+  if (!guardsEnabled(app)) return;
+  Validations.of(app).addPlugins(
+    new DistinctTemplates(new CloudFormationValidatePlugin()),
+    new DistinctTemplates(new CfnGuardValidator({ controlTowerRulesEnabled: true })),
+    new RuleLevelAcknowledgements(new AwsSolutionsChecks(app)),
+  );
+}
+
+/**
+ * cdk-nag v3 names a finding `AwsSolutions-IAM5[Resource::…]` and matches acknowledgements to the
+ * finding exactly. CDK's contract is that an acknowledgement without `where` covers every occurrence
+ * of its rule, so an acknowledgement of the bare rule (`AwsSolutions::AwsSolutions-IAM5`) on a
+ * construct is applied to all of that rule's findings below it, and reported with its reason.
+ */
+export class RuleLevelAcknowledgements implements IPolicyValidationPlugin {
+  readonly name: string;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+  constructor(private readonly inner: IPolicyValidationPlugin) {
+    this.name = inner.name;
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.inner.validate(context);
+    const namespace = this.name;
+    const byPath = new Map(context.appConstruct.node.findAll().map((c) => [c.node.path, c]));
+    const acknowledgedUp = (path: string | undefined, ruleId: string): boolean => {
+      let node: IConstruct | undefined = path ? byPath.get(path) : undefined;
+      for (; node; node = node.node.scope) {
+        for (const entry of node.node.metadata) {
+          if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data && `${namespace}::${ruleId}` in entry.data) return true;
+        }
+      }
+      return false;
+    };
+    const violations: PolicyViolation[] = [];
+    for (const v of report.violations) {
+      const bare = /^([^[]+)\[.+\]$/.exec(v.ruleName)?.[1];
+      if (!bare) {
+        violations.push(v);
+        continue;
+      }
+      const covered = v.violatingResources.filter((r) => acknowledgedUp(r.constructPath, bare));
+      const rest = v.violatingResources.filter((r) => !covered.includes(r));
+      if (rest.length > 0) violations.push({ ...v, violatingResources: rest });
+      if (covered.length > 0) violations.push({ ...v, ruleName: bare, violatingResources: covered });
+    }
+    return { ...report, violations };
+  }
+}
+
+interface TemplatePlugin {
+  readonly name: string;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport;
+}
+
+/** Validates each distinct template once and reports its findings on every copy. */
+export class DistinctTemplates implements IPolicyValidationPlugin {
+  readonly name: string;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+
+  constructor(private readonly inner: TemplatePlugin) {
+    this.name = inner.name;
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const groups = groupDistinctTemplates(context.stackTemplates);
+    const representatives = [...groups.keys()];
+    const report = this.inner.validate({
+      ...context,
+      templatePaths: representatives.map((s) => s.templatePath),
+      stackTemplates: representatives,
+      accountId: undefined,
+      region: undefined,
+    });
+    const repOf = new Map(representatives.map((r) => [path.resolve(r.templatePath), r]));
+    const idMaps = new Map<PolicyValidationStack, Map<string, string>>();
+    const idIn = (rep: PolicyValidationStack, copy: PolicyValidationStack, id: string | undefined) => {
+      if (!id || copy === rep) return id;
+      if (!idMaps.has(copy)) idMaps.set(copy, logicalIdMap(rep, copy));
+      return idMaps.get(copy)!.get(id) ?? id;
+    };
+    const violations = report.violations.map((v) => ({
+      ...v,
+      violatingResources: v.violatingResources.flatMap((r) => {
+        const rep = r.templatePath ? repOf.get(path.resolve(r.templatePath)) : undefined;
+        if (!rep) return [r];
+        return groups.get(rep)!.map((copy) => ({ ...r, templatePath: copy.templatePath, resourceLogicalId: idIn(rep, copy, r.resourceLogicalId) }));
+      }),
+    }));
+    return {
+      ...report,
+      violations,
+      metadata: { ...report.metadata, distinctTemplates: `${representatives.length} of ${context.stackTemplates.length}` },
+    };
+  }
+}
+
+/**
+ * Groups stacks whose templates are the same once what names the copy is masked: the account id,
+ * the construct path (metadata), and the unique ids CDK derives from it (some logical ids and Sids).
+ * The Region stays part of the identity: rules may differ by Region.
+ */
+export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[]): Map<PolicyValidationStack, PolicyValidationStack[]> {
+  const byKey = new Map<string, PolicyValidationStack>();
+  const groups = new Map<PolicyValidationStack, PolicyValidationStack[]>();
+  for (const stack of stacks) {
+    const key = `${stack.region ?? '?'}\n${normalizedTemplate(stack)}`;
+    const rep = byKey.get(key);
+    if (rep) groups.get(rep)!.push(stack);
+    else {
+      byKey.set(key, stack);
+      groups.set(stack, [stack]);
+    }
+  }
+  return groups;
+}
+
+function normalizedTemplate(stack: PolicyValidationStack): string {
+  let text = fs.readFileSync(stack.templatePath, 'utf8');
+  text = text.split(`"${stack.stackConstructPath}/`).join('"<STACK>/');
+  const squashed = stack.stackConstructPath.replace(/[^A-Za-z0-9]/g, '');
+  if (squashed) text = text.replace(new RegExp(`${squashed}[A-Za-z0-9]*`, 'g'), '<STACK>');
+  if (stack.accountId) text = text.split(stack.accountId).join('<ACCOUNT>');
+  return text;
+}
+
+/** Logical id → the same resource's logical id in another copy, matched by construct path. */
+function logicalIdMap(from: PolicyValidationStack, to: PolicyValidationStack): Map<string, string> {
+  const byPath = (stack: PolicyValidationStack) => {
+    const template = JSON.parse(fs.readFileSync(stack.templatePath, 'utf8')) as { Resources?: Record<string, { Metadata?: Record<string, unknown> }> };
+    const out = new Map<string, string>();
+    for (const [id, r] of Object.entries(template.Resources ?? {})) {
+      const p = r.Metadata?.['aws:cdk:path'];
+      if (typeof p === 'string') out.set(p.slice(stack.stackConstructPath.length), id);
+    }
+    return out;
+  };
+  const target = byPath(to);
+  const map = new Map<string, string>();
+  for (const [rel, id] of byPath(from)) {
+    const other = target.get(rel);
+    if (other) map.set(id, other);
+  }
+  return map;
+}

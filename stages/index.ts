@@ -1,0 +1,46 @@
+/**
+ * The registry: the one list of patterns. Adding a pattern = one entry here + `stages/<id>/`
+ * + `functions/<id>/`. See README "Add a pattern".
+ */
+import type { Registry, PatternDefinition, PlannedPattern } from './types';
+import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
+import { SnsFifoJobsStage } from './sns-fifo-jobs/stage';
+
+function define<S extends PatternDefinition['parameters']>(p: PatternDefinition<S>): PatternDefinition {
+  return p as unknown as PatternDefinition;
+}
+
+export const PATTERNS: readonly PatternDefinition[] = [
+  define({
+    id: 'sns-fifo-jobs',
+    description: 'SNS FIFO job events: scheduled publisher, ordered analytics (S3) and inventory (DynamoDB) consumers with DLQs',
+    parameters: SnsFifoJobsParameters,
+    stacksPerStage: 1,
+    createStage: (scope, id, props) => new SnsFifoJobsStage(scope, id, props),
+  }),
+];
+
+/** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
+export const PLANNED: readonly PlannedPattern[] = [
+  { id: 'baseliner', description: 'account baseliner (Control Tower vending → Service Catalog products)' },
+  { id: 'catalog', description: 'Service Catalog portfolio and products' },
+  { id: 'mq-consumer', description: 'Amazon MQ as a Lambda event source' },
+  { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
+  { id: 'content-aggregator', description: 'Step Functions content aggregator' },
+  { id: 'stream-ingestion', description: 'Kinesis → Lambda → DynamoDB with Solutions Constructs' },
+  { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
+  { id: 'bundled-apps', description: 'Go API and static site bundled by CDK' },
+  { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
+  { id: 'data-lake', description: 'higher-education data lake' },
+  { id: 'privatelink-lambda', description: 'Lambda through an interface VPC endpoint' },
+  { id: 'image-optimizer', description: 'serverless image optimizer' },
+  { id: 'api-facade', description: 'API facade over a legacy XML system' },
+  { id: 'spice-refresh', description: 'event-driven QuickSight SPICE refresh' },
+  { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
+  { id: 'crud-microservice', description: 'HTTP API CRUD microservice with JWT authorizer' },
+];
+
+export const REGISTRY: Registry = {
+  patterns: new Map(PATTERNS.map((p) => [p.id, p])),
+  planned: new Map(PLANNED.map((p) => [p.id, p])),
+};

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Newest Node.js LTS that Lambda supports (2026). */
+export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+export interface PatternFunctionProps {
+  /** `functions/<patternId>/<function>/index.ts`, relative to functions/. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  readonly logRetention: logs.RetentionDays;
+  /** Key for the environment variables and the log group. */
+  readonly key: kms.IKey;
+  /** For asynchronous invocations: where failed events go after Lambda's retries. */
+  readonly deadLetterQueue?: sqs.IQueue;
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Why this function runs outside a VPC (Control Tower CT.LAMBDA.PR.3 asks for one). Required:
+   * every function either gets a VPC or states its reason.
+   */
+  readonly noVpcReason: string;
+}
+
+/**
+ * A TypeScript Lambda the way every pattern wants it: arm64, current Node LTS, bundled locally by
+ * esbuild (no Docker), minified, its own log group with retention, and a role that may write to
+ * that log group only (no AWSLambdaBasicExecutionRole with logs on every group).
+ */
+export class PatternFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: PatternFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.description} (execution role)`,
+    });
+    logGroup.grantWrite(this.role);
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(REPO_ROOT, 'functions', props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: NODE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: props.environment,
+      environmentEncryption: props.key,
+      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: props.memorySize ?? 256,
+      deadLetterQueue: props.deadLetterQueue,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // The Lambda Node runtime ships SDK v3, but bundling pins the exact version we test with.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    // Decrypt its own environment variables; nothing broader (CDK's grantEncryptDecrypt adds wildcards).
+    props.key.grant(this.role, 'kms:Decrypt');
+    Validations.of(this.fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: props.noVpcReason });
+  }
+}

@@ -1,0 +1,189 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { accessLogsBucket, dataBucket } from '../shared/buckets';
+import { PatternFunction } from '../shared/pattern-function';
+import { patternKey } from '../shared/pattern-key';
+import type { SnsFifoJobsParameters } from './parameters';
+
+const CONSUMER_TIMEOUT = Duration.seconds(30);
+const SCHEDULE_RULE_NAME = 'sns-fifo-jobs-publisher';
+const NO_VPC_REASON =
+  'Reaches only regional AWS APIs (SNS, S3, DynamoDB) with IAM auth and no private resources; a VPC would add NAT or endpoint cost per account and Region without narrowing access.';
+
+/**
+ * Event-driven jobs on SNS FIFO: a scheduled publisher, and two ordered consumers (analytics to
+ * S3, inventory to DynamoDB), each behind its own FIFO queue with queue and subscription DLQs.
+ */
+export class SnsFifoJobs extends Construct {
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+  readonly topicKey: kms.Key;
+  readonly analyticsQueue: sqs.Queue;
+  readonly inventoryQueue: sqs.Queue;
+  readonly bucket: s3.Bucket;
+  readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: { parameters: SnsFifoJobsParameters }) {
+    super(scope, id);
+    const p = props.parameters;
+    // Two keys: the queue key's policy names the topic, so the topic cannot use that key too.
+    this.topicKey = patternKey(this, 'TopicKey', 'sns-fifo-jobs: JobEvents.fifo');
+    this.key = patternKey(this, 'Key', 'sns-fifo-jobs: queues, bucket, table and logs');
+
+    this.topic = new sns.Topic(this, 'JobEvents', {
+      topicName: 'JobEvents.fifo',
+      displayName: 'Job events',
+      fifo: true,
+      contentBasedDeduplication: false,
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+
+    // ---------------------------------------------------------------- analytics: every event → S3
+    const analytics = this.subscribedQueue('Analytics', p.maxReceiveCount);
+    this.analyticsQueue = analytics.queue;
+    const accessLogs = accessLogsBucket(this, 'AccessLogs');
+    this.bucket = dataBucket(this, 'Analytics', { key: this.key, accessLogs, accessLogsPrefix: 'analytics/' });
+    const analyticsFn = new PatternFunction(this, 'AnalyticsConsumer', {
+      entry: 'sns-fifo-jobs/analytics/index.ts',
+      description: 'sns-fifo-jobs: writes every job event to S3 by date',
+      environment: { BUCKET_NAME: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-analytics' },
+      timeout: CONSUMER_TIMEOUT,
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      noVpcReason: NO_VPC_REASON,
+    });
+    analyticsFn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        // Object keys are generated per batch (jobs/dt=<date>/<hash>.jsonl), so the prefix needs a wildcard.
+        resources: [this.bucket.arnForObjects('jobs/*')],
+      }),
+    );
+    this.key.grant(analyticsFn.role, 'kms:GenerateDataKey');
+    const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(analyticsFn.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/jobs/*]`,
+      reason: 'PutObject under jobs/* only: object keys are generated per batch, so a prefix wildcard is the narrowest grant.',
+    });
+    analyticsFn.fn.addEventSource(new SqsEventSource(this.analyticsQueue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
+
+    // ---------------------------------------------------------------- inventory: created/deleted → DynamoDB
+    const inventory = this.subscribedQueue('Inventory', p.maxReceiveCount, {
+      eventType: sns.SubscriptionFilter.stringFilter({ allowlist: ['JobCreated', 'JobDeleted'] }),
+    });
+    this.inventoryQueue = inventory.queue;
+    this.table = new dynamodb.TableV2(this, 'Jobs', {
+      partitionKey: { name: 'jobId', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const inventoryFn = new PatternFunction(this, 'InventoryConsumer', {
+      entry: 'sns-fifo-jobs/inventory/index.ts',
+      description: 'sns-fifo-jobs: keeps the job inventory table current',
+      environment: { TABLE_NAME: this.table.tableName, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-inventory' },
+      timeout: CONSUMER_TIMEOUT,
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      noVpcReason: NO_VPC_REASON,
+    });
+    inventoryFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
+    this.key.grant(inventoryFn.role, 'kms:Encrypt', 'kms:GenerateDataKey');
+    inventoryFn.fn.addEventSource(new SqsEventSource(this.inventoryQueue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
+
+    // ---------------------------------------------------------------- publisher: schedule → topic
+    const publisherFailures = new sqs.Queue(this, 'PublisherFailures', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const publisher = new PatternFunction(this, 'Publisher', {
+      entry: 'sns-fifo-jobs/publisher/index.ts',
+      description: 'sns-fifo-jobs: publishes a job lifecycle to JobEvents.fifo on a schedule',
+      environment: { TOPIC_ARN: this.topic.topicArn, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-publisher' },
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      deadLetterQueue: publisherFailures,
+      reservedConcurrentExecutions: 1,
+      noVpcReason: NO_VPC_REASON,
+    });
+    publisher.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+    this.topicKey.grant(publisher.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const schedule = new events.Rule(this, 'Schedule', {
+      ruleName: SCHEDULE_RULE_NAME,
+      description: 'sns-fifo-jobs: sample job lifecycle',
+      schedule: events.Schedule.rate(Duration.minutes(p.publishEveryMinutes)),
+      enabled: p.publisherEnabled,
+    });
+    schedule.addTarget(
+      new targets.LambdaFunction(publisher.fn, { deadLetterQueue: publisherFailures, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
+    );
+    // EventBridge writes undeliverable events to the encrypted DLQ: allow it for this rule only.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'], // in a key policy "*" means this key
+        // Built from the name: referencing the rule would make the key depend on the function it encrypts.
+        conditions: { ArnEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: SCHEDULE_RULE_NAME }) } },
+      }),
+    );
+    const dlqReason = 'This queue is itself a dead-letter queue; a message that fails here is kept 14 days for inspection.';
+    for (const dlq of [analytics.dlq, analytics.subscriptionDlq, inventory.dlq, inventory.subscriptionDlq, publisherFailures]) {
+      Validations.of(dlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason });
+    }
+    // cdk-nag recognizes redrive DLQs but not SNS subscription or EventBridge/Lambda DLQs.
+    for (const dlq of [analytics.subscriptionDlq, inventory.subscriptionDlq, publisherFailures]) {
+      Validations.of(dlq).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
+    }
+  }
+
+  /** A FIFO queue subscribed to the topic (raw delivery), with its own DLQ and a subscription DLQ. */
+  private subscribedQueue(id: string, maxReceiveCount: number, filterPolicy?: Record<string, sns.SubscriptionFilter>) {
+    const fifoQueue = (qid: string, extra: Partial<sqs.QueueProps> = {}) =>
+      new sqs.Queue(this, qid, {
+        fifo: true,
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        ...extra,
+      });
+    const dlq = fifoQueue(`${id}Dlq`, { retentionPeriod: Duration.days(14) });
+    const subscriptionDlq = fifoQueue(`${id}SubscriptionDlq`, { retentionPeriod: Duration.days(14) });
+    const queue = fifoQueue(`${id}Queue`, {
+      // Six times the consumer timeout, as Lambda recommends for SQS event sources.
+      visibilityTimeout: Duration.seconds(CONSUMER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: dlq, maxReceiveCount },
+    });
+    this.topic.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true, deadLetterQueue: subscriptionDlq, filterPolicy }));
+    return { queue, dlq, subscriptionDlq };
+  }
+}
+
+/** The pattern as one stack, so the pipeline stage and the catalog product share it. */
+export class SnsFifoJobsStack extends Stack {
+  readonly jobs: SnsFifoJobs;
+  constructor(scope: Construct, id: string, props: { parameters: SnsFifoJobsParameters; stackName?: string; env?: { account?: string; region?: string } }) {
+    super(scope, id, {
+      stackName: props.stackName,
+      env: props.env,
+      description: 'sns-fifo-jobs: event-driven jobs on SNS FIFO (platform-delivery)',
+    });
+    this.jobs = new SnsFifoJobs(this, 'Jobs', { parameters: props.parameters });
+  }
+}

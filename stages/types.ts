@@ -1,0 +1,48 @@
+/**
+ * What a pattern is, to the registry and the planner. Only types and zod here, so the planner
+ * stays a pure function that can be tested without CDK.
+ */
+import type { z } from 'zod';
+import type { Construct } from 'constructs';
+import type { Stage, StageProps } from 'aws-cdk-lib';
+
+/** Where one copy of a pattern goes. */
+export interface DeploymentTarget {
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export interface PatternStageProps<P> extends StageProps {
+  readonly target: DeploymentTarget;
+  readonly parameters: P;
+}
+
+export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
+  /** The id users write in delivery.yaml; also the folder name under stages/ and functions/. */
+  readonly id: string;
+  /** One line for `plan --list-patterns` and the README. */
+  readonly description: string;
+  /** The pattern's parameters, with defaults; unknown keys are errors. */
+  readonly parameters: S;
+  /**
+   * Whether the pattern may go to `region` with these parameters. Returns the problem and its fix
+   * when it may not (e.g. a CLOUDFRONT-scoped web ACL only in us-east-1).
+   */
+  readonly regionRule?: (parameters: z.output<S>, region: string) => { problem: string; fix: string } | undefined;
+  /** How many CloudFormation stacks one stage of this pattern deploys (2 pipeline actions each). */
+  readonly stacksPerStage: number;
+  /** Builds the stage for one (account, Region). */
+  readonly createStage: (scope: Construct, id: string, props: PatternStageProps<z.output<S>>) => Stage;
+}
+
+/** Ids that are reserved for work that has not landed: a plan naming one is refused. */
+export interface PlannedPattern {
+  readonly id: string;
+  readonly description: string;
+}
+
+export interface Registry {
+  readonly patterns: ReadonlyMap<string, PatternDefinition>;
+  readonly planned: ReadonlyMap<string, PlannedPattern>;
+}
