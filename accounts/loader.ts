@@ -31,6 +31,12 @@ export const CONFIG_FILES = {
 /** The sample organization shipped with the repository: the default `--config`. */
 export const DEFAULT_CONFIG_DIR = path.resolve(__dirname);
 
+/** The default config directory as a user would write it from here (`accounts` in the repository). */
+export function defaultConfigDir(cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, DEFAULT_CONFIG_DIR);
+  return rel && !rel.startsWith('..') ? rel : DEFAULT_CONFIG_DIR;
+}
+
 export interface Config {
   /** The directory as the user named it; file names in messages start with it. */
   readonly dir: string;
@@ -47,7 +53,7 @@ export interface LoadResult {
 }
 
 /** Loads and validates a config directory; never throws for bad content. */
-export function loadConfig(dir: string = DEFAULT_CONFIG_DIR): LoadResult {
+export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   const issues: ConfigIssue[] = [];
   const shown = (name: string) => path.join(dir, name);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {

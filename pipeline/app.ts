@@ -2,13 +2,13 @@
  * The CDK app: config → plan → pipeline stack, with the guards on every synth.
  * `cdk synth` (or `cdk synth -c config=DIR`) runs this file; it never calls AWS.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Aspects } from 'aws-cdk-lib';
+import { Aspects, type App } from 'aws-cdk-lib';
 import { formatIssue } from '../accounts/issues';
-import { DEFAULT_CONFIG_DIR, loadConfig } from '../accounts/loader';
+import { defaultConfigDir, loadConfig } from '../accounts/loader';
 import { REGISTRY } from '../stages';
 import { DenyNonServiceGrants } from '../stages/shared/pattern-key';
+import { newApp } from './app-context';
 import { addGuards } from './guards';
 import { DeliveryPipelineStack, PIPELINE_STACK_NAME } from './pipeline-stack';
 import { planRollout } from './planner';
@@ -16,18 +16,9 @@ import { checkAssembly } from './assembly-checks';
 
 export const CONFIG_CONTEXT = 'config';
 
-/**
- * A new App with cdk.json's context (feature flags), as the CLI would give it. Tests, benches and
- * the CLI all build the app through here, so they synthesize the same thing.
- */
-export function newApp(context: Record<string, unknown> = {}, outdir?: string): App {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  return new App({ builtinCloudFormationValidation: false, context: { ...cdkJson.context, ...context }, outdir });
-}
-
-export function buildApp(app: App = new App({ builtinCloudFormationValidation: false })): { app: App; ok: boolean; errors: string[] } {
+export function buildApp(app: App = newApp()): { app: App; ok: boolean; errors: string[] } {
   const dirContext = app.node.tryGetContext(CONFIG_CONTEXT) as string | undefined;
-  const dir = dirContext ?? path.relative(process.cwd(), DEFAULT_CONFIG_DIR) ?? DEFAULT_CONFIG_DIR;
+  const dir = dirContext ?? defaultConfigDir();
   const { config, issues } = loadConfig(dir);
   const planned = config && issues.length === 0 ? planRollout(config, REGISTRY) : undefined;
   const all = [...issues, ...(planned?.issues ?? [])];

@@ -31,6 +31,9 @@ export function guardsEnabled(app: App): boolean {
   return v !== false && v !== 'false' && process.env.CDK_VALIDATION !== 'false';
 }
 
+/** The guards' plugin names, as they appear in cdk.out/validation-report.json. */
+export const GUARD_PLUGIN_NAMES = [CloudFormationValidatePlugin.PLUGIN_NAME, 'cdk-validator-cfnguard', 'AwsSolutions'] as const;
+
 /** Registers every guard on the app. The app must be created with builtinCloudFormationValidation: false. */
 export function addGuards(app: App): void {
   if (!guardsEnabled(app)) return;

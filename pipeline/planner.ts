@@ -53,8 +53,10 @@ export interface Plan {
 }
 
 export interface PlanOptions {
-  /** Distinct assets the stages publish (Lambda code and stack templates); estimated when absent. */
+  /** Distinct assets the stages publish; from the registry when absent. */
   readonly assets?: number;
+  /** Resources in the largest stack of each pattern, measured by synthesizing it (see stack-resources.ts). */
+  readonly resourcesPerStack?: ReadonlyMap<string, number>;
 }
 
 export interface PlanResult {
@@ -119,8 +121,8 @@ export function planRollout(config: Config, registry: Registry, options: PlanOpt
   });
   if (issues.length > 0) return { issues };
 
-  const pipeline = pipelineShape(waves, options.assets ?? estimateAssets(waves));
-  const quotas = quotaUse(pipeline, waves);
+  const pipeline = pipelineShape(waves, options.assets ?? distinctAssets(waves, registry));
+  const quotas = quotaUse(pipeline, waves, options.resourcesPerStack);
   issues.push(...quotaIssues(file, quotas, waves));
   return issues.length > 0 ? { issues } : { plan: { waves, pipeline, quotas }, issues };
 }
@@ -147,9 +149,10 @@ export function expandTargets(config: Config, waveIndex: number): Array<{ accoun
   return out;
 }
 
-/** Lambda code is shared by every copy of a pattern; each stack template is its own asset. */
-function estimateAssets(waves: readonly PlannedWave[]): number {
-  return waves.reduce((n, w) => n + w.stages.reduce((m, s) => m + s.stacks, 0), 0) + new Set(waves.flatMap((w) => w.stages.map((s) => s.pattern))).size * 3;
+/** Every copy of a pattern shares its Lambda bundles, so each pattern's assets publish once. */
+function distinctAssets(waves: readonly PlannedWave[], registry: Registry): number {
+  const patterns = new Set(waves.flatMap((w) => w.stages.map((s) => s.pattern)));
+  return [...patterns].reduce((n, id) => n + (registry.patterns.get(id)?.assets ?? 0), 0);
 }
 
 export function pipelineShape(waves: readonly PlannedWave[], assets: number): PipelineStageShape[] {
@@ -161,10 +164,12 @@ export function pipelineShape(waves: readonly PlannedWave[], assets: number): Pi
   return shape;
 }
 
-function quotaUse(pipeline: readonly PipelineStageShape[], waves: readonly PlannedWave[]): QuotaUse[] {
+function quotaUse(pipeline: readonly PipelineStageShape[], waves: readonly PlannedWave[], resources?: ReadonlyMap<string, number>): QuotaUse[] {
   const totalActions = pipeline.reduce((n, s) => n + s.actions, 0);
   const largestWave = [...waves].sort((a, b) => b.actions - a.actions)[0];
+  const largestStack = [...(resources ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1])[0];
   return [
+    ...(largestStack ? [{ quota: 'resources per stack', used: largestStack[1], limit: QUOTAS.resourcesPerStack, where: largestStack[0] }] : []),
     { quota: 'stages per pipeline', used: pipeline.length, limit: QUOTAS.stagesPerPipeline },
     { quota: 'actions per stage', used: largestWave?.actions ?? 0, limit: QUOTAS.actionsPerStage, where: largestWave?.name },
     { quota: 'actions per pipeline', used: totalActions, limit: QUOTAS.actionsPerPipeline },
@@ -199,6 +204,10 @@ function quotaIssues(file: string, quotas: readonly QuotaUse[], waves: readonly 
   const stages = byName.get('stages per pipeline')!;
   if (stages.used > stages.limit) {
     issues.push({ file, path: 'waves', problem: `the pipeline needs ${stages.used} stages, CodePipeline allows ${stages.limit}`, fix: 'merge small waves' });
+  }
+  const resources = byName.get('resources per stack');
+  if (resources && resources.used > resources.limit) {
+    issues.push({ file, path: 'waves', problem: `pattern ${resources.where} synthesizes a stack of ${resources.used} resources, CloudFormation allows ${resources.limit}`, fix: 'split the pattern into more stacks (stacksPerStage) or reduce what its parameters create' });
   }
   const bytes = byName.get('pipeline template bytes (estimated)')!;
   if (bytes.used > bytes.limit && total.used <= total.limit) {

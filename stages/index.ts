@@ -16,6 +16,7 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'SNS FIFO job events: scheduled publisher, ordered analytics (S3) and inventory (DynamoDB) consumers with DLQs',
     parameters: SnsFifoJobsParameters,
     stacksPerStage: 1,
+    assets: 3,
     createStage: (scope, id, props) => new SnsFifoJobsStage(scope, id, props),
   }),
 ];

@@ -32,6 +32,8 @@ export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
   readonly regionRule?: (parameters: z.output<S>, region: string) => { problem: string; fix: string } | undefined;
   /** How many CloudFormation stacks one stage of this pattern deploys (2 pipeline actions each). */
   readonly stacksPerStage: number;
+  /** File assets (Lambda bundles) one stage publishes; every copy of the pattern shares them. */
+  readonly assets: number;
   /** Builds the stage for one (account, Region). */
   readonly createStage: (scope: Construct, id: string, props: PatternStageProps<z.output<S>>) => Stage;
 }

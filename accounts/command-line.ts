@@ -1,0 +1,64 @@
+/**
+ * What every command line of ours shares: flags parsed strictly (an unknown flag is an error),
+ * `--help`, config errors printed as a list with no stack trace, exit codes 0 / 1 (bad input) / 2 (usage).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, formatIssue, type ConfigIssue } from './issues';
+
+export class UsageError extends Error {}
+
+export interface CommandSpec<O extends ParseArgsConfig['options']> {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: O;
+  /** One line per option, for --help. */
+  readonly optionHelp: Record<string, string>;
+  readonly examples: readonly string[];
+}
+
+export function helpText<O extends ParseArgsConfig['options']>(spec: CommandSpec<O>): string {
+  const width = Math.max(...Object.keys(spec.optionHelp).map((k) => k.length));
+  return [
+    `${spec.name} — ${spec.summary}`,
+    '',
+    `Usage: ${spec.usage}`,
+    '',
+    'Options:',
+    ...Object.entries(spec.optionHelp).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+    'Examples:',
+    ...spec.examples.map((e) => `  ${e}`),
+    '',
+  ].join('\n');
+}
+
+export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(spec: CommandSpec<O>, argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '')}\nRun with --help for the options.`);
+  }
+}
+
+export function printIssues(issues: readonly ConfigIssue[], write: (s: string) => void = (s) => process.stderr.write(s)): void {
+  write(`${issues.length} configuration error${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
+}
+
+/** Runs a command's main, turning known errors into messages and exit codes. */
+export async function runCommand(main: () => Promise<number> | number): Promise<void> {
+  try {
+    process.exitCode = await main();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError) {
+      printIssues(err.issues);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  }
+}

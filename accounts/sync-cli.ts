@@ -1,0 +1,58 @@
+/** `npm run accounts:sync`: refresh organization.generated.yaml from AWS Organizations. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { helpText, parseCommand, runCommand, type CommandSpec } from './command-line';
+import { CONFIG_FILES, defaultConfigDir, loadConfig } from './loader';
+import { formatIssue } from './issues';
+import { generatedOrganization, readOrganization, renderGenerated } from './sync';
+
+const spec = {
+  name: 'accounts:sync',
+  summary: `read accounts and OUs from AWS Organizations into ${CONFIG_FILES.generated} (run in the management account)`,
+  usage: 'npm run accounts:sync -- [--config DIR] [--dry-run]',
+  options: {
+    config: { type: 'string', short: 'c' },
+    'dry-run': { type: 'boolean' },
+  },
+  optionHelp: {
+    '--config DIR': 'organization config directory (default: accounts/)',
+    '--dry-run': 'print the file instead of writing it',
+    '--help': 'show this help',
+  },
+  examples: ['AWS_PROFILE=management npm run accounts:sync', 'npm run accounts:sync -- --config ../my-org --dry-run'],
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
+
+export async function main(argv: string[], client?: OrganizationsClient, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const { values } = parseCommand(spec, argv);
+  if (values.help) {
+    out(helpText(spec));
+    return 0;
+  }
+  const dir = (values.config as string | undefined) ?? defaultConfigDir();
+  // Organizations is a global service served from us-east-1; retries are ours (see withRetry).
+  const orgs = client ?? new OrganizationsClient({ region: 'us-east-1', maxAttempts: 1 });
+  const generated = generatedOrganization(await readOrganization(orgs), new Date());
+  const text = renderGenerated(generated);
+  if (values['dry-run']) {
+    out(text);
+    return 0;
+  }
+  const target = path.join(dir, CONFIG_FILES.generated);
+  const previous = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+  const temp = `${target}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, target);
+  // The merged config must still load; if it does not, put the old file back and say why.
+  const { issues } = loadConfig(dir);
+  const ours = issues.filter((i) => i.file.endsWith(CONFIG_FILES.organization) || i.file.endsWith(CONFIG_FILES.generated));
+  if (ours.length > 0) {
+    if (previous === undefined) fs.rmSync(target);
+    else fs.writeFileSync(target, previous);
+    throw new Error(`the synced organization does not merge cleanly; ${CONFIG_FILES.generated} left as it was:\n${ours.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+  }
+  out(`wrote ${target}: ${generated.accounts.length} active accounts, ${generated.organizationalUnits.length} OUs\n`);
+  return 0;
+}
+
+if (require.main === module) void runCommand(() => main(process.argv.slice(2)));

@@ -1,0 +1,125 @@
+/**
+ * `accounts:sync`: reads the live organization (roots, nested OUs, accounts) through AWS
+ * Organizations and writes `organization.generated.yaml`, which the loader merges in (hand-written
+ * entries win). The only command that calls AWS; synth never does.
+ */
+import {
+  OrganizationsClient,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
+  type Account as OrgAccount,
+} from '@aws-sdk/client-organizations';
+import * as yaml from 'js-yaml';
+import { GeneratedOrganization, NAME_PATTERN, ROOT_OU, type Account } from './schema';
+
+export interface OrgTreeAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly status: string;
+  /** OU path from the root, or Root. */
+  readonly ou: string;
+}
+
+export interface OrgTree {
+  readonly organizationalUnits: string[];
+  readonly accounts: OrgTreeAccount[];
+}
+
+export interface RetryOptions {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 200, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'ServiceException', 'RequestLimitExceeded']);
+
+/** Retries throttling and transient service errors with capped exponential backoff and jitter. */
+export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const name = (err as { name?: string }).name ?? '';
+      if (!RETRYABLE.has(name) || attempt >= options.attempts) throw err;
+      const cap = Math.min(20_000, options.baseDelayMs * 2 ** (attempt - 1));
+      await options.sleep(cap / 2 + Math.random() * (cap / 2));
+    }
+  }
+}
+
+/** Retries each page: a paginator over a client whose calls go through withRetry. */
+async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+/** Walks the whole organization, depth first, OUs as paths from the root. */
+export async function readOrganization(client: OrganizationsClient, retry: RetryOptions = DEFAULT_RETRY): Promise<OrgTree> {
+  const send = client.send.bind(client);
+  // Every call of the paginators below goes through the retry policy.
+  const retrying = Object.create(client) as OrganizationsClient;
+  retrying.send = ((command: never) => withRetry(() => send(command), retry)) as OrganizationsClient['send'];
+
+  const roots = (await collect(paginateListRoots({ client: retrying }, {}))).flatMap((p) => p.Roots ?? []);
+  if (roots.length === 0 || !roots[0].Id) throw new Error('the organization has no root: is this the management account?');
+  const organizationalUnits: string[] = [];
+  const accounts: OrgTreeAccount[] = [];
+
+  const visit = async (parentId: string, ouPath: string, depth: number): Promise<void> => {
+    // Organizations allows five levels of OUs below the root.
+    if (depth > 5) throw new Error(`OU nesting deeper than AWS allows under ${ouPath}`);
+    const found = (await collect(paginateListAccountsForParent({ client: retrying }, { ParentId: parentId }))).flatMap((p) => p.Accounts ?? []);
+    accounts.push(...found.map((a) => toTreeAccount(a, ouPath)));
+    const children = (await collect(paginateListOrganizationalUnitsForParent({ client: retrying }, { ParentId: parentId }))).flatMap((p) => p.OrganizationalUnits ?? []);
+    for (const child of children) {
+      if (!child.Id || !child.Name) continue;
+      const childPath = ouPath === ROOT_OU ? child.Name : `${ouPath}/${child.Name}`;
+      organizationalUnits.push(childPath);
+      await visit(child.Id, childPath, depth + 1);
+    }
+  };
+  await visit(roots[0].Id, ROOT_OU, 0);
+  return { organizationalUnits, accounts };
+}
+
+function toTreeAccount(a: OrgAccount, ou: string): OrgTreeAccount {
+  return { id: a.Id ?? '', name: a.Name ?? '', email: a.Email ?? '', status: String(a.State ?? a.Status ?? 'ACTIVE'), ou };
+}
+
+/** A config name from an account name: "Dev Account" → "dev-account"; unique, with the id's end on a clash. */
+export function accountNames(accounts: ReadonlyArray<{ id: string; name: string }>): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const a of accounts) {
+    let name = a.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 33) || 'account';
+    if (used.has(name) || !NAME_PATTERN.test(name)) name = `${name.replace(/-+$/, '')}-${a.id.slice(-6)}`;
+    used.add(name);
+    out.set(a.id, name);
+  }
+  return out;
+}
+
+/** The generated file's content: active accounts only, validated by the same schema the loader uses. */
+export function generatedOrganization(tree: OrgTree, now: Date): GeneratedOrganization {
+  const active = tree.accounts.filter((a) => a.status === 'ACTIVE');
+  const names = accountNames(active);
+  const accounts: Account[] = active.map((a) => ({ name: names.get(a.id)!, id: a.id, email: a.email, ou: a.ou }));
+  return GeneratedOrganization.parse({
+    generatedBy: 'accounts:sync',
+    generatedAt: now.toISOString(),
+    organizationalUnits: tree.organizationalUnits,
+    accounts,
+  });
+}
+
+export function renderGenerated(gen: GeneratedOrganization): string {
+  const header = [
+    '# yaml-language-server: $schema=./schemas/organization.generated.schema.json',
+    '# Written by `npm run accounts:sync`. Do not edit: entries in organization.yaml with the same id or name win.',
+  ].join('\n');
+  return `${header}\n${yaml.dump(gen, { lineWidth: 200, noRefs: true })}`;
+}

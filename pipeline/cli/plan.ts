@@ -1,0 +1,66 @@
+/** `npm run plan`: what the config deploys where, in which order, and the quota headroom. No AWS. */
+import { loadConfig, defaultConfigDir } from '../../accounts/loader';
+import { REGISTRY } from '../../stages';
+import { planRollout } from '../planner';
+import { measureResourcesPerStack } from '../stack-resources';
+import { FORMATS, renderPlan, type Format } from '../render';
+import { helpText, parseCommand, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
+
+const spec = {
+  name: 'plan',
+  summary: 'print the rollout plan of an organization config (waves → stages → stacks) and its quota headroom',
+  usage: 'npm run plan -- [--config DIR] [--format table|json|markdown|mermaid] [--list-patterns]',
+  options: {
+    config: { type: 'string', short: 'c' },
+    format: { type: 'string', short: 'f', default: 'table' },
+    'list-patterns': { type: 'boolean' },
+  },
+  optionHelp: {
+    '--config DIR': 'organization config directory (default: the sample in accounts/)',
+    '--format F': `output format: ${FORMATS.join(', ')} (default: table)`,
+    '--list-patterns': 'list the patterns delivery.yaml can name, with their parameters',
+    '--help': 'show this help',
+  },
+  examples: ['npm run plan', 'npm run plan -- --config ../my-org --format markdown > PLAN.md', 'npm run plan -- --format mermaid'],
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>>;
+
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
+  const { values } = parseCommand(spec, argv);
+  if (values.help) {
+    out(helpText(spec));
+    return 0;
+  }
+  if (values['list-patterns']) {
+    out(listPatterns());
+    return 0;
+  }
+  const format = values.format as string;
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}": use one of ${FORMATS.join(', ')}`);
+  const { config, issues } = loadConfig((values.config as string | undefined) ?? defaultConfigDir());
+  if (!config || issues.length > 0) {
+    printIssues(issues, err);
+    return 1;
+  }
+  const first = planRollout(config, REGISTRY);
+  // Resources per stack need a synth of each distinct pattern copy; only for a plan that is valid so far.
+  const result = first.plan ? planRollout(config, REGISTRY, { resourcesPerStack: measureResourcesPerStack(first.plan.waves, REGISTRY) }) : first;
+  if (!result.plan) {
+    printIssues(result.issues, err);
+    return 1;
+  }
+  out(renderPlan(result.plan, config, format as Format));
+  return 0;
+}
+
+function listPatterns(): string {
+  const lines: string[] = ['Available patterns:'];
+  for (const p of REGISTRY.patterns.values()) {
+    lines.push(`  ${p.id} — ${p.description}`);
+    const shape = (p.parameters as unknown as { shape?: Record<string, { description?: string }> }).shape ?? {};
+    for (const [key, schema] of Object.entries(shape)) lines.push(`      ${key}: ${schema.description ?? ''}`);
+  }
+  lines.push('', 'Not available yet:', ...[...REGISTRY.planned.values()].map((p) => `  ${p.id} — ${p.description}`));
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) void runCommand(() => main(process.argv.slice(2)));

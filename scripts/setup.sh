@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh machine: Node packages (from the lock file)
+# and Go modules (from go.sum). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v node >/dev/null || { echo "setup: Node.js 20 or newer is required" >&2; exit 1; }
+command -v go >/dev/null || { echo "setup: Go is required (functions/ is a Go module)" >&2; exit 1; }
+echo "== npm ci"
+npm ci --no-audit --no-fund
+echo "== go mod download"
+(cd functions && go mod download)
