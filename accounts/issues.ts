@@ -40,8 +40,8 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   const lower = input.toLowerCase();
   for (const candidate of candidates) {
     const c = candidate.toLowerCase();
-    // A prefix ("sns-fifo" for "sns-fifo-jobs") is as good a hint as a typo.
-    const d = c.startsWith(lower) || lower.startsWith(c) ? 1 : distance(lower, c);
+    // A truncated name ("sns-fifo" for "sns-fifo-jobs") is as good a hint as a typo.
+    const d = c.startsWith(lower) ? Math.min(1, distance(lower, c)) : distance(lower, c);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

@@ -51,7 +51,8 @@ function translate(file: string, schema: Schema, data: unknown, issue: z.core.$Z
     }
     case 'custom': {
       const fix = (issue.params as { fix?: string } | undefined)?.fix;
-      return [{ file, path, problem: issue.message, ...(fix ? { fix } : {}) }];
+      const shown = input !== null && typeof input !== 'object' && input !== undefined ? `${JSON.stringify(input)}: ` : '';
+      return [{ file, path, problem: `${shown}${issue.message}`, ...(fix ? { fix } : {}) }];
     }
     default:
       return [{ file, path, problem: issue.message }];

@@ -1,0 +1,333 @@
+import * as path from 'node:path';
+import { formatIssue } from '../../accounts/issues';
+import { loadConfig, loadConfigOrThrow } from '../../accounts/loader';
+import { REGISTRY } from '../../stages';
+import { planRollout } from '../../pipeline/planner';
+import { configFixture, replaceOnce } from '../support/config-fixture';
+
+/** Every message the loader and the planner give for a config, formatted as users see them. */
+function messages(dir: string): string[] {
+  const { config, issues } = loadConfig(dir);
+  const planned = config && issues.length === 0 ? planRollout(config, REGISTRY).issues : [];
+  return [...issues, ...planned].map(formatIssue).map((m) => m.split(dir + path.sep).join('<dir>/'));
+}
+
+describe('the sample organization', () => {
+  it('loads and plans with no issues', () => {
+    expect(messages(path.join(__dirname, '..', '..', 'accounts'))).toEqual([]);
+    const config = loadConfigOrThrow(configFixture());
+    expect(config.organization.accounts.map((a) => a.name)).toEqual(['management', 'log-archive', 'audit', 'dev', 'test', 'prod']);
+    expect(config.delivery.waves.map((w) => [w.name, w.approval])).toEqual([['dev', false], ['prod', true]]);
+    expect(config.baseline).toEqual({ maxWaitMinutes: 60, organizationalUnits: {} });
+  });
+});
+
+describe('bad organization.yaml', () => {
+  it('rejects an unknown key with a suggestion', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('regions: [us-east-1, eu-west-1]', 'regoins: [us-east-1, eu-west-1]') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: regions: missing (add "regions")',
+      '<dir>/organization.yaml: regoins: unknown key "regoins" (did you mean "regions"?)',
+    ]);
+  });
+
+  it('rejects an unknown key inside a list item', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('email: dev@example.com,', 'emial: dev@example.com,') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[3].email: missing (add "email")',
+      '<dir>/organization.yaml: accounts[3].emial: unknown key "emial" (did you mean "email"?)',
+    ]);
+  });
+
+  it('rejects an 11-digit account id', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('id: "444444444444"', 'id: "44444444444"') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[3].id: account id "44444444444" has 11 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
+    ]);
+  });
+
+  it('says to quote an unquoted id, restoring the leading zero YAML dropped', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('id: "444444444444"', 'id: 044444444444') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[3].id: account id 44444444444 is a number: YAML read it unquoted and dropped its leading zeros (quote it: "044444444444")',
+    ]);
+  });
+
+  it('says to quote an unquoted 12-digit management account', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('account: "111111111111"', 'account: 111111111111') });
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: management.account: account id 111111111111 is a number: YAML read it unquoted (quote it: "111111111111")']);
+  });
+
+  it('rejects an account id with letters', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('id: "555555555555"', 'id: "55555555555x"') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[4].id: account id "55555555555x" is not all digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
+    ]);
+  });
+
+  it('rejects a duplicate account, naming both entries', () => {
+    const dir = configFixture({
+      'organization.yaml': replaceOnce(
+        '  - { name: prod,',
+        '  - { name: dev, id: "777777777777", email: dev@example.com, ou: Workloads/Dev }\n  - { name: prod,',
+      ),
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[5].name: duplicate account name "dev" (also accounts[3]) (each account needs its own name)',
+      '<dir>/organization.yaml: accounts[5].email: duplicate account email "dev@example.com" (also accounts[3]) (each account needs its own email)',
+    ]);
+  });
+
+  it('rejects a duplicate account id', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('id: "555555555555"', 'id: "444444444444"') });
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: accounts[4].id: duplicate account id "444444444444" (also accounts[3]) (each account needs its own id)']);
+  });
+
+  it('rejects an account in an OU that does not exist, with a suggestion', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('ou: Workloads/Prod }', 'ou: Workloads/Prd }') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[5].ou: OU "Workloads/Prd" does not exist (did you mean "Workloads/Prod"? Or add it to organizationalUnits)',
+    ]);
+  });
+
+  it('rejects a nested OU whose parent is not listed', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('Infrastructure, Workloads, Workloads/Dev', 'Infrastructure, Workloads/Dev') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: organizationalUnits[2]: the parent OU "Workloads" of "Workloads/Dev" is not listed (add "Workloads" to organizationalUnits)',
+      '<dir>/organization.yaml: organizationalUnits[3]: the parent OU "Workloads" of "Workloads/Prod" is not listed (add "Workloads" to organizationalUnits)',
+    ]);
+  });
+
+  it('rejects a home Region that is not governed, and every use of the Region it removed', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('regions: [us-east-1, eu-west-1]', 'regions: [eu-west-1]') });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: management.homeRegion: home Region "us-east-1" is not governed (add it to regions: [eu-west-1])',
+      '<dir>/delivery.yaml: waves[0].targets[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1; add it to organization.yaml regions first)',
+      '<dir>/delivery.yaml: waves[1].targets[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1; add it to organization.yaml regions first)',
+    ]);
+  });
+
+  it('rejects a string that is not a Region and an email that is not one', () => {
+    const dir = configFixture({
+      'organization.yaml': (s) => replaceOnce('regions: [us-east-1, eu-west-1]', 'regions: [us-east-1, europe]')(replaceOnce('email: audit@example.com', 'email: audit-at-example.com')(s)),
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: regions[1]: "europe": not an AWS Region name',
+      '<dir>/organization.yaml: accounts[2].email: "audit-at-example.com": not an email address',
+    ]);
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    const dir = configFixture({ 'organization.yaml': 'management:\n  account: "111111111111\n' });
+    const [only, ...rest] = messages(dir);
+    expect(rest).toEqual([]);
+    expect(only).toMatch(/^<dir>\/organization\.yaml: line \d+, column \d+: YAML syntax: /);
+  });
+
+  it('reports a missing required file', () => {
+    const dir = configFixture({ 'delivery.yaml': null });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: file not found (create it; see the sample in accounts/ and README "Configuration")']);
+  });
+
+  it('reports several errors in one file together', () => {
+    const dir = configFixture({
+      'organization.yaml': (s) =>
+        [
+          replaceOnce('id: "222222222222"', 'id: "22222222222"'),
+          replaceOnce('audit@example.com,       ou: Security }', 'audit@example.com,       ou: Securty }'),
+          replaceOnce('homeRegion: us-east-1', 'homeRegion: us-east-1\n  extra: true'),
+        ].reduce((acc, f) => f(acc), s),
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: management.extra: unknown key "extra" (known keys: "account", "homeRegion")',
+      '<dir>/organization.yaml: accounts[1].id: account id "22222222222" has 11 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
+    ]);
+    // Cross-checks run once the schema passes: the OU typo is then reported with the rest.
+    const dir2 = configFixture({
+      'organization.yaml': (s) => [replaceOnce('audit@example.com,       ou: Security }', 'audit@example.com,       ou: Securty }'), replaceOnce('id: "555555555555"', 'id: "444444444444"')].reduce((acc, f) => f(acc), s),
+    });
+    expect(messages(dir2)).toEqual([
+      '<dir>/organization.yaml: accounts[4].id: duplicate account id "444444444444" (also accounts[3]) (each account needs its own id)',
+      '<dir>/organization.yaml: accounts[2].ou: OU "Securty" does not exist (did you mean "Security"? Or add it to organizationalUnits)',
+    ]);
+  });
+
+  it('reports errors of several files at once', () => {
+    const dir = configFixture({
+      'organization.yaml': replaceOnce('id: "444444444444"', 'id: "4444"'),
+      'delivery.yaml': replaceOnce('approval: true', 'aproval: true'),
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/organization.yaml: accounts[3].id: account id "4444" has 4 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
+      '<dir>/delivery.yaml: waves[1].aproval: unknown key "aproval" (did you mean "approval"?)',
+    ]);
+  });
+});
+
+describe('bad delivery.yaml', () => {
+  it('rejects an unknown pattern with a suggestion', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo\n') });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[0].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)']);
+  });
+
+  it('refuses a pattern that is not available yet', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - baseliner\n') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[0].patterns[1]: pattern "baseliner" (account baseliner (Control Tower vending → Service Catalog products)) is not available yet (remove it for now; available patterns: sns-fifo-jobs)',
+    ]);
+  });
+
+  it('rejects a Region that is not governed', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('regions: [us-east-1, eu-west-1] }]\n    patterns:\n      - sns', 'regions: [us-east-1, ap-south-1] }]\n    patterns:\n      - sns') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[0].targets[0].regions[1]: Region "ap-south-1" is not governed (governed Regions are us-east-1, eu-west-1; add it to organization.yaml regions first)',
+    ]);
+  });
+
+  it('rejects a target OU that does not exist', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev]', 'organizationalUnits: [Workloads/Dve]') });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[0].targets[0].organizationalUnits[0]: OU "Workloads/Dve" does not exist (did you mean "Workloads/Dev"?)']);
+  });
+
+  it('rejects an unknown account name with a suggestion', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [prod]', 'accounts: [prd]') });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].targets[0].accounts[0]: unknown account "prd" (did you mean "prod"?)']);
+  });
+
+  it('rejects a bad pattern parameter against the pattern schema', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { publishEveryMinutes: 0, batchSize: 50 }') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.publishEveryMinutes: 0: Too small: expected number to be >=1',
+      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.batchSize: 50: Too big: expected number to be <=10',
+    ]);
+  });
+
+  it('rejects an unknown pattern parameter with a suggestion', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { publishEveryMinute: 5 }') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.publishEveryMinute: unknown key "publishEveryMinute" (did you mean "publishEveryMinutes"?)',
+    ]);
+  });
+
+  it('rejects a log retention below what Control Tower requires', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { logRetentionDays: 30 }') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.logRetentionDays: 30: one of 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days (CloudWatch Logs values of at least a year, as Control Tower CT.CLOUDWATCH.PR.2 requires)',
+    ]);
+  });
+
+  it('rejects a pattern Region outside its wave targets', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - id: sns-fifo-jobs\n', '      - id: sns-fifo-jobs\n        regions: [us-east-1, us-west-2]\n') });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].patterns[0].regions[1]: Region "us-west-2" is not governed (governed Regions are us-east-1, eu-west-1)']);
+  });
+
+  it('rejects deploying the same pattern to the same account and Region from two waves', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [prod]', 'accounts: [prod, dev]') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[1].patterns[0]: sns-fifo-jobs is already deployed to dev in us-east-1 by waves[0].patterns[0] (deploy each pattern to an account and Region from one wave only)',
+      '<dir>/delivery.yaml: waves[1].patterns[0]: sns-fifo-jobs is already deployed to dev in eu-west-1 by waves[0].patterns[0] (deploy each pattern to an account and Region from one wave only)',
+    ]);
+  });
+
+  it('rejects duplicate wave names', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('name: prod', 'name: dev') });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].name: duplicate wave name "dev" (also waves[0]) (give each wave its own name)']);
+  });
+
+  it('rejects a wave with no targets', () => {
+    const dir = configFixture({
+      'delivery.yaml': `waves:
+  - name: dev
+    targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1] }]
+    patterns: [sns-fifo-jobs]
+  - name: dev
+    targets: []
+    patterns: [sns-fifo-jobs]
+`,
+    });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].targets: list at least one target']);
+  });
+
+  it('refuses a wave too large for the CodePipeline quotas, saying how to split it', () => {
+    const accounts = Array.from({ length: 13 }, (_, i) => `  - { name: w${i}, id: "${String(700000000000 + i)}", email: w${i}@example.com, ou: Workloads/Dev }`).join('\n');
+    const dir = configFixture({
+      'organization.yaml': (s) => `${s}${accounts}\n`,
+      'delivery.yaml': `waves:
+  - name: everyone
+    targets: [{ organizationalUnits: [Workloads], regions: [us-east-1, eu-west-1] }]
+    patterns: [sns-fifo-jobs]
+`,
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[0]: wave "everyone" is too big: 32 stages need 64 actions in one pipeline stage, CodePipeline allows 50 (split it into at least 2 waves (for example one per Region or per OU), or deploy fewer patterns in it)',
+    ]);
+  });
+});
+
+describe('baseline.yaml and update files', () => {
+  const product = (extra: string) => `    - product: account-baseline
+      portfolio: platform-baseline
+      provisionName: account-baseline
+      regions: [us-east-1]
+${extra}`;
+
+  it('rejects an unknown product field, a missing dependency and an ungoverned Region', () => {
+    const dir = configFixture({
+      'baseline.yaml': `organizationalUnits:
+  default:
+${product('      dependsOn: [cdk-bootstrp]\n      prodcut_version: v2\n')}`,
+    });
+    expect(messages(dir)).toEqual(['<dir>/baseline.yaml: organizationalUnits.default[0].prodcut_version: unknown key "prodcut_version" (known keys: "product", "version", "portfolio", "provisionName", "dependsOn", "regions", "parameters")']);
+    const dir2 = configFixture({
+      'baseline.yaml': `organizationalUnits:
+  default:
+${product('      dependsOn: [cdk-bootstrp]\n').replace('regions: [us-east-1]', 'regions: [us-east-1, ap-east-1]')}    - product: cdk-bootstrap
+      portfolio: platform-baseline
+      provisionName: cdk-bootstrap
+      regions: [us-east-1]
+`,
+    });
+    expect(messages(dir2)).toEqual([
+      '<dir>/baseline.yaml: organizationalUnits.default[0].dependsOn[0]: depends on "cdk-bootstrp", which is not provisioned here (did you mean "cdk-bootstrap"?)',
+      '<dir>/baseline.yaml: organizationalUnits.default[0].regions[1]: Region "ap-east-1" is not governed (governed Regions are us-east-1, eu-west-1)',
+    ]);
+  });
+
+  it('rejects a dependency cycle across default and an OU', () => {
+    const dir = configFixture({
+      'baseline.yaml': `organizationalUnits:
+  default:
+    - { product: a, portfolio: p, provisionName: a, dependsOn: [c], regions: [us-east-1] }
+  Workloads/Prod:
+    - { product: b, portfolio: p, provisionName: b, dependsOn: [a], regions: [us-east-1] }
+    - { product: c, portfolio: p, provisionName: c, dependsOn: [b], regions: [us-east-1] }
+`,
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/baseline.yaml: organizationalUnits.default[0].dependsOn[0]: depends on "c", which is not provisioned here (did you mean "a"?)',
+      '<dir>/baseline.yaml: organizationalUnits.Workloads/Prod: dependency cycle: a → c → b → a (remove one dependsOn entry of the cycle)',
+    ]);
+  });
+
+  it('rejects a bad account id and an unknown OU in an update file', () => {
+    const dir = configFixture({
+      'updates/2026-11-rollout.yaml': `products:
+  - product: account-baseline
+    version: v3
+    portfolio: platform-baseline
+    provisionName: account-baseline
+    regions: [us-east-1]
+    accounts: ["44444444444"]
+`,
+    });
+    expect(messages(dir)).toEqual([
+      '<dir>/updates/2026-11-rollout.yaml: products[0].accounts[0]: account id "44444444444" has 11 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
+    ]);
+    const dir2 = configFixture({
+      'updates/2026-11-rollout.yaml': `products:
+  - { product: account-baseline, portfolio: platform-baseline, provisionName: account-baseline, regions: [us-east-1], organizationalUnits: [Workloads/Prd] }
+`,
+    });
+    expect(messages(dir2)).toEqual(['<dir>/updates/2026-11-rollout.yaml: products[0].organizationalUnits[0]: OU "Workloads/Prd" does not exist (did you mean "Workloads/Prod"?)']);
+  });
+});

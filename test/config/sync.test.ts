@@ -1,0 +1,153 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  AccessDeniedException,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+  TooManyRequestsException,
+} from '@aws-sdk/client-organizations';
+import { mockClient } from 'aws-sdk-client-mock';
+import { loadConfigOrThrow } from '../../accounts/loader';
+import { main } from '../../accounts/sync-cli';
+import { accountNames, generatedOrganization, readOrganization, withRetry } from '../../accounts/sync';
+import { configFixture } from '../support/config-fixture';
+
+const orgs = mockClient(OrganizationsClient);
+const noSleep = { attempts: 5, baseDelayMs: 1, sleep: async () => undefined };
+const account = (Id: string, Name: string, State = 'ACTIVE') => ({ Id, Name, Email: `${Name.toLowerCase().replace(/\W+/g, '.')}@example.com`, State, Arn: `arn:aws:organizations::111111111111:account/o-abc/${Id}` });
+
+/** Root → Workloads → {Dev, Prod}; Sandbox; accounts spread over two pages. */
+function organization(): void {
+  orgs.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-root', Name: 'Root' }] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'r-root' }).resolves({ Accounts: [account('111111111111', 'Management')] });
+  orgs
+    .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-root' })
+    .resolves({ OrganizationalUnits: [{ Id: 'ou-work', Name: 'Workloads' }], NextToken: 'page-2' });
+  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-root', NextToken: 'page-2' }).resolves({ OrganizationalUnits: [{ Id: 'ou-sand', Name: 'Sandbox' }] });
+  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-work' }).resolves({
+    OrganizationalUnits: [
+      { Id: 'ou-dev', Name: 'Dev' },
+      { Id: 'ou-prod', Name: 'Prod' },
+    ],
+  });
+  for (const leaf of ['ou-dev', 'ou-prod', 'ou-sand']) orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: leaf }).resolves({ OrganizationalUnits: [] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-work' }).resolves({ Accounts: [] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-dev' }).resolves({ Accounts: [account('444444444444', 'Dev Account')], NextToken: 'more' });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-dev', NextToken: 'more' }).resolves({ Accounts: [account('555555555555', 'Dev Account'), account('777777777777', 'Old', 'SUSPENDED')] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-prod' }).resolves({ Accounts: [account('666666666666', 'Prod')] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-sand' }).resolves({ Accounts: [account('888888888888', 'Sandbox 1')] });
+}
+
+beforeEach(() => orgs.reset());
+
+describe('readOrganization', () => {
+  it('walks nested OUs and every page, as paths from the root', async () => {
+    organization();
+    const tree = await readOrganization(new OrganizationsClient({ region: 'us-east-1' }), noSleep);
+    expect(tree.organizationalUnits).toEqual(['Workloads', 'Workloads/Dev', 'Workloads/Prod', 'Sandbox']);
+    expect(tree.accounts.map((a) => [a.id, a.ou, a.status])).toEqual([
+      ['111111111111', 'Root', 'ACTIVE'],
+      ['444444444444', 'Workloads/Dev', 'ACTIVE'],
+      ['555555555555', 'Workloads/Dev', 'ACTIVE'],
+      ['777777777777', 'Workloads/Dev', 'SUSPENDED'],
+      ['666666666666', 'Workloads/Prod', 'ACTIVE'],
+      ['888888888888', 'Sandbox', 'ACTIVE'],
+    ]);
+    expect(orgs).toHaveReceivedCommandWith(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-root', NextToken: 'page-2' });
+  });
+
+  it('retries throttling, then succeeds', async () => {
+    organization();
+    const throttled = new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
+    orgs.on(ListRootsCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ Roots: [{ Id: 'r-root' }] });
+    const sleeps: number[] = [];
+    const tree = await readOrganization(new OrganizationsClient({}), { attempts: 5, baseDelayMs: 100, sleep: async (ms) => void sleeps.push(ms) });
+    expect(tree.accounts).toHaveLength(6);
+    expect(orgs).toHaveReceivedCommandTimes(ListRootsCommand, 3);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(50);
+    expect(sleeps[0]).toBeLessThanOrEqual(100);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(100);
+    expect(sleeps[1]).toBeLessThanOrEqual(200);
+  });
+
+  it('gives up after the bounded number of attempts', async () => {
+    orgs.on(ListRootsCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    await expect(readOrganization(new OrganizationsClient({}), noSleep)).rejects.toThrow('Rate exceeded');
+    expect(orgs).toHaveReceivedCommandTimes(ListRootsCommand, 5);
+  });
+
+  it('does not retry access denied', async () => {
+    orgs.on(ListRootsCommand).rejects(new AccessDeniedException({ message: 'You don’t have permissions to access this resource.', $metadata: {} }));
+    await expect(readOrganization(new OrganizationsClient({}), noSleep)).rejects.toThrow(AccessDeniedException);
+    expect(orgs).toHaveReceivedCommandTimes(ListRootsCommand, 1);
+  });
+
+  it('refuses an organization without a root', async () => {
+    orgs.on(ListRootsCommand).resolves({ Roots: [] });
+    await expect(readOrganization(new OrganizationsClient({}), noSleep)).rejects.toThrow('the organization has no root: is this the management account?');
+  });
+});
+
+describe('the generated file', () => {
+  it('keeps active accounts, with config names made unique', () => {
+    expect([...accountNames([{ id: '444444444444', name: 'Dev Account' }, { id: '555555555555', name: 'Dev Account' }, { id: '999999999999', name: '!!!' }]).values()]).toEqual([
+      'dev-account',
+      'dev-account-555555',
+      'account',
+    ]);
+    organization();
+    return readOrganization(new OrganizationsClient({}), noSleep).then((tree) => {
+      const gen = generatedOrganization(tree, new Date('2026-11-29T00:00:00Z'));
+      expect(gen.accounts.map((a) => a.name)).toEqual(['management', 'dev-account', 'dev-account-555555', 'prod', 'sandbox-1']);
+      expect(gen.generatedAt).toBe('2026-11-29T00:00:00.000Z');
+    });
+  });
+
+  it('is written by the command and merged by the loader; hand-written entries win', async () => {
+    organization();
+    const dir = configFixture();
+    const out: string[] = [];
+    expect(await main(['--config', dir], new OrganizationsClient({}), (s) => void out.push(s))).toBe(0);
+    expect(out.join('')).toBe(`wrote ${path.join(dir, 'organization.generated.yaml')}: 5 active accounts, 4 OUs\n`);
+    const text = fs.readFileSync(path.join(dir, 'organization.generated.yaml'), 'utf8');
+    expect(text).toContain("id: '888888888888'");
+    const config = loadConfigOrThrow(dir);
+    // 111…, 444…, 555…, 666… are hand-written (names management, dev, test, prod); the sandbox account is new.
+    expect(config.organization.accounts.map((a) => `${a.name}:${a.id}:${a.ou}`)).toEqual([
+      'management:111111111111:Root',
+      'log-archive:222222222222:Security',
+      'audit:333333333333:Security',
+      'dev:444444444444:Workloads/Dev',
+      'test:555555555555:Workloads/Dev',
+      'prod:666666666666:Workloads/Prod',
+      'sandbox-1:888888888888:Sandbox',
+    ]);
+  });
+
+  it('--dry-run prints the file and writes nothing', async () => {
+    organization();
+    const dir = configFixture();
+    const out: string[] = [];
+    expect(await main(['--config', dir, '--dry-run'], new OrganizationsClient({}), (s) => void out.push(s))).toBe(0);
+    expect(out.join('')).toMatch(/^# yaml-language-server: \$schema=\.\/schemas\/organization\.generated\.schema\.json\n/);
+    expect(fs.existsSync(path.join(dir, 'organization.generated.yaml'))).toBe(false);
+  });
+
+  it('puts the previous file back when the synced organization does not merge', async () => {
+    organization();
+    // An account whose email is already used by a hand-written account with another id and name.
+    orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-sand' }).resolves({ Accounts: [{ ...account('888888888888', 'Sandbox 1'), Email: 'prod@example.com' }] });
+    const dir = configFixture({ 'organization.generated.yaml': 'generatedBy: accounts:sync\ngeneratedAt: "2026-01-01T00:00:00Z"\n' });
+    await expect(main(['--config', dir], new OrganizationsClient({}), () => undefined)).rejects.toThrow(
+      /does not merge cleanly; organization.generated.yaml left as it was:\n {2}.*organization.yaml: accounts\[6\]\.email: duplicate account email "prod@example.com" \(also accounts\[5\]\)/,
+    );
+    expect(fs.readFileSync(path.join(dir, 'organization.generated.yaml'), 'utf8')).toBe('generatedBy: accounts:sync\ngeneratedAt: "2026-01-01T00:00:00Z"\n');
+  });
+
+  it('withRetry passes a success straight through', async () => {
+    await expect(withRetry(async () => 42, noSleep)).resolves.toBe(42);
+  });
+});
