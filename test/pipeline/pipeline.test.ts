@@ -1,0 +1,143 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { loadConfigOrThrow } from '../../accounts/loader';
+import { assemblyFacts, checkAssembly } from '../../pipeline/assembly-checks';
+import { GUARD_PLUGIN_NAMES } from '../../pipeline/guards';
+import { PIPELINE_STACK_NAME } from '../../pipeline/pipeline-stack';
+import { planRollout } from '../../pipeline/planner';
+import { QUOTAS, TEMPLATE_BYTES } from '../../pipeline/quotas';
+import { REGISTRY } from '../../stages';
+import { configFixture, replaceOnce } from '../support/config-fixture';
+import { synthOrganization } from '../support/synth';
+
+interface PipelineStage {
+  Name: string;
+  Actions: Array<{ Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown> }>;
+}
+
+describe('the delivery pipeline for the sample organization (guards on, assets bundled)', () => {
+  const dir = configFixture();
+  let assembly: CloudAssembly;
+  let outdir: string;
+  let template: Template;
+  let stages: PipelineStage[];
+
+  beforeAll(() => {
+    ({ assembly, outdir } = synthOrganization(dir));
+    template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, `${PIPELINE_STACK_NAME}.template.json`), 'utf8')));
+    stages = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0].Properties.Stages;
+  });
+
+  it('is a V2 pipeline sourced from the configured connection, repository and branch', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { PipelineType: 'V2', Name: 'platform-delivery' });
+    expect(stages[0].Actions[0]).toMatchObject({
+      ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' },
+      Configuration: {
+        ConnectionArn: 'arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-0000-4000-8000-000000000000',
+        FullRepositoryId: 'example-org/platform-delivery',
+        BranchName: 'main',
+      },
+    });
+  });
+
+  it('runs synth, self-mutation and asset publishing before the waves, in order', () => {
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
+    expect(stages[2].Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
+  });
+
+  it('the synth step installs Node and Go, then runs npm ci, the tests and cdk synth', () => {
+    const projects = template.findResources('AWS::CodeBuild::Project');
+    const synth = Object.values(projects).find((p) => JSON.stringify(p.Properties.Source.BuildSpec).includes('npx cdk synth'));
+    const spec = JSON.parse(synth!.Properties.Source.BuildSpec);
+    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22', golang: '1.24' });
+    expect(spec.phases.build.commands).toEqual(['npm ci', 'npm test', `npx cdk synth -c config=${path.relative(process.cwd(), dir)}`]);
+  });
+
+  it('gates prod, and only prod, behind a manual approval that runs before its deployments', () => {
+    const prod = stages.find((s) => s.Name === 'prod')!;
+    const approvals = prod.Actions.filter((a) => a.ActionTypeId.Category === 'Approval');
+    expect(approvals.map((a) => [a.Name, a.RunOrder])).toEqual([['Approve-prod', 1]]);
+    expect(Math.min(...prod.Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').map((a) => a.RunOrder ?? 1))).toBeGreaterThan(1);
+    expect(stages.find((s) => s.Name === 'dev')!.Actions.some((a) => a.ActionTypeId.Category === 'Approval')).toBe(false);
+  });
+
+  it('deploys each planned stage into its own account and Region', () => {
+    const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('.Deploy')).map((a) => a.Name));
+    expect(deploys.sort()).toEqual(
+      ['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1', 'prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`).sort(),
+    );
+    const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
+    expect(stacks.map((s) => `${s.environment.account}/${s.environment.region}`).sort()).toEqual(
+      ['444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1', '666666666666/us-east-1', '666666666666/eu-west-1'].sort(),
+    );
+  });
+
+  it('keeps every stage within 50 actions and matches the planner’s predicted shape', () => {
+    for (const s of stages) expect(s.Actions.length).toBeLessThanOrEqual(QUOTAS.actionsPerStage);
+    const plan = planRollout(loadConfigOrThrow(dir), REGISTRY).plan!;
+    const facts = assemblyFacts(assembly);
+    expect(facts.pipeline!.stages).toEqual(plan.pipeline.map((s) => ({ name: s.name, actions: s.actions })));
+    const predicted = plan.quotas.find((q) => q.quota.startsWith('pipeline template bytes'))!.used;
+    expect(Math.abs(predicted - facts.pipeline!.templateBytes) / facts.pipeline!.templateBytes).toBeLessThan(0.25);
+    expect(checkAssembly(assembly)).toEqual([]);
+    expect(TEMPLATE_BYTES.perAction).toBeGreaterThan(0);
+  });
+
+  it('encrypts artifacts with a cross-account KMS key and hardens the artifact bucket', () => {
+    const buckets = template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true, LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'artifacts/' }) } });
+    expect(Object.keys(buckets)).toHaveLength(1);
+    const artifacts = Object.values(buckets)[0].Properties;
+    expect(artifacts.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    expect(artifacts.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('sends failures and approval requests to a KMS-encrypted topic with the notify emails subscribed', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'platform-team@example.com' });
+    template.hasResourceProperties('AWS::CodeStarNotifications::NotificationRule', {
+      EventTypeIds: Match.arrayWith(['codepipeline-pipeline-pipeline-execution-failed', 'codepipeline-pipeline-manual-approval-needed']),
+    });
+  });
+
+  it('passed every guard: no findings, and every acknowledgement carries its reason', () => {
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    for (const plugin of report.pluginReports) {
+      expect([plugin.pluginName, plugin.violations]).toEqual([plugin.pluginName, []]);
+      for (const s of plugin.suppressedViolations ?? []) expect(s.reason?.length).toBeGreaterThan(20);
+    }
+    const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
+    expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
+    // dev and test share one template per Region: 8 stacks, 6 distinct templates.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('6 of 8');
+  });
+});
+
+describe('cdk synth on a bad config', () => {
+  it('prints every error, exits 1 without a stack trace, and writes nothing', () => {
+    const bad = configFixture({
+      'organization.yaml': replaceOnce('id: "444444444444"', 'id: "4444444444444"'),
+      'delivery.yaml': replaceOnce('approval: true', 'approval: yes-please'),
+    });
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-synth-'));
+    const root = path.join(__dirname, '..', '..');
+    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'pipeline', 'app.ts')], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: bad }), CDK_OUTDIR: outdir },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        '2 configuration errors:',
+        `  ${bad}/organization.yaml: accounts[3].id: account id "4444444444444" has 13 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")`,
+        `  ${bad}/delivery.yaml: waves[1].approval: expected boolean, got string "yes-please"`,
+        '',
+      ].join('\n'),
+    );
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { main } from '../../pipeline/cli/plan';
+import { configFixture, replaceOnce } from '../support/config-fixture';
+
+function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, (s) => void out.push(s), (s) => void err.push(s));
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('npm run plan', () => {
+  const dir = configFixture();
+
+  it('prints a table with waves, approvals, the pipeline and the quota headroom', () => {
+    const { code, out } = run(['--config', dir]);
+    expect(code).toBe(0);
+    expect(out).toContain('Wave 2: prod — manual approval first (2 stages, 5 actions)');
+    expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
+    expect(out).toContain('Pipeline: Source(1) → Build(1) → UpdatePipeline(1) → Assets(3) → dev(8) → prod(5)');
+    expect(out).toMatch(/resources per stack \(largest: sns-fifo-jobs\)\s+\d+\s+500/);
+    expect(out).toMatch(/actions per stage \(largest: dev\)\s+8\s+50\s+42 \(84%\)/);
+  });
+
+  it('prints JSON that tools can read', () => {
+    const { code, out } = run(['--config', dir, '--format', 'json']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.waves.map((w: { name: string; approval: boolean }) => [w.name, w.approval])).toEqual([
+      ['dev', false],
+      ['prod', true],
+    ]);
+    expect(json.waves[1].stages[0]).toMatchObject({ id: 'sns-fifo-jobs-prod-us-east-1', accountId: '666666666666', parameters: { publishEveryMinutes: 5 } });
+    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: 19, limit: 500, headroom: 481 });
+  });
+
+  it('prints markdown and a mermaid diagram of waves → targets → patterns', () => {
+    const md = run(['--config', dir, '--format', 'markdown']).out;
+    expect(md).toContain('## Wave 2: prod (manual approval)');
+    expect(md).toContain('| `sns-fifo-jobs` | prod | 666666666666 | us-east-1 | 1 |');
+    const mermaid = run(['--config', dir, '-f', 'mermaid']).out.split('\n');
+    expect(mermaid[0]).toBe('flowchart LR');
+    expect(mermaid).toContain('  wave_prod["2. prod (approval)"]');
+    expect(mermaid).toContain('  wave_dev --> wave_prod');
+    expect(mermaid).toContain('  wave_prod --> wave_prod_prod_us_east_1["prod us-east-1"]');
+    expect(mermaid).toContain('  wave_prod_prod_us_east_1 --> wave_prod_prod_us_east_1_sns_fifo_jobs(["sns-fifo-jobs"])');
+  });
+
+  it('lists the patterns with their parameters', () => {
+    const { out } = run(['--list-patterns']);
+    expect(out).toContain('  sns-fifo-jobs — SNS FIFO job events');
+    expect(out).toContain('      publishEveryMinutes: How often the sample publisher emits a job lifecycle.');
+    expect(out).toContain('  baseliner — account baseliner');
+  });
+
+  it('--help describes every option', () => {
+    const { code, out } = run(['--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--config DIR', '--format F', '--list-patterns', '--help']) expect(out).toContain(flag);
+  });
+
+  it('refuses a bad config with every issue, exit 1, and nothing on stdout', () => {
+    const bad = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo\n') });
+    const { code, out, err } = run(['--config', bad]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(`1 configuration error:\n  ${path.join(bad, 'delivery.yaml')}: waves[0].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)\n`);
+  });
+
+  it('refuses an unknown format as a usage error', () => {
+    expect(() => run(['--format', 'yaml'])).toThrow('unknown format "yaml": use one of table, json, markdown, mermaid');
+  });
+
+  it('as a process: an unknown flag exits 2, a bad config exits 1, neither prints a stack trace', () => {
+    const tsx = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+    const cli = path.join(__dirname, '..', '..', 'pipeline', 'cli', 'plan.ts');
+    const flag = spawnSync(tsx, [cli, '--bogus'], { encoding: 'utf8' });
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toBe("Unknown option '--bogus'\nRun with --help for the options.\n");
+    const bad = spawnSync(tsx, [cli, '--config', configFixture({ 'organization.yaml': replaceOnce('id: "444444444444"', 'id: "44444444444"') })], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^1 configuration error:\n {2}.*organization\.yaml: accounts\[3\]\.id: account id "44444444444" has 11 digits/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
