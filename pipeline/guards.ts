@@ -64,8 +64,11 @@ export class RuleLevelAcknowledgements implements IPolicyValidationPlugin {
     const report = this.inner.validate(context);
     const namespace = this.name;
     const byPath = new Map(context.appConstruct.node.findAll().map((c) => [c.node.path, c]));
-    const acknowledgedUp = (path: string | undefined, ruleId: string): boolean => {
-      let node: IConstruct | undefined = path ? byPath.get(path) : undefined;
+    const acknowledgedUp = (constructPath: string | undefined, ruleId: string): boolean => {
+      // Start from the nearest construct that exists (a reported path may name a generated child).
+      let at = constructPath ?? '';
+      while (at && !byPath.has(at)) at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '';
+      let node: IConstruct | undefined = at ? byPath.get(at) : undefined;
       for (; node; node = node.node.scope) {
         for (const entry of node.node.metadata) {
           if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data && `${namespace}::${ruleId}` in entry.data) return true;

@@ -1,0 +1,143 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CfnResource, Stack, Stage, Validations, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { newApp } from '../../pipeline/app-context';
+import { addGuards, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'guards-'));
+}
+
+/** A queue with a property typo and no encryption or DLQ: every guard has something to say. */
+function badStack(scope: Stage | ReturnType<typeof newApp>, id: string, account: string) {
+  const stack = new Stack(scope, id, { env: { account, region: 'us-east-1' } });
+  new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: { VisibilityTimeout: 'soon' } });
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+  return stack;
+}
+
+describe('the guards', () => {
+  it('fail synth on findings of all three: CloudFormation schema, Control Tower and cdk-nag', () => {
+    const app = newApp({}, tmp());
+    badStack(app, 'Bad', '111111111111');
+    addGuards(app);
+    let message = '';
+    try {
+      app.synth();
+    } catch (err) {
+      message = String(err);
+    }
+    expect(message).toContain("VisibilityTimeout: 'soon' is not of type 'integer' (CloudFormation Validate)");
+    expect(message).toContain('[CT.SQS.PR.2]: Require any Amazon SQS queue to have encryption at rest configured (cdk-validator-cfnguard)');
+    expect(message).toContain('The IAM entity contains wildcard permissions');
+    expect(message).toContain("Acknowledge with 'AwsSolutions::AwsSolutions-IAM5[Resource::*]'");
+  });
+
+  it('can be switched off for measuring (-c guards=false)', () => {
+    const app = newApp({ guards: false }, tmp());
+    badStack(app, 'Bad', '111111111111');
+    addGuards(app);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('accept an acknowledgement with a reason, and report it as such', () => {
+    const outdir = tmp();
+    const app = newApp({}, outdir);
+    const stack = new Stack(app, 'Ok', { env: { account: '111111111111', region: 'us-east-1' } });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'test: any bucket, on purpose' });
+    addGuards(app);
+    app.synth();
+    const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+    const nag = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'AwsSolutions');
+    expect(nag.violations).toEqual([]);
+    expect(nag.suppressedViolations.map((v: { ruleName: string; reason: string }) => [v.ruleName, v.reason])).toEqual([['AwsSolutions-IAM5', 'test: any bucket, on purpose']]);
+  });
+});
+
+describe('DistinctTemplates', () => {
+  /** Three copies of one stage (two accounts, same Region) and one in another Region. */
+  function copies() {
+    const app = newApp({ guards: false }, tmp());
+    const targets = [
+      ['a', '444444444444', 'us-east-1'],
+      ['b', '555555555555', 'us-east-1'],
+      ['c', '666666666666', 'us-east-1'],
+      ['d', '444444444444', 'eu-west-1'],
+    ];
+    for (const [name, account, region] of targets) {
+      const stage = new Stage(app, `pattern-${name}-${region}`, { env: { account, region } });
+      const stack = new Stack(stage, 'Pattern');
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountPrincipal(stack.account) });
+      new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: { QueueName: `q-${stack.account}` } });
+      void role;
+    }
+    const asm = app.synth();
+    return asm.nestedAssemblies
+      .flatMap((n) => n.nestedAssembly.stacks)
+      .map((s) => ({ stackConstructPath: s.hierarchicalId, templatePath: s.templateFullPath, accountId: s.environment.account, region: s.environment.region }));
+  }
+
+  it('groups copies that differ only by account and stage name, per Region', () => {
+    const groups = groupDistinctTemplates(copies());
+    expect([...groups.entries()].map(([rep, all]) => [rep.stackConstructPath, all.length])).toEqual([
+      ['pattern-a-us-east-1/Pattern', 3],
+      ['pattern-d-eu-west-1/Pattern', 1],
+    ]);
+  });
+
+  it('validates each distinct template once and reports a finding on every copy', () => {
+    const stacks = copies();
+    const seen: string[][] = [];
+    const inner = {
+      name: 'probe',
+      validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+        seen.push(context.templatePaths);
+        return {
+          success: false,
+          violations: context.templatePaths.map((templatePath) => ({
+            ruleName: 'probe-rule',
+            description: 'queue found',
+            violatingResources: [{ resourceLogicalId: 'Queue', templatePath, locations: ['Properties'] }],
+          })),
+        };
+      },
+    };
+    const report = new DistinctTemplates(inner).validate({ templatePaths: stacks.map((s) => s.templatePath), stackTemplates: stacks } as unknown as IPolicyValidationContext);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toHaveLength(2);
+    expect(report.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath)).sort()).toEqual(stacks.map((s) => s.templatePath).sort());
+    expect(report.metadata).toEqual({ distinctTemplates: '2 of 4' });
+  });
+});
+
+describe('RuleLevelAcknowledgements', () => {
+  it('applies a bare rule acknowledgement to that rule’s findings below the construct, and only those', () => {
+    const app = newApp({ guards: false }, tmp());
+    const stack = new Stack(app, 'S');
+    const covered = new iam.Role(stack, 'Covered', { assumedBy: new iam.AccountRootPrincipal() });
+    new iam.Role(stack, 'Other', { assumedBy: new iam.AccountRootPrincipal() });
+    Validations.of(covered).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'generated' });
+    const finding = (p: string) => ({ constructPath: p, locations: ['Properties'] });
+    const inner = {
+      name: 'AwsSolutions',
+      validate: (): PolicyValidationPluginReport => ({
+        success: false,
+        violations: [
+          { ruleName: 'AwsSolutions-IAM5[Resource::*]', description: 'wildcard', violatingResources: [finding('S/Covered/DefaultPolicy/Resource'), finding('S/Other/DefaultPolicy/Resource')] },
+          { ruleName: 'AwsSolutions-IAM4[Policy::x]', description: 'managed', violatingResources: [finding('S/Covered/Resource')] },
+        ],
+      }),
+    };
+    const report = new RuleLevelAcknowledgements(inner).validate({ appConstruct: app } as unknown as IPolicyValidationContext);
+    expect(report.violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)])).toEqual([
+      ['AwsSolutions-IAM5[Resource::*]', ['S/Other/DefaultPolicy/Resource']],
+      ['AwsSolutions-IAM5', ['S/Covered/DefaultPolicy/Resource']],
+      ['AwsSolutions-IAM4[Policy::x]', ['S/Covered/Resource']],
+    ]);
+  });
+});
