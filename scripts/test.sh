@@ -1,12 +1,36 @@
 #!/usr/bin/env bash
 # Every test: types, generated schemas, Jest (config, planner, pipeline, stages, handlers), Go.
+# Ends with one line "total: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+results=$(mktemp -d)
 echo "== tsc"
 npx tsc --noEmit -p .
 echo "== JSON schemas are current"
 npx tsx accounts/json-schemas.ts --check
 echo "== jest"
-npx jest --ci "$@"
+jest_status=0
+npx jest --ci --json --outputFile="$results/jest.json" "$@" || jest_status=$?
 echo "== go vet + go test"
-(cd functions && go vet ./... && go test ./...)
+go_status=0
+(cd functions && go vet ./... && go test -json ./... > "$results/go.json") || go_status=$?
+(cd functions && go test ./... 2>&1 | tail -n 20) || true
+node -e '
+  const fs = require("fs");
+  const dir = process.argv[1];
+  const jest = JSON.parse(fs.readFileSync(dir + "/jest.json", "utf8"));
+  let goPass = 0, goFail = 0;
+  if (fs.existsSync(dir + "/go.json")) {
+    for (const line of fs.readFileSync(dir + "/go.json", "utf8").split("\n")) {
+      if (!line) continue;
+      const e = JSON.parse(line);
+      if (!e.Test) continue;
+      if (e.Action === "pass") goPass++;
+      if (e.Action === "fail") goFail++;
+    }
+  }
+  console.log(`jest: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed; go: ${goPass} passed, ${goFail} failed`);
+  console.log(`total: ${jest.numPassedTests + goPass} passed, ${jest.numFailedTests + goFail} failed`);
+' "$results"
+rm -rf "$results"
+exit $(( jest_status != 0 ? jest_status : go_status ))

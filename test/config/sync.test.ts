@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   AccessDeniedException,
+  type AccountState,
   ListAccountsForParentCommand,
   ListOrganizationalUnitsForParentCommand,
   ListRootsCommand,
@@ -16,7 +17,7 @@ import { configFixture } from '../support/config-fixture';
 
 const orgs = mockClient(OrganizationsClient);
 const noSleep = { attempts: 5, baseDelayMs: 1, sleep: async () => undefined };
-const account = (Id: string, Name: string, State = 'ACTIVE') => ({ Id, Name, Email: `${Name.toLowerCase().replace(/\W+/g, '.')}@example.com`, State, Arn: `arn:aws:organizations::111111111111:account/o-abc/${Id}` });
+const account = (Id: string, Name: string, State: AccountState = 'ACTIVE') => ({ Id, Name, Email: `${Name.toLowerCase().replace(/\W+/g, '.')}@example.com`, State, Arn: `arn:aws:organizations::111111111111:account/o-abc/${Id}` });
 
 /** Root → Workloads → {Dev, Prod}; Sandbox; accounts spread over two pages. */
 function organization(): void {

@@ -15,3 +15,7 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
     },
   });
 }
+
+// Handlers read these at import time; tests run offline with mocked clients.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.AWS_REGION ??= 'us-east-1';
