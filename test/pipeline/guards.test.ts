@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { CfnResource, Stack, Stage, Validations, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { newApp } from '../../pipeline/app-context';
-import { addGuards, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { addGuards, ControlTowerGuard, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'guards-'));
@@ -139,5 +140,27 @@ describe('RuleLevelAcknowledgements', () => {
       ['AwsSolutions-IAM5', ['S/Covered/DefaultPolicy/Resource']],
       ['AwsSolutions-IAM4[Policy::x]', ['S/Covered/Resource']],
     ]);
+  });
+});
+
+describe('ControlTowerGuard', () => {
+  const guard = new ControlTowerGuard();
+
+  it('selects the rule files that name a resource type of the templates', () => {
+    const rules = guard.rulesFor(new Set(['AWS::SQS::Queue'])).map((f) => path.basename(f)).sort();
+    expect(rules).toEqual(expect.arrayContaining(['ct-sqs-pr-1.guard', 'ct-sqs-pr-2.guard']));
+    expect(rules.every((r) => !r.startsWith('ct-rds'))).toBe(true);
+    expect(guard.rulesFor(new Set(['AWS::CDK::Metadata']))).toEqual([]);
+  });
+
+  it('finds exactly what the full Control Tower rule set finds', () => {
+    const app = newApp({ guards: false }, tmp());
+    const stack = badStack(app, 'Bad', '111111111111');
+    const templatePath = app.synth().getStackArtifact(stack.artifactId).templateFullPath;
+    const context = { templatePaths: [templatePath] } as unknown as IPolicyValidationContext;
+    const names = (r: PolicyValidationPluginReport) => r.violations.map((v) => `${v.ruleName}:${v.violatingResources.map((x) => x.resourceLogicalId).join(',')}`).sort();
+    const full = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate(context) as PolicyValidationPluginReport;
+    expect(names(full).length).toBeGreaterThan(0);
+    expect(names(guard.validate(context))).toEqual(names(full));
   });
 });
