@@ -44,22 +44,33 @@ export function addGuards(app: App): void {
   );
 }
 
+interface TemplatePlugin {
+  readonly name: string;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport;
+}
+
+/** A plugin that changes how another one is called or reported, under the other's name (acknowledgement ids use it). */
+abstract class PluginWrapper<P extends TemplatePlugin> implements IPolicyValidationPlugin {
+  readonly name: string;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+  constructor(protected readonly inner: P) {
+    this.name = inner.name;
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+  abstract validate(context: IPolicyValidationContext): PolicyValidationPluginReport;
+}
+
 /**
  * cdk-nag v3 names a finding `AwsSolutions-IAM5[Resource::…]` and matches acknowledgements to the
  * finding exactly. CDK's contract is that an acknowledgement without `where` covers every occurrence
  * of its rule, so an acknowledgement of the bare rule (`AwsSolutions::AwsSolutions-IAM5`) on a
  * construct is applied to all of that rule's findings below it, and reported with its reason.
  */
-export class RuleLevelAcknowledgements implements IPolicyValidationPlugin {
-  readonly name: string;
-  readonly version?: string;
-  readonly ruleIds?: string[];
-  constructor(private readonly inner: IPolicyValidationPlugin) {
-    this.name = inner.name;
-    this.version = inner.version;
-    this.ruleIds = inner.ruleIds;
-  }
-
+export class RuleLevelAcknowledgements extends PluginWrapper<IPolicyValidationPlugin> {
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const report = this.inner.validate(context);
     const namespace = this.name;
@@ -138,25 +149,8 @@ function listGuardFiles(dir: string): string[] {
   });
 }
 
-interface TemplatePlugin {
-  readonly name: string;
-  readonly version?: string;
-  readonly ruleIds?: string[];
-  validate(context: IPolicyValidationContext): PolicyValidationPluginReport;
-}
-
 /** Validates each distinct template once and reports its findings on every copy. */
-export class DistinctTemplates implements IPolicyValidationPlugin {
-  readonly name: string;
-  readonly version?: string;
-  readonly ruleIds?: string[];
-
-  constructor(private readonly inner: TemplatePlugin) {
-    this.name = inner.name;
-    this.version = inner.version;
-    this.ruleIds = inner.ruleIds;
-  }
-
+export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const groups = groupDistinctTemplates(context.stackTemplates);
     const representatives = [...groups.keys()];

@@ -11,7 +11,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
-import { PatternFunction } from '../shared/pattern-function';
+import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
 import type { SnsFifoJobsParameters } from './parameters';
 
@@ -54,14 +54,10 @@ export class SnsFifoJobs extends Construct {
     this.analyticsQueue = analytics.queue;
     const accessLogs = accessLogsBucket(this, 'AccessLogs');
     this.bucket = dataBucket(this, 'Analytics', { key: this.key, accessLogs, accessLogsPrefix: 'analytics/' });
-    const analyticsFn = new PatternFunction(this, 'AnalyticsConsumer', {
+    const analyticsFn = this.consumer('AnalyticsConsumer', this.analyticsQueue, p, {
       entry: 'sns-fifo-jobs/analytics/index.ts',
       description: 'sns-fifo-jobs: writes every job event to S3 by date',
       environment: { BUCKET_NAME: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-analytics' },
-      timeout: CONSUMER_TIMEOUT,
-      logRetention: p.logRetentionDays,
-      key: this.key,
-      noVpcReason: NO_VPC_REASON,
     });
     analyticsFn.role.addToPolicy(
       new iam.PolicyStatement({
@@ -76,7 +72,6 @@ export class SnsFifoJobs extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/jobs/*]`,
       reason: 'PutObject under jobs/* only: object keys are generated per batch, so a prefix wildcard is the narrowest grant.',
     });
-    analyticsFn.fn.addEventSource(new SqsEventSource(this.analyticsQueue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
 
     // ---------------------------------------------------------------- inventory: created/deleted → DynamoDB
     const inventory = this.subscribedQueue('Inventory', p.maxReceiveCount, {
@@ -91,18 +86,13 @@ export class SnsFifoJobs extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const inventoryFn = new PatternFunction(this, 'InventoryConsumer', {
+    const inventoryFn = this.consumer('InventoryConsumer', this.inventoryQueue, p, {
       entry: 'sns-fifo-jobs/inventory/index.ts',
       description: 'sns-fifo-jobs: keeps the job inventory table current',
       environment: { TABLE_NAME: this.table.tableName, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-inventory' },
-      timeout: CONSUMER_TIMEOUT,
-      logRetention: p.logRetentionDays,
-      key: this.key,
-      noVpcReason: NO_VPC_REASON,
     });
     inventoryFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
     this.key.grant(inventoryFn.role, 'kms:Encrypt', 'kms:GenerateDataKey');
-    inventoryFn.fn.addEventSource(new SqsEventSource(this.inventoryQueue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
 
     // ---------------------------------------------------------------- publisher: schedule → topic
     const publisherFailures = new sqs.Queue(this, 'PublisherFailures', {
@@ -151,6 +141,13 @@ export class SnsFifoJobs extends Construct {
     for (const dlq of [analytics.subscriptionDlq, inventory.subscriptionDlq, publisherFailures]) {
       Validations.of(dlq).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
     }
+  }
+
+  /** A consumer of a FIFO queue that reports partial batch failures. */
+  private consumer(id: string, queue: sqs.IQueue, p: SnsFifoJobsParameters, props: Pick<PatternFunctionProps, 'entry' | 'description' | 'environment'>): PatternFunction {
+    const consumer = new PatternFunction(this, id, { ...props, timeout: CONSUMER_TIMEOUT, logRetention: p.logRetentionDays, key: this.key, noVpcReason: NO_VPC_REASON });
+    consumer.fn.addEventSource(new SqsEventSource(queue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
+    return consumer;
   }
 
   /** A FIFO queue subscribed to the topic (raw delivery), with its own DLQ and a subscription DLQ. */

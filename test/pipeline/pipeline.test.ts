@@ -87,6 +87,17 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(TEMPLATE_BYTES.perAction).toBeGreaterThan(0);
   });
 
+  it('bundles every function locally: file assets only, no Docker image anywhere', () => {
+    const manifests = [path.join(outdir, `${PIPELINE_STACK_NAME}.assets.json`), ...assembly.nestedAssemblies.flatMap((n) => fs.readdirSync(n.nestedAssembly.directory).filter((f) => f.endsWith('.assets.json')).map((f) => path.join(n.nestedAssembly.directory, f)))];
+    let files = 0;
+    for (const m of manifests) {
+      const manifest = JSON.parse(fs.readFileSync(m, 'utf8'));
+      expect(Object.keys(manifest.dockerImages ?? {})).toEqual([]);
+      files += Object.keys(manifest.files ?? {}).length;
+    }
+    expect(files).toBeGreaterThan(0);
+  });
+
   it('encrypts artifacts with a cross-account KMS key and hardens the artifact bucket', () => {
     const buckets = template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true, LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'artifacts/' }) } });
     expect(Object.keys(buckets)).toHaveLength(1);
