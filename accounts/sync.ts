@@ -24,6 +24,8 @@ export interface OrgTreeAccount {
 
 export interface OrgTree {
   readonly organizationalUnits: string[];
+  /** OU path → OU id (`Root` → the root id). */
+  readonly ouIds: Record<string, string>;
   readonly accounts: OrgTreeAccount[];
 }
 
@@ -67,6 +69,7 @@ export async function readOrganization(client: OrganizationsClient, retry: Retry
   const roots = (await collect(paginateListRoots({ client: retrying }, {}))).flatMap((p) => p.Roots ?? []);
   if (roots.length === 0 || !roots[0].Id) throw new Error('the organization has no root: is this the management account?');
   const organizationalUnits: string[] = [];
+  const ouIds: Record<string, string> = { [ROOT_OU]: roots[0].Id };
   const accounts: OrgTreeAccount[] = [];
 
   const visit = async (parentId: string, ouPath: string, depth: number): Promise<void> => {
@@ -79,11 +82,12 @@ export async function readOrganization(client: OrganizationsClient, retry: Retry
       if (!child.Id || !child.Name) continue;
       const childPath = ouPath === ROOT_OU ? child.Name : `${ouPath}/${child.Name}`;
       organizationalUnits.push(childPath);
+      ouIds[childPath] = child.Id;
       await visit(child.Id, childPath, depth + 1);
     }
   };
   await visit(roots[0].Id, ROOT_OU, 0);
-  return { organizationalUnits, accounts };
+  return { organizationalUnits, ouIds, accounts };
 }
 
 function toTreeAccount(a: OrgAccount, ou: string): OrgTreeAccount {

@@ -1,0 +1,129 @@
+/**
+ * The baseliner's decisions, with no AWS in them: which products an account gets, with which
+ * parameters, in which order, and what an update file asks for each account.
+ */
+import type { Baseline, BaselineProduct } from '../../../accounts/schema';
+
+/** What the state machine provisions for one product in one account. */
+export interface PlannedProduct {
+  readonly provisionName: string;
+  /** `<accountId>-<provisionName>`: unique across the management account's provisioned products. */
+  readonly provisionedProductName: string;
+  readonly product: string;
+  readonly version?: string;
+  readonly portfolio: string;
+  readonly regions: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly action: 'deploy' | 'update';
+}
+
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SelectionError';
+  }
+}
+
+export function provisionedProductName(accountId: string, provisionName: string): string {
+  return `${accountId}-${provisionName}`;
+}
+
+/**
+ * `default` plus every key naming the account's OU or an OU above it, by path (`Workloads/Prod`) or
+ * by id (`ou-ab12-34cd5678`). A product listed under several keys is taken once, the most specific
+ * key winning (the account's own OU over its parents over default).
+ */
+export function productsForAccount(baseline: Baseline, ouPath: string, ouIds: readonly string[] = []): BaselineProduct[] {
+  // OU paths and ids from the root down; ouIds[i] is the id of ancestors[i].
+  const ancestors = ouPath === 'Root' ? [] : ouPath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+  const specificity = (key: string): number => {
+    if (key === 'default') return 0;
+    const byPath = ancestors.indexOf(key);
+    if (byPath >= 0) return byPath + 1;
+    const byId = ouIds.indexOf(key);
+    return byId >= 0 ? byId + 1 : -1;
+  };
+  const keys = Object.keys(baseline.organizationalUnits)
+    .filter((k) => specificity(k) >= 0)
+    .sort((a, b) => specificity(a) - specificity(b));
+  const chosen = new Map<string, BaselineProduct>();
+  for (const key of keys) for (const p of baseline.organizationalUnits[key]) chosen.set(p.provisionName, p);
+  return [...chosen.values()];
+}
+
+/** Replaces every `{accountid}` and `{masteraccountid}` in every value (case-insensitive, all occurrences). */
+export function substitute(parameters: Readonly<Record<string, string | number | boolean>>, ids: { accountId: string; managementAccountId: string }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parameters)) {
+    out[key] = String(value).replace(/\{accountid\}/gi, ids.accountId).replace(/\{masteraccountid\}/gi, ids.managementAccountId);
+  }
+  return out;
+}
+
+/**
+ * Products in dependency levels: level 0 depends on nothing, level n only on earlier levels.
+ * Products of one level run in parallel. Unknown dependencies and cycles are errors.
+ */
+export function dependencyLevels<P extends { provisionName: string; dependsOn: readonly string[] }>(products: readonly P[]): P[][] {
+  const byName = new Map(products.map((p) => [p.provisionName, p]));
+  for (const p of products) {
+    for (const d of p.dependsOn) {
+      if (!byName.has(d)) throw new SelectionError(`"${p.provisionName}" depends on "${d}", which this account does not get`);
+    }
+  }
+  const levels: P[][] = [];
+  const placed = new Set<string>();
+  while (placed.size < products.length) {
+    const level = products.filter((p) => !placed.has(p.provisionName) && p.dependsOn.every((d) => placed.has(d)));
+    if (level.length === 0) {
+      const stuck = products.filter((p) => !placed.has(p.provisionName)).map((p) => p.provisionName);
+      throw new SelectionError(`dependency cycle among ${stuck.join(', ')}`);
+    }
+    level.forEach((p) => placed.add(p.provisionName));
+    levels.push(level);
+  }
+  return levels;
+}
+
+/** The baseline of one new account, ready for the state machine. */
+export function planAccount(baseline: Baseline, account: { accountId: string; ouPath: string; ouIds?: readonly string[] }, managementAccountId: string): PlannedProduct[][] {
+  const products = productsForAccount(baseline, account.ouPath, account.ouIds).map(
+    (p): PlannedProduct => ({
+      provisionName: p.provisionName,
+      provisionedProductName: provisionedProductName(account.accountId, p.provisionName),
+      product: p.product,
+      version: p.version,
+      portfolio: p.portfolio,
+      regions: p.regions,
+      dependsOn: p.dependsOn,
+      parameters: substitute(p.parameters, { accountId: account.accountId, managementAccountId }),
+      action: 'deploy',
+    }),
+  );
+  return dependencyLevels(products);
+}
+
+export type UpdateDecision = 'update' | 'deploy' | 'skip';
+
+/** An update file's product for one account: update where provisioned; elsewhere deploy only if asked. */
+export function decideUpdate(provisioned: boolean, deployIfNotExist: boolean): UpdateDecision {
+  if (provisioned) return 'update';
+  return deployIfNotExist ? 'deploy' : 'skip';
+}
+
+/**
+ * Seconds to wait before the next look at a provisioning record. The first wait is most of the
+ * expected duration (learned from earlier runs of the product); after that, short steps of a
+ * tenth of it, so the finish is seen soon without many polls. Bounded by [minSeconds, maxSeconds].
+ */
+export function nextWaitSeconds(poll: number, expectedSeconds: number, bounds = { minSeconds: 5, maxSeconds: 300 }): number {
+  const raw = poll === 0 ? expectedSeconds * 0.9 : expectedSeconds * 0.1 * Math.min(2 ** (poll - 1), 8);
+  return Math.round(Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, raw)));
+}
+
+/** Execution names: deterministic, at most 80 characters of [A-Za-z0-9-_]. */
+export function executionName(kind: 'vend' | 'update', accountId: string, version: string): string {
+  const safe = version.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80 - kind.length - accountId.length - 2);
+  return `${kind}-${accountId}-${safe}`;
+}

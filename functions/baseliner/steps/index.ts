@@ -1,0 +1,162 @@
+/**
+ * The state machine's tasks, one small action each: prepare (dependencies), provision, poll,
+ * succeeded, failed, summarize, error. The state machine holds the control flow; this holds the logic.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recordStatus, startProvisioning, type ResolvedIds } from '../shared/catalog';
+import { currentTime } from '../shared/clock';
+import { notify } from '../shared/notify';
+import { nextWaitSeconds, type PlannedProduct } from '../shared/selection';
+import { Tracking } from '../shared/tracking';
+
+const logger = new Logger({ serviceName: 'baseliner-steps' });
+const sc = new ServiceCatalogClient({});
+const sns = new SNSClient({});
+const pipeline = new CodePipelineClient({});
+const tracking = () => new Tracking(DynamoDBDocumentClient.from(new DynamoDBClient({})), env('TABLE_NAME'));
+
+/** Without history, assume a product takes this long (CloudFormation StackSets are rarely faster). */
+export const DEFAULT_EXPECTED_SECONDS = 180;
+
+export type Product = PlannedProduct & ResolvedIds;
+
+export interface RecordState {
+  readonly recordId: string;
+  readonly status: 'CREATED' | 'IN_PROGRESS' | 'IN_PROGRESS_IN_ERROR' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  readonly polls: number;
+  readonly waitSeconds: number;
+  readonly expectedSeconds: number;
+  readonly errors?: string[];
+}
+
+export interface StepInput {
+  readonly action: 'prepare' | 'provision' | 'poll' | 'succeeded' | 'failed' | 'summarize' | 'error';
+  readonly accountId: string;
+  readonly executionName: string;
+  /** ISO time the execution started ($$.Execution.StartTime): the wall-clock bound counts from it. */
+  readonly startTime: string;
+  readonly maxWaitMinutes: number;
+  readonly maxPolls: number;
+  readonly bootstrapProduct?: string;
+  readonly product?: Product;
+  readonly prepared?: { expectedSeconds: number };
+  readonly record?: RecordState;
+  readonly error?: { Error?: string; Cause?: string };
+}
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+}
+
+const iso = () => new Date(currentTime()).toISOString();
+
+function requireProduct(input: StepInput): Product {
+  if (!input.product) throw new Error(`action ${input.action} needs a product`);
+  return input.product;
+}
+
+export async function handler(input: StepInput): Promise<unknown> {
+  logger.appendKeys({ accountId: input.accountId, execution: input.executionName, action: input.action });
+  switch (input.action) {
+    case 'prepare':
+      return prepare(input, requireProduct(input));
+    case 'provision':
+      return provision(input, requireProduct(input));
+    case 'poll':
+      return poll(input);
+    case 'succeeded':
+      return succeeded(input, requireProduct(input));
+    case 'failed':
+      return failed(input, requireProduct(input));
+    case 'summarize':
+      return summarize(input);
+    case 'error':
+      await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId} stopped`, { account: input.accountId, execution: input.executionName, error: input.error });
+      return { notified: true };
+    default:
+      throw new Error(`unknown action ${String((input as { action: unknown }).action)}`);
+  }
+}
+
+/** A product runs only when every dependency is done; one that failed or was skipped skips it. */
+async function prepare(input: StepInput, product: Product) {
+  const t = tracking();
+  const items = await t.forAccount(input.accountId);
+  const blocked = product.dependsOn.filter((d) => items.find((i) => i.provisionName === d)?.status !== 'done');
+  const base = { accountId: input.accountId, provisionName: product.provisionName, product: product.product, version: product.artifactName, regions: product.regions, action: product.action, executionName: input.executionName, startedAt: iso(), updatedAt: iso() };
+  if (blocked.length > 0) {
+    const reason = `skipped: dependency ${blocked.map((b) => `${b} (${items.find((i) => i.provisionName === b)?.status ?? 'missing'})`).join(', ')} is not done`;
+    await t.put({ ...base, status: 'skipped', reason });
+    return { next: 'skip', reason };
+  }
+  await t.put({ ...base, status: 'in-progress' });
+  return { next: 'provision', expectedSeconds: (await t.expectedSeconds(product.product)) ?? DEFAULT_EXPECTED_SECONDS };
+}
+
+async function provision(input: StepInput, product: Product): Promise<RecordState> {
+  const recordId = await startProvisioning(sc, { accountId: input.accountId, executionName: input.executionName, product });
+  await tracking().update(input.accountId, product.provisionName, { recordId, updatedAt: iso() });
+  const expectedSeconds = input.prepared?.expectedSeconds ?? DEFAULT_EXPECTED_SECONDS;
+  return { recordId, status: 'IN_PROGRESS', polls: 0, waitSeconds: nextWaitSeconds(0, expectedSeconds), expectedSeconds };
+}
+
+/** One look at the record. Past maxPolls or the wall-clock bound, a running record is TIMED_OUT. */
+async function poll(input: StepInput): Promise<RecordState> {
+  const record = input.record;
+  if (!record) throw new Error('poll needs the record');
+  const { status, errors } = await recordStatus(sc, record.recordId);
+  const polls = record.polls + 1;
+  const deadline = Date.parse(input.startTime) + input.maxWaitMinutes * 60_000;
+  const terminal = status === 'SUCCEEDED' || status === 'FAILED' || status === 'IN_PROGRESS_IN_ERROR';
+  if (!terminal && (polls >= input.maxPolls || currentTime() >= deadline)) {
+    const why = polls >= input.maxPolls ? `still ${status} after ${polls} polls` : `still ${status} after ${input.maxWaitMinutes} minutes`;
+    return { ...record, status: 'TIMED_OUT', polls, waitSeconds: 0, errors: [why] };
+  }
+  const remaining = Math.max(1, Math.floor((deadline - currentTime()) / 1000));
+  return { ...record, status, polls, errors, waitSeconds: Math.min(remaining, nextWaitSeconds(polls, record.expectedSeconds)) };
+}
+
+async function succeeded(input: StepInput, product: Product) {
+  const t = tracking();
+  const item = await t.get(input.accountId, product.provisionName);
+  await t.update(input.accountId, product.provisionName, { status: 'done', updatedAt: iso() });
+  if (item?.startedAt) await t.recordDuration(product.product, Math.max(1, Math.round((currentTime() - Date.parse(item.startedAt)) / 1000)));
+  if (input.bootstrapProduct && product.provisionName === input.bootstrapProduct) {
+    // The account now trusts the pipeline: run it so the account receives its OU's patterns.
+    const name = env('PIPELINE_NAME');
+    const out = await pipeline.send(new StartPipelineExecutionCommand({ name, clientRequestToken: `${input.executionName}`.slice(0, 128) }));
+    logger.info('started the delivery pipeline', { pipeline: name, pipelineExecutionId: out.pipelineExecutionId });
+    return { status: 'done', pipelineExecutionId: out.pipelineExecutionId };
+  }
+  return { status: 'done' };
+}
+
+async function failed(input: StepInput, product: Product) {
+  const reason = input.error?.Cause ?? input.error?.Error ?? input.record?.errors?.join('; ') ?? `record ${input.record?.status ?? 'not started'}`;
+  await tracking().update(input.accountId, product.provisionName, { status: 'failed', reason: reason.slice(0, 2000), updatedAt: iso() });
+  await notify(sns, env('TOPIC_ARN'), `Baseline: ${product.provisionName} failed in ${input.accountId}`, {
+    account: input.accountId,
+    product: product.product,
+    provisionedProductName: product.provisionedProductName,
+    recordId: input.record?.recordId,
+    reason,
+    execution: input.executionName,
+  });
+  return { status: 'failed', reason };
+}
+
+async function summarize(input: StepInput) {
+  const items = (await tracking().forAccount(input.accountId)).filter((i) => i.executionName === input.executionName);
+  const names = (status: string) => items.filter((i) => i.status === status).map((i) => i.provisionName).sort();
+  const summary = { deployed: names('done'), failed: names('failed'), skipped: names('skipped'), unfinished: names('in-progress') };
+  const ok = summary.failed.length === 0 && summary.skipped.length === 0 && summary.unfinished.length === 0;
+  await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId}: ${ok ? 'complete' : 'incomplete'}`, { account: input.accountId, execution: input.executionName, ...summary });
+  return { ...summary, failedCount: summary.failed.length + summary.unfinished.length, skippedCount: summary.skipped.length };
+}
