@@ -84,6 +84,7 @@ export class DeliveryPipelineStack extends Stack {
           env: { account: planned.accountId, region: planned.region },
           target: { accountName: planned.accountName, accountId: planned.accountId, region: planned.region },
           parameters: planned.parameters,
+          organization: { managementAccount: organization.management.account, homeRegion: organization.management.homeRegion, configDir: props.config.dir },
         });
         pipelineWave.addStage(stage);
       }

@@ -96,9 +96,13 @@ export function planRollout(config: Config, registry: Registry, options: PlanOpt
       const narrowed = typeof ref === 'string' ? undefined : ref.regions;
       for (const { account, region } of expandTargets(config, w)) {
         if (narrowed && !narrowed.includes(region)) continue;
-        const rule = definition.regionRule?.(parsed.data, region);
+        const rule = definition.targetRule?.(
+          parsed.data,
+          { accountName: account.name, accountId: account.id, region },
+          { managementAccount: config.organization.management.account, homeRegion: config.organization.management.homeRegion },
+        );
         if (rule) {
-          issues.push({ file, path: narrowed ? `${at}.regions` : at, problem: `${id} cannot go to ${region}: ${rule.problem}`, fix: rule.fix });
+          issues.push({ file, path: narrowed ? `${at}.regions` : at, problem: `${id} cannot go to ${account.name} in ${region}: ${rule.problem}`, fix: rule.fix });
           continue;
         }
         const stageId = `${id}-${account.name}-${region}`;
@@ -160,7 +164,8 @@ export function pipelineShape(waves: readonly PlannedWave[], assets: number): Pi
   for (let i = 0, n = 1; i < assets; i += QUOTAS.actionsPerStage, n++) {
     shape.push({ name: n === 1 ? 'Assets' : `Assets${n}`, actions: Math.min(QUOTAS.actionsPerStage, assets - i) });
   }
-  for (const wave of waves) shape.push({ name: wave.name, actions: wave.actions });
+  // CDK Pipelines names a wave's pipeline stage after its only CDK Stage when it has just one.
+  for (const wave of waves) shape.push({ name: wave.stages.length === 1 ? wave.stages[0].id : wave.name, actions: wave.actions });
   return shape;
 }
 

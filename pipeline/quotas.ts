@@ -11,7 +11,8 @@ export const QUOTAS = {
  * The CodePipeline that CDK Pipelines builds for a plan:
  *  Source (1 action) → Build (synth, 1) → UpdatePipeline (self-mutation, 1)
  *  → Assets (one publish action per distinct asset, at most 50 per stage)
- *  → one stage per wave: Prepare + Deploy per stack, plus the approval when asked.
+ *  → one stage per wave (named after its CDK Stage when it has only one): Prepare + Deploy per
+ *  stack, plus the approval when asked.
  */
 export const FIXED_STAGES = [
   { name: 'Source', actions: 1 },

@@ -5,12 +5,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Registry } from '../stages/types';
+import type { OrganizationContext, Registry } from '../stages/types';
 import type { PlannedWave } from './planner';
 import { assemblyFacts } from './assembly-checks';
 import { newApp } from './app-context';
 
-export function measureResourcesPerStack(waves: readonly PlannedWave[], registry: Registry): Map<string, number> {
+export function measureResourcesPerStack(waves: readonly PlannedWave[], registry: Registry, organization: OrganizationContext): Map<string, number> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-resources-'));
   try {
     const app = newApp({ 'aws:cdk:bundling-stacks': [] }, outdir);
@@ -24,6 +24,7 @@ export function measureResourcesPerStack(waves: readonly PlannedWave[], registry
         env: { account: stage.accountId, region: stage.region },
         target: { accountName: stage.accountName, accountId: stage.accountId, region: stage.region },
         parameters: stage.parameters,
+        organization,
       });
     }
     const facts = assemblyFacts(app.synth());

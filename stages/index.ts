@@ -3,6 +3,8 @@
  * + `functions/<id>/`. See README "Add a pattern".
  */
 import type { Registry, PatternDefinition, PlannedPattern } from './types';
+import { BaselinerParameters } from './baseliner/parameters';
+import { BaselinerStage } from './baseliner/stage';
 import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
 import { SnsFifoJobsStage } from './sns-fifo-jobs/stage';
 
@@ -11,6 +13,18 @@ function define<S extends PatternDefinition['parameters']>(p: PatternDefinition<
 }
 
 export const PATTERNS: readonly PatternDefinition[] = [
+  define({
+    id: 'baseliner',
+    description: 'account baseliner: Control Tower vending and update files → Service Catalog products, through a bounded Step Functions workflow',
+    parameters: BaselinerParameters,
+    stacksPerStage: 1,
+    assets: 5,
+    targetRule: (_p, target, org) =>
+      target.accountId === org.managementAccount && target.region === org.homeRegion
+        ? undefined
+        : { problem: 'the baseliner lives in the management account, in the Control Tower home Region', fix: `target accounts: [${org.managementAccount}], regions: [${org.homeRegion}] only` },
+    createStage: (scope, id, props) => new BaselinerStage(scope, id, props),
+  }),
   define({
     id: 'sns-fifo-jobs',
     description: 'SNS FIFO job events: scheduled publisher, ordered analytics (S3) and inventory (DynamoDB) consumers with DLQs',
@@ -23,7 +37,6 @@ export const PATTERNS: readonly PatternDefinition[] = [
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
 export const PLANNED: readonly PlannedPattern[] = [
-  { id: 'baseliner', description: 'account baseliner (Control Tower vending → Service Catalog products)' },
   { id: 'catalog', description: 'Service Catalog portfolio and products' },
   { id: 'mq-consumer', description: 'Amazon MQ as a Lambda event source' },
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },

@@ -13,9 +13,18 @@ export interface DeploymentTarget {
   readonly region: string;
 }
 
+/** What a stage may know of the organization beyond its own target. */
+export interface OrganizationContext {
+  readonly managementAccount: string;
+  readonly homeRegion: string;
+  /** The config directory the plan came from (the baseliner ships baseline.yaml and updates/ from it). */
+  readonly configDir: string;
+}
+
 export interface PatternStageProps<P> extends StageProps {
   readonly target: DeploymentTarget;
   readonly parameters: P;
+  readonly organization: OrganizationContext;
 }
 
 export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
@@ -26,10 +35,11 @@ export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
   /** The pattern's parameters, with defaults; unknown keys are errors. */
   readonly parameters: S;
   /**
-   * Whether the pattern may go to `region` with these parameters. Returns the problem and its fix
-   * when it may not (e.g. a CLOUDFRONT-scoped web ACL only in us-east-1).
+   * Whether the pattern may go to this account and Region with these parameters. Returns the
+   * problem and its fix when it may not (a CLOUDFRONT-scoped web ACL only in us-east-1; the
+   * baseliner only in the management account's home Region).
    */
-  readonly regionRule?: (parameters: z.output<S>, region: string) => { problem: string; fix: string } | undefined;
+  readonly targetRule?: (parameters: z.output<S>, target: DeploymentTarget, organization: Omit<OrganizationContext, 'configDir'>) => { problem: string; fix: string } | undefined;
   /** How many CloudFormation stacks one stage of this pattern deploys (2 pipeline actions each). */
   readonly stacksPerStage: number;
   /** File assets (Lambda bundles) one stage publishes; every copy of the pattern shares them. */

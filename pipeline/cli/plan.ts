@@ -43,7 +43,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   }
   const first = planRollout(config, REGISTRY);
   // Resources per stack need a synth of each distinct pattern copy; only for a plan that is valid so far.
-  const result = first.plan ? planRollout(config, REGISTRY, { resourcesPerStack: measureResourcesPerStack(first.plan.waves, REGISTRY) }) : first;
+  const result = first.plan ? planRollout(config, REGISTRY, { resourcesPerStack: measureResourcesPerStack(first.plan.waves, REGISTRY, { managementAccount: config.organization.management.account, homeRegion: config.organization.management.homeRegion, configDir: config.dir }) }) : first;
   if (!result.plan) {
     printIssues(result.issues, err);
     return 1;

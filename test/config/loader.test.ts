@@ -17,8 +17,9 @@ describe('the sample organization', () => {
     expect(messages(path.join(__dirname, '..', '..', 'accounts'))).toEqual([]);
     const config = loadConfigOrThrow(configFixture());
     expect(config.organization.accounts.map((a) => a.name)).toEqual(['management', 'log-archive', 'audit', 'dev', 'test', 'prod']);
-    expect(config.delivery.waves.map((w) => [w.name, w.approval])).toEqual([['dev', false], ['prod', true]]);
-    expect(config.baseline).toEqual({ maxWaitMinutes: 60, organizationalUnits: {} });
+    expect(config.delivery.waves.map((w) => [w.name, w.approval])).toEqual([['platform', false], ['dev', false], ['prod', true]]);
+    expect(config.baseline.bootstrapProduct).toBe('cdk-bootstrap');
+    expect(Object.keys(config.baseline.organizationalUnits)).toEqual(['default', 'Workloads/Prod']);
   });
 });
 
@@ -104,6 +105,10 @@ describe('bad organization.yaml', () => {
       '<dir>/organization.yaml: management.homeRegion: home Region "us-east-1" is not governed (add it to regions: [eu-west-1])',
       '<dir>/delivery.yaml: waves[0].targets[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1; add it to organization.yaml regions first)',
       '<dir>/delivery.yaml: waves[1].targets[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1; add it to organization.yaml regions first)',
+      '<dir>/delivery.yaml: waves[2].targets[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1; add it to organization.yaml regions first)',
+      '<dir>/baseline.yaml: organizationalUnits.default[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
+      '<dir>/baseline.yaml: organizationalUnits.default[1].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
+      '<dir>/baseline.yaml: organizationalUnits.Workloads/Prod[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
     ]);
   });
 
@@ -159,7 +164,7 @@ describe('bad organization.yaml', () => {
     });
     expect(messages(dir)).toEqual([
       '<dir>/organization.yaml: accounts[3].id: account id "4444" has 4 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
-      '<dir>/delivery.yaml: waves[1].aproval: unknown key "aproval" (did you mean "approval"?)',
+      '<dir>/delivery.yaml: waves[2].aproval: unknown key "aproval" (did you mean "approval"?)',
     ]);
   });
 });
@@ -167,71 +172,80 @@ describe('bad organization.yaml', () => {
 describe('bad delivery.yaml', () => {
   it('rejects an unknown pattern with a suggestion', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo\n') });
-    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[0].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)']);
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)']);
   });
 
   it('refuses a pattern that is not available yet', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - baseliner\n') });
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - catalog\n') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[0].patterns[1]: pattern "baseliner" (account baseliner (Control Tower vending → Service Catalog products)) is not available yet (remove it for now; available patterns: sns-fifo-jobs)',
+      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "catalog" (Service Catalog portfolio and products) is not available yet (remove it for now; available patterns: baseliner, sns-fifo-jobs)',
+    ]);
+  });
+
+  it('refuses the baseliner anywhere but the management account in the home Region', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [management], regions: [us-east-1]', 'accounts: [management, audit], regions: [us-east-1, eu-west-1]') });
+    expect(messages(dir)).toEqual([
+      '<dir>/delivery.yaml: waves[0].patterns[0]: baseliner cannot go to management in eu-west-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
+      '<dir>/delivery.yaml: waves[0].patterns[0]: baseliner cannot go to audit in us-east-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
+      '<dir>/delivery.yaml: waves[0].patterns[0]: baseliner cannot go to audit in eu-west-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
     ]);
   });
 
   it('rejects a Region that is not governed', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('regions: [us-east-1, eu-west-1] }]\n    patterns:\n      - sns', 'regions: [us-east-1, ap-south-1] }]\n    patterns:\n      - sns') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[0].targets[0].regions[1]: Region "ap-south-1" is not governed (governed Regions are us-east-1, eu-west-1; add it to organization.yaml regions first)',
+      '<dir>/delivery.yaml: waves[1].targets[0].regions[1]: Region "ap-south-1" is not governed (governed Regions are us-east-1, eu-west-1; add it to organization.yaml regions first)',
     ]);
   });
 
   it('rejects a target OU that does not exist', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev]', 'organizationalUnits: [Workloads/Dve]') });
-    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[0].targets[0].organizationalUnits[0]: OU "Workloads/Dve" does not exist (did you mean "Workloads/Dev"?)']);
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].targets[0].organizationalUnits[0]: OU "Workloads/Dve" does not exist (did you mean "Workloads/Dev"?)']);
   });
 
   it('rejects an unknown account name with a suggestion', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [prod]', 'accounts: [prd]') });
-    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].targets[0].accounts[0]: unknown account "prd" (did you mean "prod"?)']);
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].targets[0].accounts[0]: unknown account "prd" (did you mean "prod"?)']);
   });
 
   it('rejects a bad pattern parameter against the pattern schema', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { publishEveryMinutes: 0, batchSize: 50 }') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.publishEveryMinutes: 0: Too small: expected number to be >=1',
-      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.batchSize: 50: Too big: expected number to be <=10',
+      '<dir>/delivery.yaml: waves[2].patterns[0].parameters.publishEveryMinutes: 0: Too small: expected number to be >=1',
+      '<dir>/delivery.yaml: waves[2].patterns[0].parameters.batchSize: 50: Too big: expected number to be <=10',
     ]);
   });
 
   it('rejects an unknown pattern parameter with a suggestion', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { publishEveryMinute: 5 }') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.publishEveryMinute: unknown key "publishEveryMinute" (did you mean "publishEveryMinutes"?)',
+      '<dir>/delivery.yaml: waves[2].patterns[0].parameters.publishEveryMinute: unknown key "publishEveryMinute" (did you mean "publishEveryMinutes"?)',
     ]);
   });
 
   it('rejects a log retention below what Control Tower requires', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { logRetentionDays: 30 }') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[0].parameters.logRetentionDays: 30: one of 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days (CloudWatch Logs values of at least a year, as Control Tower CT.CLOUDWATCH.PR.2 requires)',
+      '<dir>/delivery.yaml: waves[2].patterns[0].parameters.logRetentionDays: 30: one of 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 days (CloudWatch Logs values of at least a year, as Control Tower CT.CLOUDWATCH.PR.2 requires)',
     ]);
   });
 
   it('rejects a pattern Region outside its wave targets', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('      - id: sns-fifo-jobs\n', '      - id: sns-fifo-jobs\n        regions: [us-east-1, us-west-2]\n') });
-    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].patterns[0].regions[1]: Region "us-west-2" is not governed (governed Regions are us-east-1, eu-west-1)']);
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].patterns[0].regions[1]: Region "us-west-2" is not governed (governed Regions are us-east-1, eu-west-1)']);
   });
 
   it('rejects deploying the same pattern to the same account and Region from two waves', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [prod]', 'accounts: [prod, dev]') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[0]: sns-fifo-jobs is already deployed to dev in us-east-1 by waves[0].patterns[0] (deploy each pattern to an account and Region from one wave only)',
-      '<dir>/delivery.yaml: waves[1].patterns[0]: sns-fifo-jobs is already deployed to dev in eu-west-1 by waves[0].patterns[0] (deploy each pattern to an account and Region from one wave only)',
+      '<dir>/delivery.yaml: waves[2].patterns[0]: sns-fifo-jobs is already deployed to dev in us-east-1 by waves[1].patterns[0] (deploy each pattern to an account and Region from one wave only)',
+      '<dir>/delivery.yaml: waves[2].patterns[0]: sns-fifo-jobs is already deployed to dev in eu-west-1 by waves[1].patterns[0] (deploy each pattern to an account and Region from one wave only)',
     ]);
   });
 
   it('rejects duplicate wave names', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('name: prod', 'name: dev') });
-    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].name: duplicate wave name "dev" (also waves[0]) (give each wave its own name)']);
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].name: duplicate wave name "dev" (also waves[1]) (give each wave its own name)']);
   });
 
   it('rejects a wave with no targets', () => {

@@ -45,7 +45,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   });
 
   it('runs synth, self-mutation and asset publishing before the waves, in order', () => {
-    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'dev', 'prod']);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'baseliner-management-us-east-1', 'dev', 'prod']);
     expect(stages[2].Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
   });
 
@@ -66,13 +66,17 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   });
 
   it('deploys each planned stage into its own account and Region', () => {
-    const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('.Deploy')).map((a) => a.Name));
+    // A wave of one stage becomes a pipeline stage named after it, with plain Prepare/Deploy actions.
+    const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('Deploy')).map((a) => (a.Name === 'Deploy' ? `${s.Name}.Deploy` : a.Name)));
     expect(deploys.sort()).toEqual(
-      ['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1', 'prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`).sort(),
+      [
+        'baseliner-management-us-east-1.Deploy',
+        ...['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1', 'prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
+      ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
     expect(stacks.map((s) => `${s.environment.account}/${s.environment.region}`).sort()).toEqual(
-      ['444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1', '666666666666/us-east-1', '666666666666/eu-west-1'].sort(),
+      ['111111111111/us-east-1', '444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1', '666666666666/us-east-1', '666666666666/eu-west-1'].sort(),
     );
   });
 
@@ -123,8 +127,9 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     }
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
-    // dev and test share one template per Region: 8 stacks, 6 distinct templates.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('6 of 8');
+    // dev and test share one template per Region: 9 stacks (pipeline, its cross-Region support stack,
+    // the baseliner, six pattern copies), 7 distinct templates.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('7 of 9');
   });
 });
 
@@ -145,7 +150,7 @@ describe('cdk synth on a bad config', () => {
       [
         '2 configuration errors:',
         `  ${bad}/organization.yaml: accounts[3].id: account id "4444444444444" has 13 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")`,
-        `  ${bad}/delivery.yaml: waves[1].approval: expected boolean, got string "yes-please"`,
+        `  ${bad}/delivery.yaml: waves[2].approval: expected boolean, got string "yes-please"`,
         '',
       ].join('\n'),
     );

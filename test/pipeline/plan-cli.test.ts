@@ -16,10 +16,10 @@ describe('npm run plan', () => {
   it('prints a table with waves, approvals, the pipeline and the quota headroom', () => {
     const { code, out } = run(['--config', dir]);
     expect(code).toBe(0);
-    expect(out).toContain('Wave 2: prod — manual approval first (2 stages, 5 actions)');
+    expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 5 actions)');
     expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
-    expect(out).toContain('Pipeline: Source(1) → Build(1) → UpdatePipeline(1) → Assets(3) → dev(8) → prod(5)');
-    expect(out).toMatch(/resources per stack \(largest: sns-fifo-jobs\)\s+\d+\s+500/);
+    expect(out).toContain('Pipeline: Source(1) → Build(1) → UpdatePipeline(1) → Assets(8) → baseliner-management-us-east-1(2) → dev(8) → prod(5)');
+    expect(out).toMatch(/resources per stack \(largest: (sns-fifo-jobs|baseliner)\)\s+\d+\s+500/);
     expect(out).toMatch(/actions per stage \(largest: dev\)\s+8\s+50\s+42 \(84%\)/);
   });
 
@@ -28,20 +28,21 @@ describe('npm run plan', () => {
     expect(code).toBe(0);
     const json = JSON.parse(out);
     expect(json.waves.map((w: { name: string; approval: boolean }) => [w.name, w.approval])).toEqual([
+      ['platform', false],
       ['dev', false],
       ['prod', true],
     ]);
-    expect(json.waves[1].stages[0]).toMatchObject({ id: 'sns-fifo-jobs-prod-us-east-1', accountId: '666666666666', parameters: { publishEveryMinutes: 5 } });
-    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: 19, limit: 500, headroom: 481 });
+    expect(json.waves[2].stages[0]).toMatchObject({ id: 'sns-fifo-jobs-prod-us-east-1', accountId: '666666666666', parameters: { publishEveryMinutes: 5 } });
+    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: 26, limit: 500, headroom: 474 });
   });
 
   it('prints markdown and a mermaid diagram of waves → targets → patterns', () => {
     const md = run(['--config', dir, '--format', 'markdown']).out;
-    expect(md).toContain('## Wave 2: prod (manual approval)');
+    expect(md).toContain('## Wave 3: prod (manual approval)');
     expect(md).toContain('| `sns-fifo-jobs` | prod | 666666666666 | us-east-1 | 1 |');
     const mermaid = run(['--config', dir, '-f', 'mermaid']).out.split('\n');
     expect(mermaid[0]).toBe('flowchart LR');
-    expect(mermaid).toContain('  wave_prod["2. prod (approval)"]');
+    expect(mermaid).toContain('  wave_prod["3. prod (approval)"]');
     expect(mermaid).toContain('  wave_dev --> wave_prod');
     expect(mermaid).toContain('  wave_prod --> wave_prod_prod_us_east_1["prod us-east-1"]');
     expect(mermaid).toContain('  wave_prod_prod_us_east_1 --> wave_prod_prod_us_east_1_sns_fifo_jobs(["sns-fifo-jobs"])');
@@ -65,7 +66,7 @@ describe('npm run plan', () => {
     const { code, out, err } = run(['--config', bad]);
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toBe(`1 configuration error:\n  ${path.join(bad, 'delivery.yaml')}: waves[0].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)\n`);
+    expect(err).toBe(`1 configuration error:\n  ${path.join(bad, 'delivery.yaml')}: waves[1].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)\n`);
   });
 
   it('refuses an unknown format as a usage error', () => {

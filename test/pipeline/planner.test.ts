@@ -16,14 +16,15 @@ describe('planRollout on the sample organization', () => {
 
   it('expands OU targets into one stage per (pattern, account, Region), waves in order', () => {
     expect(plan.waves.map((w) => [w.name, w.approval, w.stages.map((s) => s.id)])).toEqual([
+      ['platform', false, ['baseliner-management-us-east-1']],
       ['dev', false, ['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-dev-eu-west-1', 'sns-fifo-jobs-test-us-east-1', 'sns-fifo-jobs-test-eu-west-1']],
       ['prod', true, ['sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-prod-eu-west-1']],
     ]);
   });
 
   it('applies the pattern schema defaults to the parameters', () => {
-    expect(plan.waves[0].stages[0].parameters).toEqual({ publishEveryMinutes: 1, publisherEnabled: true, maxReceiveCount: 3, batchSize: 10, logRetentionDays: 365 });
-    expect(plan.waves[1].stages[0].parameters).toMatchObject({ publishEveryMinutes: 5 });
+    expect(plan.waves[1].stages[0].parameters).toEqual({ publishEveryMinutes: 1, publisherEnabled: true, maxReceiveCount: 3, batchSize: 10, logRetentionDays: 365 });
+    expect(plan.waves[2].stages[0].parameters).toMatchObject({ publishEveryMinutes: 5 });
   });
 
   it('computes the CodePipeline shape: 2 actions per stack, one for the approval, assets published once', () => {
@@ -31,15 +32,16 @@ describe('planRollout on the sample organization', () => {
       { name: 'Source', actions: 1 },
       { name: 'Build', actions: 1 },
       { name: 'UpdatePipeline', actions: 1 },
-      { name: 'Assets', actions: 3 },
+      { name: 'Assets', actions: 8 },
+      { name: 'baseliner-management-us-east-1', actions: 2 },
       { name: 'dev', actions: 8 },
       { name: 'prod', actions: 5 },
     ]);
     expect(plan.quotas.map((q) => [q.quota, q.used, q.limit])).toEqual([
-      ['stages per pipeline', 6, 50],
+      ['stages per pipeline', 7, 50],
       ['actions per stage', 8, 50],
-      ['actions per pipeline', 19, 500],
-      ['pipeline template bytes (estimated)', 40_000 + 19 * 1_900, 1_000_000],
+      ['actions per pipeline', 26, 500],
+      ['pipeline template bytes (estimated)', 40_000 + 26 * 1_900, 1_000_000],
     ]);
   });
 });
@@ -67,13 +69,13 @@ describe('targets', () => {
 
   it('narrows Regions per pattern', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('      - id: sns-fifo-jobs\n', '      - id: sns-fifo-jobs\n        regions: [eu-west-1]\n') });
-    expect(planOf(dir).waves[1].stages.map((s) => s.id)).toEqual(['sns-fifo-jobs-prod-eu-west-1']);
+    expect(planOf(dir).waves[2].stages.map((s) => s.id)).toEqual(['sns-fifo-jobs-prod-eu-west-1']);
   });
 
   it('refuses a wave whose targets hold no accounts', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev]', 'organizationalUnits: [Sandbox]') });
     const { issues } = planRollout(loadConfigOrThrow(dir), REGISTRY);
-    expect(issues.map((i) => `${i.path}: ${i.problem}`)).toEqual(['waves[0]: wave "dev" deploys nothing: its targets hold no accounts']);
+    expect(issues.map((i) => `${i.path}: ${i.problem}`)).toEqual(['waves[1]: wave "dev" deploys nothing: its targets hold no accounts']);
   });
 });
 
@@ -81,15 +83,15 @@ describe('region rules and resources', () => {
   const base = REGISTRY.patterns.get('sns-fifo-jobs')!;
   const restricted: Registry = {
     planned: REGISTRY.planned,
-    patterns: new Map([['sns-fifo-jobs', { ...base, regionRule: (_p, region) => (region === 'us-east-1' ? undefined : { problem: 'CLOUDFRONT scope lives in us-east-1', fix: 'narrow it with regions: [us-east-1]' }) }]]),
+    patterns: new Map([...REGISTRY.patterns, ['sns-fifo-jobs', { ...base, targetRule: (_p, { region }) => (region === 'us-east-1' ? undefined : { problem: 'CLOUDFRONT scope lives in us-east-1', fix: 'narrow it with regions: [us-east-1]' }) }]]),
   };
 
   it('refuses a Region the pattern rules out, with its fix', () => {
     const { issues } = planRollout(loadConfigOrThrow(configFixture()), restricted);
     expect(issues.map((i) => `${i.path}: ${i.problem} (${i.fix})`)).toEqual([
-      'waves[0].patterns[0]: sns-fifo-jobs cannot go to eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
-      'waves[0].patterns[0]: sns-fifo-jobs cannot go to eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
-      'waves[1].patterns[0]: sns-fifo-jobs cannot go to eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
+      'waves[1].patterns[0]: sns-fifo-jobs cannot go to dev in eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
+      'waves[1].patterns[0]: sns-fifo-jobs cannot go to test in eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
+      'waves[2].patterns[0]: sns-fifo-jobs cannot go to prod in eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
     ]);
   });
 

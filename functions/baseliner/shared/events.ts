@@ -36,6 +36,16 @@ const S3Event = z.object({
     .min(1),
 });
 
+/** S3 "Object Created" through EventBridge (the route the stage wires: no notification custom resource). */
+const S3ObjectCreated = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  detail: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({ key: z.string().min(1), etag: z.string().optional(), 'version-id': z.string().optional() }),
+  }),
+});
+
 export interface AccountVended {
   readonly kind: 'vend';
   readonly eventName: 'CreateManagedAccount' | 'UpdateManagedAccount';
@@ -75,6 +85,12 @@ export function parseTrigger(event: unknown): BaselineTrigger {
         eTag: r.s3.object.eTag,
       })),
     };
+  }
+  if (event && typeof event === 'object' && (event as { source?: unknown }).source === 'aws.s3') {
+    const parsed = S3ObjectCreated.safeParse(event);
+    if (!parsed.success) throw new MalformedEventError(`not an S3 Object Created event: ${describe(parsed.error)}`);
+    const { bucket, object } = parsed.data.detail;
+    return { kind: 'update', files: [{ bucket: bucket.name, key: object.key, versionId: object['version-id'], eTag: object.etag }] };
   }
   const parsed = ControlTowerEvent.safeParse(event);
   if (!parsed.success) throw new MalformedEventError(`not a Control Tower lifecycle event: ${describe(parsed.error)}`);

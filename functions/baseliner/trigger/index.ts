@@ -75,7 +75,8 @@ async function readConfig<S extends z.ZodType>(bucket: string, key: string, sche
   }
   const parsed = schema.safeParse(data ?? {});
   if (!parsed.success) throw new Rejected(`s3://${bucket}/${key}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { content: parsed.data, version: out.VersionId ?? out.ETag?.replace(/"/g, '') ?? token(text) };
+  // The content decides the version: the pipeline re-uploads unchanged files, which must not count as new.
+  return { content: parsed.data, version: token(text) };
 }
 
 /** The account's OU path and the ids along it, from the organization (nested OUs included). */

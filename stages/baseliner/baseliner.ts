@@ -1,0 +1,272 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { accessLogsBucket, dataBucket } from '../shared/buckets';
+import { PatternFunction } from '../shared/pattern-function';
+import { patternKey } from '../shared/pattern-key';
+import type { OrganizationContext } from '../types';
+import type { BaselinerParameters } from './parameters';
+import { baselineDefinition } from './state-machine';
+
+const NO_VPC_REASON = 'Calls only AWS APIs (Organizations, Service Catalog, Step Functions, S3, DynamoDB, SNS) with IAM auth; nothing private to reach.';
+
+export interface BaselinerProps {
+  readonly parameters: BaselinerParameters;
+  readonly organization: OrganizationContext;
+}
+
+/**
+ * The account baseliner: Control Tower vending events and update files → a bounded, idempotent
+ * Step Functions workflow that provisions Service Catalog products into the account.
+ */
+export class Baseliner extends Construct {
+  readonly configBucket: s3.Bucket;
+  readonly table: dynamodb.TableV2;
+  readonly topic: sns.Topic;
+  readonly stateMachine: sfn.StateMachine;
+  readonly trigger: PatternFunction;
+  readonly steps: PatternFunction;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: BaselinerProps) {
+    super(scope, id);
+    const p = props.parameters;
+    const stack = Stack.of(this);
+    this.key = patternKey(this, 'Key', 'baseliner: config, tracking, notifications, logs');
+
+    // ---------------------------------------------------------------- config, tracking, reports
+    const accessLogs = accessLogsBucket(this, 'AccessLogs');
+    this.configBucket = dataBucket(this, 'Config', { key: this.key, accessLogs, accessLogsPrefix: 'config/' });
+    new s3deploy.BucketDeployment(this, 'ConfigFiles', {
+      destinationBucket: this.configBucket,
+      sources: configSources(props.organization.configDir),
+      prune: false, // update files already run are history; removing one from the repo does not undo it
+      memoryLimit: 256,
+      logGroup: new logs.LogGroup(this, 'ConfigFilesLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN }),
+    });
+    this.table = new dynamodb.TableV2(this, 'Tracking', {
+      partitionKey: { name: 'accountId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'provisionName', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.topic = new sns.Topic(this, 'Reports', { displayName: 'Account baseliner', masterKey: this.key, enforceSSL: true });
+    if (p.notifyEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
+    // CloudWatch alarms publish to the encrypted topic.
+    this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    // ---------------------------------------------------------------- workflow
+    this.steps = new PatternFunction(this, 'Steps', {
+      entry: 'baseliner/steps/index.ts',
+      description: 'baseliner: the tasks of the baseline workflow',
+      environment: { TABLE_NAME: this.table.tableName, TOPIC_ARN: this.topic.topicArn, PIPELINE_NAME: p.pipelineName },
+      timeout: Duration.seconds(60),
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      noVpcReason: NO_VPC_REASON,
+    });
+    const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
+    this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(baselineDefinition(this, this.steps.fn, p.concurrency)),
+      // The sum of all waits is bounded by maxWaitMinutes per product; this bounds everything else too.
+      timeout: Duration.hours(24),
+      logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(this.key),
+    });
+
+    this.trigger = new PatternFunction(this, 'Trigger', {
+      entry: 'baseliner/trigger/index.ts',
+      description: 'baseliner: Control Tower events and update files to one workflow per account',
+      environment: {
+        CONFIG_BUCKET: this.configBucket.bucketName,
+        TABLE_NAME: this.table.tableName,
+        TOPIC_ARN: this.topic.topicArn,
+        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        MANAGEMENT_ACCOUNT_ID: props.organization.managementAccount,
+        PROVISIONING_ROLE_ARN: this.steps.role.roleArn,
+        MAX_POLLS: String(p.maxPolls),
+      },
+      timeout: Duration.minutes(5),
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      noVpcReason: NO_VPC_REASON,
+      // One account at a time keeps the STACKSET constraint updates from racing each other.
+      reservedConcurrentExecutions: 1,
+    });
+    this.trigger.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new destinations.SnsDestination(this.topic) });
+
+    // ---------------------------------------------------------------- triggers
+    const undelivered = new sqs.Queue(this, 'UndeliveredEvents', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const dlqReason = 'This queue is itself the dead-letter queue of the trigger rules.';
+    Validations.of(undelivered).acknowledge(
+      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason },
+      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason },
+    );
+    const target = () => new targets.LambdaFunction(this.trigger.fn, { deadLetterQueue: undelivered, retryAttempts: 4, maxEventAge: Duration.hours(2) });
+    const vended = new events.Rule(this, 'AccountVended', {
+      description: 'Control Tower created or updated a managed account',
+      eventPattern: {
+        source: ['aws.controltower'],
+        detailType: ['AWS Service Event via CloudTrail'],
+        detail: {
+          eventName: ['CreateManagedAccount', 'UpdateManagedAccount'],
+          $or: [{ serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } } }, { serviceEventDetails: { updateManagedAccountStatus: { state: ['SUCCEEDED'] } } }],
+        },
+      },
+    });
+    vended.addTarget(target());
+    // Update files: S3 → EventBridge (set on the bucket) → the trigger. EventBridge holds the
+    // invoke permission; no bucket-notification custom resource is needed.
+    const updates = new events.Rule(this, 'UpdateFileUploaded', {
+      description: 'An update file landed in the baseliner config bucket',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.configBucket.bucketName] }, object: { key: [{ wildcard: 'updates/*.yaml' }] } },
+      },
+    });
+    updates.addTarget(target());
+    for (const rule of [vended, updates]) {
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `EventBridgeDeadLetters${rule.node.id}`,
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'], // in a key policy "*" means this key
+          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        }),
+      );
+    }
+
+    // ---------------------------------------------------------------- alarms
+    const failedOrTimedOut = new cloudwatch.MathExpression({
+      expression: 'failed + timedOut + aborted',
+      usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut(), aborted: this.stateMachine.metricAborted() },
+      period: Duration.minutes(5),
+    });
+    new cloudwatch.Alarm(this, 'ExecutionsFailed', {
+      alarmDescription: 'A baseline execution failed, timed out or was aborted',
+      metric: failedOrTimedOut,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new cwActions.SnsAction(this.topic));
+
+    this.grantPermissions(stack, props.organization, p);
+    this.acknowledgeGenerated(stack);
+  }
+
+  /** Say why the findings on what CDK generates for us are acceptable. */
+  private acknowledgeGenerated(stack: Stack): void {
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: 'Generated by CDK: invoke on the steps function and its versions (<arn>:*), and X-Ray trace writes, which take no resource ARN.',
+    });
+    // BucketDeployment's handler is a singleton CDK-managed Lambda at stack level.
+    for (const c of stack.node.children.filter((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+      const why = 'CDK BucketDeployment handler (CDK-managed runtime and role): it copies baseline.yaml and updates/ into the config bucket at deploy time only.';
+      Validations.of(c).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-IAM4', reason: why },
+        { id: 'AwsSolutions::AwsSolutions-IAM5', reason: `${why} Its grants cover the CDK asset bucket and the config bucket.` },
+        { id: 'AwsSolutions::AwsSolutions-L1', reason: `${why} CDK pins the runtime its bundled AWS CLI layer supports.` },
+        { id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: `${why} It reaches only S3.` },
+      );
+    }
+  }
+
+  /** Least privilege, with a reason next to every wildcard resource. */
+  private grantPermissions(stack: Stack, org: OrganizationContext, p: BaselinerParameters): void {
+    const trigger = this.trigger.role;
+    const steps = this.steps.role;
+    const catalog = (resource: string) => stack.formatArn({ service: 'catalog', resource, resourceName: '*' });
+    trigger.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [this.configBucket.arnForObjects('baseline.yaml'), this.configBucket.arnForObjects('updates/*')] }));
+    // Organizations list calls take no resource ARN but "*".
+    trigger.addToPolicy(new iam.PolicyStatement({ actions: ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'], resources: ['*'] }));
+    // Search and list calls of Service Catalog take "*"; the calls on one portfolio or product are scoped to this account's.
+    trigger.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:SearchProductsAsAdmin', 'servicecatalog:ListPortfolios', 'servicecatalog:DescribeConstraint', 'servicecatalog:DescribeProvisionedProduct'], resources: ['*'] }));
+    trigger.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['servicecatalog:ListProvisioningArtifacts', 'servicecatalog:ListPrincipalsForPortfolio', 'servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:ListConstraintsForPortfolio', 'servicecatalog:CreateConstraint', 'servicecatalog:UpdateConstraint'],
+        resources: [catalog('portfolio'), catalog('product')],
+      }),
+    );
+    const stackSetAdmin = `arn:${Aws.PARTITION}:iam::${org.managementAccount}:role/service-role/AWSControlTowerStackSetRole`;
+    for (const role of [trigger, steps]) role.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole', 'iam:GetRole'], resources: [stackSetAdmin] }));
+    trigger.addToPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
+    trigger.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        // Executions are named per account and config version: their ARNs are known only at run time.
+        resources: [stack.formatArn({ service: 'states', resource: 'execution', resourceName: `${this.stateMachine.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    for (const role of [trigger, steps]) {
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query'], resources: [this.table.tableArn] }));
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
+      this.key.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+    }
+    // Provisioning StackSet-backed products runs CloudFormation StackSets with the caller's rights.
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:ProvisionProduct', 'servicecatalog:UpdateProvisionedProduct'], resources: [catalog('product')] }));
+    // DescribeRecord takes no resource ARN but "*".
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:DescribeRecord'], resources: ['*'] }));
+    steps.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances', 'cloudformation:DescribeStackSet', 'cloudformation:DescribeStackSetOperation', 'cloudformation:ListStackInstances', 'cloudformation:ListStackSetOperationResults'],
+        // Service Catalog names the StackSets it creates SC-<account>-<id>.
+        resources: [stack.formatArn({ service: 'cloudformation', resource: 'stackset', resourceName: 'SC-*' }), stack.formatArn({ service: 'cloudformation', resource: 'stackset-target', resourceName: 'SC-*' }), `arn:${Aws.PARTITION}:cloudformation:*::type/resource/*`],
+      }),
+    );
+    // Templates of products live in Service Catalog's buckets, whose names it chooses.
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'], resources: ['*'] }));
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::cf-templates-*/*`, `arn:${Aws.PARTITION}:s3:::sc-*/*`] }));
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [stack.formatArn({ service: 'codepipeline', resource: p.pipelineName })] }));
+
+    const reason =
+      'Wildcard resources only where the API takes no narrower ARN (Organizations and Service Catalog list/search calls, DescribeRecord, template checks) or names are chosen at run time (SC-* StackSets, Service Catalog template buckets, execution ARNs, portfolio/product ARNs of this account); each statement says which.';
+    for (const role of [trigger, steps]) Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason });
+  }
+}
+
+/** baseline.yaml and updates/*.yaml from the config directory, as they are in the repository. */
+function configSources(configDir: string): s3deploy.ISource[] {
+  const sources = [s3deploy.Source.data('baseline.yaml', readOr(path.join(configDir, 'baseline.yaml'), 'organizationalUnits: {}\n'))];
+  const updates = path.join(configDir, 'updates');
+  if (fs.existsSync(updates)) {
+    for (const name of fs.readdirSync(updates).filter((n) => /\.ya?ml$/.test(n)).sort()) sources.push(s3deploy.Source.data(`updates/${name}`, fs.readFileSync(path.join(updates, name), 'utf8')));
+  }
+  return sources;
+}
+
+function readOr(file: string, fallback: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : fallback;
+}
+
+export class BaselinerStack extends Stack {
+  readonly baseliner: Baseliner;
+  constructor(scope: Construct, id: string, props: BaselinerProps & { stackName?: string; env?: { account?: string; region?: string } }) {
+    super(scope, id, { stackName: props.stackName, env: props.env, description: 'baseliner: Service Catalog baselines for new and existing accounts (platform-delivery)' });
+    this.baseliner = new Baseliner(this, 'Baseliner', props);
+  }
+}
