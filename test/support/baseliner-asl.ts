@@ -1,0 +1,80 @@
+/**
+ * The baseliner's state machine exactly as synthesized, ready for aws-local-stepfunctions: the
+ * definition is taken from the template and its Lambda ARNs resolved; every Task runs the real
+ * steps handler (whose AWS calls the test mocks).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { handler as steps } from '../../functions/baseliner/steps';
+import { newApp } from '../../pipeline/app-context';
+import { BaselinerParameters } from '../../stages/baseliner/parameters';
+import { BaselinerStack } from '../../stages/baseliner/baseliner';
+import { configFixture } from './config-fixture';
+
+export function synthesizeBaseliner(parameters: Record<string, unknown> = {}) {
+  const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, fs.mkdtempSync(path.join(os.tmpdir(), 'baseliner-')));
+  const stack = new BaselinerStack(app, 'Baseliner', {
+    parameters: BaselinerParameters.parse(parameters),
+    organization: { managementAccount: '111111111111', homeRegion: 'us-east-1', configDir: configFixture() },
+    env: { account: '111111111111', region: 'us-east-1' },
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** The ASL of the synthesized template, with Fn::Join/Fn::GetAtt resolved to plain ARNs. */
+export function baselinerDefinition(template: Template): Record<string, unknown> {
+  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const parts = (machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+  const text = parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      const getAtt = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      if (getAtt) return `arn:aws:lambda:us-east-1:111111111111:function:${getAtt[0]}`;
+      throw new Error(`unexpected token in the definition: ${JSON.stringify(p)}`);
+    })
+    .join('');
+  return JSON.parse(text);
+}
+
+export const TASK_STATES = ['PrepareProduct', 'Provision', 'PollRecord', 'ProductSucceeded', 'ProductFailed', 'Summarize', 'ReportError'] as const;
+
+export interface RunResult {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly transitions: number;
+}
+
+/** Runs the definition on an input, every Wait and Retry pause shortened to nothing. */
+export async function runBaseline(definition: Record<string, unknown>, input: Record<string, unknown>, executionName: string): Promise<RunResult> {
+  const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
+  const overrides = Object.fromEntries(TASK_STATES.map((s) => [s, async (payload: unknown) => (await steps(payload as never)) as never]));
+  const execution = machine.run(input as never, {
+    overrides: {
+      taskResourceLocalHandlers: overrides,
+      waitTimeOverrides: { WaitForRecord: 0 },
+      retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, 0])),
+    },
+    // aws-local-stepfunctions sets StartTime itself; the name is ours.
+    context: { Execution: { Name: executionName, Input: input } } as never,
+  });
+  let transitions = 0;
+  const counting = (async () => {
+    for await (const event of execution.eventLogs) {
+      if ((event as { type: string }).type === 'StateEntered') transitions++;
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await counting;
+    return { status: 'SUCCEEDED', output, transitions };
+  } catch (err) {
+    await counting.catch(() => undefined);
+    // The Fail state's "Error: Cause" is the cause of the ExecutionError.
+    const cause = (err as { cause?: { name?: string; message?: string } }).cause;
+    return { status: 'FAILED', error: cause ? `${cause.name}: ${cause.message}` : (err as { message?: string }).message, transitions };
+  }
+}

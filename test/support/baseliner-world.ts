@@ -1,0 +1,213 @@
+/**
+ * A simulated management account for the baseliner: Organizations, S3 (config bucket), Service
+ * Catalog (products, portfolios, constraints, records), Step Functions (StartExecution runs the
+ * synthesized ASL locally), SNS, CodePipeline and the tracking table, all behind aws-sdk-client-mock.
+ */
+import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { ListAccountsForParentCommand, ListOrganizationalUnitsForParentCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AssociatePrincipalWithPortfolioCommand,
+  CreateConstraintCommand,
+  DescribeConstraintCommand,
+  DescribeProvisionedProductCommand,
+  DescribeRecordCommand,
+  ListConstraintsForPortfolioCommand,
+  ListPortfoliosCommand,
+  ListPrincipalsForPortfolioCommand,
+  ListProvisioningArtifactsCommand,
+  ProvisionProductCommand,
+  ResourceNotFoundException,
+  SearchProductsAsAdminCommand,
+  ServiceCatalogClient,
+  UpdateConstraintCommand,
+  UpdateProvisionedProductCommand,
+} from '@aws-sdk/client-service-catalog';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { baselinerDefinition, runBaseline, synthesizeBaseliner, type RunResult } from './baseliner-asl';
+import { fakeTrackingTable } from './fake-dynamodb';
+
+export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:BaselinerWorkflow';
+
+/** Statuses DescribeRecord returns for a provisioned product, one per call (the last repeats). */
+export type RecordScript = Array<'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED'>;
+
+const definition = baselinerDefinition(synthesizeBaseliner().template);
+
+export class BaselinerWorld {
+  readonly sc = mockClient(ServiceCatalogClient);
+  readonly s3 = mockClient(S3Client);
+  readonly orgs = mockClient(OrganizationsClient);
+  readonly sfn = mockClient(SFNClient);
+  readonly sns = mockClient(SNSClient);
+  readonly pipeline = mockClient(CodePipelineClient);
+  readonly table = fakeTrackingTable();
+  readonly runs = new Map<string, RunResult>();
+  readonly inputs = new Map<string, Record<string, unknown>>();
+  /** Per provisioned product name; products not listed succeed on the first poll. */
+  readonly scripts = new Map<string, RecordScript>();
+  readonly provisioned = new Set<string>();
+  private readonly polls = new Map<string, number>();
+
+  constructor(files: Record<string, string>) {
+    process.env.TABLE_NAME = 'tracking';
+    process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:baseliner';
+    process.env.PIPELINE_NAME = 'platform-delivery';
+    process.env.CONFIG_BUCKET = 'config-bucket';
+    process.env.STATE_MACHINE_ARN = STATE_MACHINE_ARN;
+    process.env.MANAGEMENT_ACCOUNT_ID = '111111111111';
+    process.env.PROVISIONING_ROLE_ARN = 'arn:aws:iam::111111111111:role/baseliner-steps';
+    process.env.MAX_POLLS = '5';
+
+    this.s3.on(GetObjectCommand).callsFake((input) => {
+      const text = files[input.Key];
+      if (text === undefined) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
+      // The part of the SDK's streaming body the handler uses.
+      return { Body: { transformToString: async () => text } as never, VersionId: input.VersionId ?? 'v1' };
+    });
+    this.organization();
+    this.catalog();
+    this.sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    this.pipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'pe-1' });
+    this.sfn.on(DescribeExecutionCommand).callsFake((input) => {
+      const name = String(input.executionArn).split(':').pop()!;
+      if (!this.inputs.has(name)) throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${input.executionArn}'`, $metadata: {} });
+      return { executionArn: input.executionArn, status: 'SUCCEEDED' };
+    });
+    this.sfn.on(StartExecutionCommand).callsFake(async (input) => {
+      const parsed = JSON.parse(input.input);
+      this.inputs.set(input.name, parsed);
+      this.runs.set(input.name, await runBaseline(definition, parsed, input.name));
+      return { executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() };
+    });
+  }
+
+  /** Root → Workloads → {Dev, Prod → Critical}; accounts 444 (Dev), 666 (Prod), 777 (Prod/Critical), 888 new in Prod. */
+  private organization(): void {
+    const o = this.orgs;
+    o.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-root' }] });
+    const ous: Record<string, Array<{ Id: string; Name: string }>> = {
+      'r-root': [{ Id: 'ou-work', Name: 'Workloads' }],
+      'ou-work': [
+        { Id: 'ou-dev', Name: 'Dev' },
+        { Id: 'ou-prod', Name: 'Prod' },
+      ],
+      'ou-prod': [{ Id: 'ou-crit', Name: 'Critical' }],
+    };
+    const accounts: Record<string, string[]> = { 'r-root': ['111111111111'], 'ou-dev': ['444444444444'], 'ou-prod': ['666666666666', '888888888888'], 'ou-crit': ['777777777777'] };
+    o.on(ListOrganizationalUnitsForParentCommand).callsFake((i) => ({ OrganizationalUnits: ous[i.ParentId] ?? [] }));
+    o.on(ListAccountsForParentCommand).callsFake((i) => ({
+      Accounts: (accounts[i.ParentId] ?? []).map((Id) => ({ Id, Name: `acct-${Id.slice(0, 3)}`, Email: `${Id}@example.com`, State: 'ACTIVE' })),
+    }));
+  }
+
+  private catalog(): void {
+    const sc = this.sc;
+    sc.on(SearchProductsAsAdminCommand).callsFake((i) => {
+      const name = i.Filters.FullTextSearch[0];
+      return { ProductViewDetails: [{ ProductViewSummary: { Name: name, ProductId: `prod-${name}` } }] };
+    });
+    sc.on(ListPortfoliosCommand).resolves({ PortfolioDetails: [{ Id: 'port-1', DisplayName: 'platform-baseline' }] });
+    sc.on(ListProvisioningArtifactsCommand).callsFake((i) => ({
+      ProvisioningArtifactDetails: [
+        { Id: `${i.ProductId}-v1`, Name: 'v1', Active: true, CreatedTime: new Date('2026-01-01') },
+        { Id: `${i.ProductId}-v2`, Name: 'v2', Active: true, CreatedTime: new Date('2026-06-01') },
+      ],
+    }));
+    sc.on(ListPrincipalsForPortfolioCommand).resolves({ Principals: [] });
+    sc.on(AssociatePrincipalWithPortfolioCommand).resolves({});
+    sc.on(ListConstraintsForPortfolioCommand).resolves({ ConstraintDetails: [] });
+    sc.on(DescribeConstraintCommand).resolves({});
+    sc.on(CreateConstraintCommand).resolves({});
+    sc.on(UpdateConstraintCommand).resolves({});
+    sc.on(DescribeProvisionedProductCommand).callsFake((i) => {
+      if (this.provisioned.has(i.Name)) return { ProvisionedProductDetail: { Name: i.Name, Status: 'AVAILABLE' } };
+      throw new ResourceNotFoundException({ message: `Provisioned product not found: ${i.Name}`, $metadata: {} });
+    });
+    sc.on(ProvisionProductCommand).callsFake((i) => ({ RecordDetail: { RecordId: `rec-${i.ProvisionedProductName}`, Status: 'CREATED' } }));
+    sc.on(UpdateProvisionedProductCommand).callsFake((i) => ({ RecordDetail: { RecordId: `rec-${i.ProvisionedProductName}`, Status: 'CREATED' } }));
+    sc.on(DescribeRecordCommand).callsFake((i) => {
+      const name = String(i.Id).replace(/^rec-/, '');
+      const n = this.polls.get(name) ?? 0;
+      this.polls.set(name, n + 1);
+      const script = this.scripts.get(name) ?? ['SUCCEEDED'];
+      const status = script[Math.min(n, script.length - 1)];
+      return { RecordDetail: { RecordId: i.Id, Status: status, RecordErrors: status === 'FAILED' ? [{ Code: 'CREATE_FAILED', Description: 'Resource handler returned message: "Access Denied"' }] : [] } };
+    });
+  }
+
+  pollsOf(provisionedProductName: string): number {
+    return this.polls.get(provisionedProductName) ?? 0;
+  }
+
+  /** SNS messages, parsed, with their subjects. */
+  messages(): Array<{ subject: string; body: Record<string, unknown> }> {
+    return this.sns.commandCalls(PublishCommand).map((c) => ({ subject: String(c.args[0].input.Subject), body: JSON.parse(String(c.args[0].input.Message)) }));
+  }
+
+  restore(): void {
+    for (const m of [this.sc, this.s3, this.orgs, this.sfn, this.sns, this.pipeline, this.table.mock]) m.restore();
+  }
+}
+
+export function controlTowerEvent(accountId: string, ou: { name: string; id: string }, eventName: 'CreateManagedAccount' | 'UpdateManagedAccount' = 'CreateManagedAccount', state = 'SUCCEEDED') {
+  const statusKey = eventName === 'CreateManagedAccount' ? 'createManagedAccountStatus' : 'updateManagedAccountStatus';
+  return {
+    version: '0',
+    id: '999cccaa-eaaa-0000-1111-123456789012',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    source: 'aws.controltower',
+    account: '111111111111',
+    time: '2026-11-29T10:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.08',
+      userIdentity: { accountId: '111111111111', invokedBy: 'AWS Internal' },
+      eventTime: '2026-11-29T10:00:00Z',
+      eventSource: 'controltower.amazonaws.com',
+      eventName,
+      awsRegion: 'us-east-1',
+      sourceIPAddress: 'AWS Internal',
+      userAgent: 'AWS Internal',
+      eventID: '0000000-0000-0000-1111-123456789012',
+      readOnly: false,
+      eventType: 'AwsServiceEvent',
+      serviceEventDetails: {
+        [statusKey]: {
+          organizationalUnit: { organizationalUnitName: ou.name, organizationalUnitId: ou.id },
+          account: { accountName: `acct-${accountId.slice(0, 3)}`, accountId },
+          state,
+          message: 'AWS Control Tower successfully created a managed account.',
+          requestedTimestamp: '2026-11-29T09:30:00+0000',
+          completedTimestamp: '2026-11-29T10:00:00+0000',
+        },
+      },
+    },
+  };
+}
+
+export function s3PutEvent(key: string, versionId = 'ver-1') {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: '2026-11-29T10:00:00.000Z',
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'AWS:AROAEXAMPLE' },
+        requestParameters: { sourceIPAddress: '10.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'updates',
+          bucket: { name: 'config-bucket', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::config-bucket' },
+          object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 512, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId, sequencer: '0055AED6DCD90281E5' },
+        },
+      },
+    ],
+  };
+}

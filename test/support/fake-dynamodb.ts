@@ -1,0 +1,35 @@
+/**
+ * A small in-memory table behind aws-sdk-client-mock, for tests where DynamoDB state carries from
+ * one step to the next (the baseliner's tracking table). It implements exactly the document-client
+ * calls the code makes: Put, Get, Update with `SET #k = :k, …`, and Query on the partition key.
+ */
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+
+type Item = Record<string, unknown>;
+
+export function fakeTrackingTable(partitionKey = 'accountId', sortKey = 'provisionName') {
+  const items = new Map<string, Item>();
+  const keyOf = (k: Item) => `${String(k[partitionKey])}\u0000${String(k[sortKey])}`;
+  const mock = mockClient(DynamoDBDocumentClient);
+  mock.on(PutCommand).callsFake((input) => {
+    items.set(keyOf(input.Item), structuredClone(input.Item));
+    return {};
+  });
+  mock.on(GetCommand).callsFake((input) => ({ Item: structuredClone(items.get(keyOf(input.Key))) }));
+  mock.on(UpdateCommand).callsFake((input) => {
+    const current = items.get(keyOf(input.Key)) ?? { ...input.Key };
+    const assignments = String(input.UpdateExpression).replace(/^SET\s+/, '').split(/\s*,\s*/);
+    for (const a of assignments) {
+      const [name, value] = a.split(/\s*=\s*/);
+      current[input.ExpressionAttributeNames[name] ?? name] = input.ExpressionAttributeValues[value];
+    }
+    items.set(keyOf(input.Key), current);
+    return {};
+  });
+  mock.on(QueryCommand).callsFake((input) => {
+    const pk = input.ExpressionAttributeValues[':a'];
+    return { Items: [...items.values()].filter((i) => i[partitionKey] === pk).map((i) => structuredClone(i)) };
+  });
+  return { mock, items: () => [...items.values()] };
+}
