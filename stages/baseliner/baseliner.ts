@@ -8,7 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
@@ -114,7 +114,15 @@ export class Baseliner extends Construct {
       // One account at a time keeps the STACKSET constraint updates from racing each other.
       reservedConcurrentExecutions: 1,
     });
-    this.trigger.fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new destinations.SnsDestination(this.topic) });
+    // Failed events go to the topic after two retries. Set on the resource: the L2 destination would
+    // grant kms:GenerateDataKey* on the key, and the role already has exactly what publishing needs.
+    new lambda.CfnEventInvokeConfig(this, 'TriggerOnFailure', {
+      functionName: this.trigger.fn.functionName,
+      qualifier: '$LATEST',
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: Duration.hours(6).toSeconds(),
+      destinationConfig: { onFailure: { destination: this.topic.topicArn } },
+    });
 
     // ---------------------------------------------------------------- triggers
     const undelivered = new sqs.Queue(this, 'UndeliveredEvents', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key, enforceSSL: true, retentionPeriod: Duration.days(14) });

@@ -1,0 +1,115 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { baselinerDefinition, synthesizeBaseliner } from '../support/baseliner-asl';
+
+type State = { Type: string; Default?: string; Retry?: unknown[]; Catch?: unknown[]; MaxConcurrency?: number; ItemProcessor?: { States: Record<string, State> }; Resource?: string };
+
+/** Every state of the definition, Map item processors included. */
+function allStates(states: Record<string, State>): Array<[string, State]> {
+  return Object.entries(states).flatMap(([name, s]) => [[name, s] as [string, State], ...(s.ItemProcessor ? allStates(s.ItemProcessor.States) : [])]);
+}
+
+describe('baseliner stage', () => {
+  const { template } = synthesizeBaseliner({ notifyEmail: 'platform-team@example.com', concurrency: 4 });
+  const definition = baselinerDefinition(template) as { States: Record<string, State> };
+  const states = allStates(definition.States);
+
+  it('keeps config in a private, versioned, KMS-encrypted bucket and deploys baseline.yaml into it', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'config/' }),
+    });
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { Prune: false });
+  });
+
+  it('listens for successful CreateManagedAccount and UpdateManagedAccount events', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.controltower'],
+        'detail-type': ['AWS Service Event via CloudTrail'],
+        detail: {
+          eventName: ['CreateManagedAccount', 'UpdateManagedAccount'],
+          $or: [{ serviceEventDetails: { createManagedAccountStatus: { state: ['SUCCEEDED'] } } }, { serviceEventDetails: { updateManagedAccountStatus: { state: ['SUCCEEDED'] } } }],
+        },
+      },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 } })],
+    });
+  });
+
+  it('runs the trigger on update files in the config bucket, and EventBridge may invoke it', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ wildcard: 'updates/*.yaml' }] } } },
+    });
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
+    expect(permissions.filter((p) => p.Principal === 'events.amazonaws.com')).toHaveLength(2);
+    for (const p of permissions) expect(p.SourceArn).toBeDefined();
+  });
+
+  it('sends trigger failures to the topic after two retries', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { Ref: Match.stringLikeRegexp('^BaselinerReports') } } },
+    });
+  });
+
+  it('tracks products in a KMS-encrypted table keyed by account and provision name, with PITR', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'accountId', KeyType: 'HASH' },
+        { AttributeName: 'provisionName', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    // Our roles (trigger, steps, workflow); CDK's BucketDeployment role is acknowledged separately.
+    const ours = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => /^Baseliner(Trigger|Steps|Workflow)/.test(id));
+    expect(ours.length).toBeGreaterThanOrEqual(3);
+    const actions = ours.flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a: string) => a.includes('*'))).toEqual([]);
+  });
+
+  it('reports through a KMS-encrypted topic with the email subscribed, and alarms on failed executions', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'platform-team@example.com' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'failed + timedOut + aborted' })]),
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^BaselinerReports') }],
+    });
+  });
+
+  it('is a Standard state machine with logs, tracing and a customer-managed key', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      TracingConfiguration: { Enabled: true },
+      EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
+    });
+  });
+
+  it('gives every Choice a Default, and every Task a Retry on throttling and a Catch', () => {
+    const choices = states.filter(([, s]) => s.Type === 'Choice');
+    expect(choices.map(([n]) => n).sort()).toEqual(['AllDone?', 'DependenciesDone?', 'RecordDone?']);
+    for (const [name, s] of choices) expect([name, typeof s.Default]).toEqual([name, 'string']);
+    const tasks = states.filter(([, s]) => s.Type === 'Task');
+    expect(tasks.map(([n]) => n).sort()).toEqual(['PollRecord', 'PrepareProduct', 'ProductFailed', 'ProductSucceeded', 'Provision', 'ReportError', 'Summarize']);
+    for (const [name, s] of tasks) {
+      expect([name, JSON.stringify(s.Retry)]).toEqual([name, expect.stringContaining('ThrottlingException')]);
+      expect([name, (s.Catch ?? []).length > 0]).toEqual([name, true]);
+    }
+  });
+
+  it('runs levels one after another and the products of a level in parallel up to the concurrency', () => {
+    expect(definition.States.DependencyLevels).toMatchObject({ Type: 'Map', MaxConcurrency: 1 });
+    const level = definition.States.DependencyLevels.ItemProcessor!.States.ProductsOfLevel;
+    expect(level).toMatchObject({ Type: 'Map', MaxConcurrency: 4 });
+  });
+
+  it('bounds the poll loop by polls (in the Choice) besides the clock (in the handler)', () => {
+    expect(JSON.stringify(states.find(([n]) => n === 'RecordDone?')![1])).toContain('"NumericGreaterThanEqualsPath":"$.maxPolls"');
+  });
+});
