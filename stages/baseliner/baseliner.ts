@@ -79,7 +79,9 @@ export class Baseliner extends Construct {
       entry: 'baseliner/steps/index.ts',
       description: 'baseliner: the tasks of the baseline workflow',
       environment: { TABLE_NAME: this.table.tableName, TOPIC_ARN: this.topic.topicArn, PIPELINE_NAME: p.pipelineName },
-      timeout: Duration.seconds(60),
+      // A poll task looks at its record for up to 4 minutes (POLL_BUDGET_MS) before handing back.
+      timeout: Duration.minutes(5),
+      memorySize: 128,
       logRetention: p.logRetentionDays,
       key: this.key,
       noVpcReason: NO_VPC_REASON,

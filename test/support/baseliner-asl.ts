@@ -48,10 +48,21 @@ export interface RunResult {
   readonly transitions: number;
 }
 
+/** Called around every Task (the benchmark keeps its virtual clock with it). */
+export type TaskHook = (state: (typeof TASK_STATES)[number], payload: unknown) => void;
+
 /** Runs the definition on an input, every Wait and Retry pause shortened to nothing. */
-export async function runBaseline(definition: Record<string, unknown>, input: Record<string, unknown>, executionName: string): Promise<RunResult> {
+export async function runBaseline(definition: Record<string, unknown>, input: Record<string, unknown>, executionName: string, beforeTask?: TaskHook): Promise<RunResult> {
   const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
-  const overrides = Object.fromEntries(TASK_STATES.map((s) => [s, async (payload: unknown) => (await steps(payload as never)) as never]));
+  const overrides = Object.fromEntries(
+    TASK_STATES.map((s) => [
+      s,
+      async (payload: unknown) => {
+        beforeTask?.(s, payload);
+        return (await steps(payload as never)) as never;
+      },
+    ]),
+  );
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: overrides,

@@ -26,6 +26,7 @@ import {
 import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { useClock, useRealClock } from '../../functions/baseliner/shared/clock';
 import { baselinerDefinition, runBaseline, synthesizeBaseliner, type RunResult } from './baseliner-asl';
 import { fakeTrackingTable } from './fake-dynamodb';
 
@@ -50,6 +51,8 @@ export class BaselinerWorld {
   readonly scripts = new Map<string, RecordScript>();
   readonly provisioned = new Set<string>();
   private readonly polls = new Map<string, number>();
+  /** Virtual time of the handlers: sleeps and Wait states advance it at once. */
+  now = Date.now();
 
   constructor(files: Record<string, string>) {
     process.env.TABLE_NAME = 'tracking';
@@ -60,6 +63,12 @@ export class BaselinerWorld {
     process.env.MANAGEMENT_ACCOUNT_ID = '111111111111';
     process.env.PROVISIONING_ROLE_ARN = 'arn:aws:iam::111111111111:role/baseliner-steps';
     process.env.MAX_POLLS = '5';
+    useClock(
+      () => this.now,
+      async (ms) => {
+        this.now += ms;
+      },
+    );
 
     this.s3.on(GetObjectCommand).callsFake((input) => {
       const text = files[input.Key];
@@ -79,7 +88,13 @@ export class BaselinerWorld {
     this.sfn.on(StartExecutionCommand).callsFake(async (input) => {
       const parsed = JSON.parse(input.input);
       this.inputs.set(input.name, parsed);
-      this.runs.set(input.name, await runBaseline(definition, parsed, input.name));
+      this.runs.set(
+        input.name,
+        await runBaseline(definition, parsed, input.name, (state, payload) => {
+          const record = (payload as { record?: { waitSeconds: number } }).record;
+          if (state === 'PollRecord' && record) this.now += record.waitSeconds * 1000;
+        }),
+      );
       return { executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() };
     });
   }
@@ -149,6 +164,7 @@ export class BaselinerWorld {
 
   restore(): void {
     for (const m of [this.sc, this.s3, this.orgs, this.sfn, this.sns, this.pipeline, this.table.mock]) m.restore();
+    useRealClock();
   }
 }
 

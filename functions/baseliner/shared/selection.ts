@@ -112,14 +112,33 @@ export function decideUpdate(provisioned: boolean, deployIfNotExist: boolean): U
   return deployIfNotExist ? 'deploy' : 'skip';
 }
 
+/** What earlier runs say about a product's provisioning time: a moving mean and mean deviation. */
+export interface DurationEstimate {
+  readonly meanSeconds: number;
+  readonly deviationSeconds: number;
+}
+
 /**
- * Seconds to wait before the next look at a provisioning record. The first wait is most of the
- * expected duration (learned from earlier runs of the product); after that, short steps of a
- * tenth of it, so the finish is seen soon without many polls. Bounded by [minSeconds, maxSeconds].
+ * Seconds to wait before the next look at a provisioning record, `elapsed` seconds after it
+ * started. The first look comes at the early edge of the usual duration (mean − deviation); inside
+ * the usual band (up to mean + 2 deviations) looks come every half deviation, so a finish is seen
+ * soon with few polls; past the band the waits double (a slow run should not cost many polls).
  */
-export function nextWaitSeconds(poll: number, expectedSeconds: number, bounds = { minSeconds: 5, maxSeconds: 300 }): number {
-  const raw = poll === 0 ? expectedSeconds * 0.9 : expectedSeconds * 0.1 * Math.min(2 ** (poll - 1), 8);
+export function nextWaitSeconds(poll: number, elapsed: number, estimate: DurationEstimate, bounds = { minSeconds: 5, maxSeconds: 300 }): number {
+  const { meanSeconds: mean, deviationSeconds: dev } = estimate;
+  let raw: number;
+  if (poll === 0) raw = mean - dev;
+  else if (elapsed < mean + 2 * dev) raw = dev / 2;
+  else raw = Math.max(dev, elapsed - mean);
   return Math.round(Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, raw)));
+}
+
+/** Folds one observed duration into the estimate (exponential moving averages, weight 0.3). */
+export function updateEstimate(previous: DurationEstimate | undefined, seconds: number): DurationEstimate {
+  if (!previous) return { meanSeconds: seconds, deviationSeconds: Math.max(5, Math.round(seconds * 0.2)) };
+  const meanSeconds = previous.meanSeconds * 0.7 + seconds * 0.3;
+  const deviationSeconds = previous.deviationSeconds * 0.7 + Math.abs(seconds - previous.meanSeconds) * 0.3;
+  return { meanSeconds: Math.round(meanSeconds), deviationSeconds: Math.max(5, Math.round(deviationSeconds)) };
 }
 
 /** Execution names: deterministic, at most 80 characters of [A-Za-z0-9-_]. */

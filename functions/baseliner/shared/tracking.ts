@@ -4,6 +4,7 @@
  * product takes to provision) live beside them under `product#<name>` / `stats`.
  */
 import { GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { updateEstimate, type DurationEstimate } from './selection';
 
 export type TrackingStatus = 'in-progress' | 'done' | 'failed' | 'skipped';
 
@@ -59,16 +60,15 @@ export class Tracking {
     return items;
   }
 
-  /** Seconds the product usually takes (a moving average of its successful runs), if known. */
-  async expectedSeconds(product: string): Promise<number | undefined> {
+  /** How long the product usually takes to provision, if it has been provisioned before. */
+  async estimate(product: string): Promise<DurationEstimate | undefined> {
     const out = await this.ddb.send(new GetCommand({ TableName: this.table, Key: { accountId: `product#${product}`, provisionName: 'stats' } }));
-    const value = (out.Item as { expectedSeconds?: number } | undefined)?.expectedSeconds;
-    return typeof value === 'number' && value > 0 ? value : undefined;
+    const item = out.Item as Partial<DurationEstimate> | undefined;
+    return typeof item?.meanSeconds === 'number' && typeof item.deviationSeconds === 'number' ? { meanSeconds: item.meanSeconds, deviationSeconds: item.deviationSeconds } : undefined;
   }
 
   async recordDuration(product: string, seconds: number): Promise<void> {
-    const previous = await this.expectedSeconds(product);
-    const expectedSeconds = previous === undefined ? seconds : Math.round(previous * 0.7 + seconds * 0.3);
-    await this.ddb.send(new PutCommand({ TableName: this.table, Item: { accountId: `product#${product}`, provisionName: 'stats', expectedSeconds, lastSeconds: seconds } }));
+    const next = updateEstimate(await this.estimate(product), seconds);
+    await this.ddb.send(new PutCommand({ TableName: this.table, Item: { accountId: `product#${product}`, provisionName: 'stats', ...next, lastSeconds: seconds } }));
   }
 }

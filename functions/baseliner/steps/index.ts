@@ -9,9 +9,9 @@ import { ServiceCatalogClient } from '@aws-sdk/client-service-catalog';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordStatus, startProvisioning, type ResolvedIds } from '../shared/catalog';
-import { currentTime } from '../shared/clock';
+import { currentTime, sleep } from '../shared/clock';
 import { notify } from '../shared/notify';
-import { nextWaitSeconds, type PlannedProduct } from '../shared/selection';
+import { nextWaitSeconds, type DurationEstimate, type PlannedProduct } from '../shared/selection';
 import { Tracking } from '../shared/tracking';
 
 const logger = new Logger({ serviceName: 'baseliner-steps' });
@@ -20,17 +20,20 @@ const sns = new SNSClient({});
 const pipeline = new CodePipelineClient({});
 const tracking = () => new Tracking(DynamoDBDocumentClient.from(new DynamoDBClient({})), env('TABLE_NAME'));
 
-/** Without history, assume a product takes this long (CloudFormation StackSets are rarely faster). */
-export const DEFAULT_EXPECTED_SECONDS = 180;
+/** Without history, assume a product takes about this long (CloudFormation StackSets are rarely faster). */
+export const DEFAULT_ESTIMATE: DurationEstimate = { meanSeconds: 180, deviationSeconds: 90 };
 
 export type Product = PlannedProduct & ResolvedIds;
 
 export interface RecordState {
   readonly recordId: string;
   readonly status: 'CREATED' | 'IN_PROGRESS' | 'IN_PROGRESS_IN_ERROR' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  /** Poll tasks so far (each may look at the record several times). */
   readonly polls: number;
   readonly waitSeconds: number;
-  readonly expectedSeconds: number;
+  /** Epoch milliseconds when provisioning started. */
+  readonly startedAt: number;
+  readonly estimate: DurationEstimate;
   readonly errors?: string[];
 }
 
@@ -44,7 +47,7 @@ export interface StepInput {
   readonly maxPolls: number;
   readonly bootstrapProduct?: string;
   readonly product?: Product;
-  readonly prepared?: { expectedSeconds: number };
+  readonly prepared?: { estimate: DurationEstimate };
   readonly record?: RecordState;
   readonly error?: { Error?: string; Cause?: string };
 }
@@ -97,30 +100,48 @@ async function prepare(input: StepInput, product: Product) {
     return { next: 'skip', reason };
   }
   await t.put({ ...base, status: 'in-progress' });
-  return { next: 'provision', expectedSeconds: (await t.expectedSeconds(product.product)) ?? DEFAULT_EXPECTED_SECONDS };
+  return { next: 'provision', estimate: (await t.estimate(product.product)) ?? DEFAULT_ESTIMATE };
 }
 
 async function provision(input: StepInput, product: Product): Promise<RecordState> {
   const recordId = await startProvisioning(sc, { accountId: input.accountId, executionName: input.executionName, product });
   await tracking().update(input.accountId, product.provisionName, { recordId, updatedAt: iso() });
-  const expectedSeconds = input.prepared?.expectedSeconds ?? DEFAULT_EXPECTED_SECONDS;
-  return { recordId, status: 'IN_PROGRESS', polls: 0, waitSeconds: nextWaitSeconds(0, expectedSeconds), expectedSeconds };
+  const estimate = input.prepared?.estimate ?? DEFAULT_ESTIMATE;
+  return { recordId, status: 'IN_PROGRESS', polls: 0, startedAt: currentTime(), waitSeconds: nextWaitSeconds(0, 0, estimate), estimate };
 }
 
-/** One look at the record. Past maxPolls or the wall-clock bound, a running record is TIMED_OUT. */
+/** Longest a poll task keeps looking before it hands back to a Wait state (the function times out at 5 minutes). */
+export const POLL_BUDGET_MS = 240_000;
+
+/**
+ * Looks at the record until it finishes, or until this task's budget is spent. Inside the usual
+ * duration band it looks every quarter deviation (5 to 15 s), so a finish is seen within seconds
+ * without a state transition per look; past the band it hands back with a doubling wait. Past
+ * maxPolls tasks or the wall-clock bound, a running record is TIMED_OUT.
+ */
 async function poll(input: StepInput): Promise<RecordState> {
   const record = input.record;
   if (!record) throw new Error('poll needs the record');
-  const { status, errors } = await recordStatus(sc, record.recordId);
   const polls = record.polls + 1;
   const deadline = Date.parse(input.startTime) + input.maxWaitMinutes * 60_000;
-  const terminal = status === 'SUCCEEDED' || status === 'FAILED' || status === 'IN_PROGRESS_IN_ERROR';
-  if (!terminal && (polls >= input.maxPolls || currentTime() >= deadline)) {
-    const why = polls >= input.maxPolls ? `still ${status} after ${polls} polls` : `still ${status} after ${input.maxWaitMinutes} minutes`;
-    return { ...record, status: 'TIMED_OUT', polls, waitSeconds: 0, errors: [why] };
+  const taskStart = currentTime();
+  const { meanSeconds: mean, deviationSeconds: dev } = record.estimate;
+  const interval = Math.min(15, Math.max(5, dev / 4)) * 1000;
+  for (;;) {
+    const { status, errors } = await recordStatus(sc, record.recordId);
+    const elapsedSeconds = (currentTime() - record.startedAt) / 1000;
+    if (status === 'SUCCEEDED' || status === 'FAILED' || status === 'IN_PROGRESS_IN_ERROR') return { ...record, status, polls, errors, waitSeconds: 0 };
+    if (currentTime() >= deadline || polls >= input.maxPolls) {
+      const why = currentTime() >= deadline ? `still ${status} after ${input.maxWaitMinutes} minutes` : `still ${status} after ${polls} polls`;
+      return { ...record, status: 'TIMED_OUT', polls, waitSeconds: 0, errors: [why] };
+    }
+    const inBand = elapsedSeconds < mean + 2 * dev;
+    if (!inBand || currentTime() - taskStart + interval > POLL_BUDGET_MS) {
+      const remaining = Math.max(1, Math.floor((deadline - currentTime()) / 1000));
+      return { ...record, status, polls, errors, waitSeconds: Math.min(remaining, nextWaitSeconds(polls, elapsedSeconds, record.estimate)) };
+    }
+    await sleep(interval);
   }
-  const remaining = Math.max(1, Math.floor((deadline - currentTime()) / 1000));
-  return { ...record, status, polls, errors, waitSeconds: Math.min(remaining, nextWaitSeconds(polls, record.expectedSeconds)) };
 }
 
 async function succeeded(input: StepInput, product: Product) {

@@ -1,7 +1,7 @@
 import { Baseline } from '../../../accounts/schema';
 import { stackSetParameters } from '../../../functions/baseliner/shared/catalog';
 import { MalformedEventError, parseTrigger } from '../../../functions/baseliner/shared/events';
-import { decideUpdate, dependencyLevels, executionName, nextWaitSeconds, planAccount, productsForAccount, substitute } from '../../../functions/baseliner/shared/selection';
+import { decideUpdate, dependencyLevels, executionName, nextWaitSeconds, planAccount, productsForAccount, substitute, updateEstimate } from '../../../functions/baseliner/shared/selection';
 import { controlTowerEvent, s3PutEvent } from '../../support/baseliner-world';
 
 const baseline = Baseline.parse({
@@ -73,10 +73,26 @@ describe('decideUpdate', () => {
 });
 
 describe('nextWaitSeconds', () => {
-  it('waits most of the expected duration first, then short growing steps, within bounds', () => {
-    expect([0, 1, 2, 3, 4, 5].map((n) => nextWaitSeconds(n, 300))).toEqual([270, 30, 60, 120, 240, 240]);
-    expect(nextWaitSeconds(0, 2)).toBe(5);
-    expect(nextWaitSeconds(0, 10_000)).toBe(300);
+  const estimate = { meanSeconds: 300, deviationSeconds: 40 };
+
+  it('looks first at the early edge of the usual duration, then every half deviation inside the band', () => {
+    expect(nextWaitSeconds(0, 0, estimate)).toBe(260);
+    expect(nextWaitSeconds(1, 260, estimate)).toBe(20);
+    expect(nextWaitSeconds(2, 360, estimate)).toBe(20);
+  });
+
+  it('backs off past the band, and stays within bounds', () => {
+    expect(nextWaitSeconds(4, 400, estimate)).toBe(100);
+    expect(nextWaitSeconds(5, 500, estimate)).toBe(200);
+    expect(nextWaitSeconds(6, 900, estimate)).toBe(300);
+    expect(nextWaitSeconds(0, 0, { meanSeconds: 6, deviationSeconds: 5 })).toBe(5);
+  });
+});
+
+describe('updateEstimate', () => {
+  it('starts from the first run and follows later ones', () => {
+    expect(updateEstimate(undefined, 300)).toEqual({ meanSeconds: 300, deviationSeconds: 60 });
+    expect(updateEstimate({ meanSeconds: 300, deviationSeconds: 60 }, 200)).toEqual({ meanSeconds: 270, deviationSeconds: 72 });
   });
 });
 
