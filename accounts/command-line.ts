@@ -41,6 +41,16 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/** Parsed flags, or undefined when --help was asked for (the help is then written). */
+export function parseOrHelp<O extends NonNullable<ParseArgsConfig['options']>>(spec: CommandSpec<O>, argv: string[], out: (s: string) => void) {
+  const { values } = parseCommand(spec, argv);
+  if ((values as { help?: boolean }).help) {
+    out(helpText(spec));
+    return undefined;
+  }
+  return values;
+}
+
 export function printIssues(issues: readonly ConfigIssue[], write: (s: string) => void = (s) => process.stderr.write(s)): void {
   write(`${issues.length} configuration error${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { helpText, parseCommand, runCommand, type CommandSpec } from './command-line';
+import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
 import { CONFIG_FILES, defaultConfigDir, loadConfig } from './loader';
 import { formatIssue } from './issues';
 import { generatedOrganization, readOrganization, renderGenerated } from './sync';
@@ -24,11 +24,8 @@ const spec = {
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string }>>;
 
 export async function main(argv: string[], client?: OrganizationsClient, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  const { values } = parseCommand(spec, argv);
-  if (values.help) {
-    out(helpText(spec));
-    return 0;
-  }
+  const values = parseOrHelp(spec, argv, out);
+  if (!values) return 0;
   const dir = (values.config as string | undefined) ?? defaultConfigDir();
   // Organizations is a global service served from us-east-1; retries are ours (see withRetry).
   const orgs = client ?? new OrganizationsClient({ region: 'us-east-1', maxAttempts: 1 });

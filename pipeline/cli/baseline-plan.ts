@@ -3,7 +3,7 @@
  * that OU would get from baseline.yaml, in which order (dependency levels), with its parameters
  * resolved. The same selection code as the baseliner Lambda; no AWS.
  */
-import { helpText, parseCommand, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
+import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
 import { suggestion } from '../../accounts/issues';
 import { defaultConfigDir, loadConfig } from '../../accounts/loader';
 import { ACCOUNT_ID_PATTERN, ROOT_OU } from '../../accounts/schema';
@@ -30,11 +30,8 @@ const spec = {
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>>;
 
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const { values } = parseCommand(spec, argv);
-  if (values.help) {
-    out(helpText(spec));
-    return 0;
-  }
+  const values = parseOrHelp(spec, argv, out);
+  if (!values) return 0;
   const account = values.account as string | undefined;
   const ou = values.ou as string | undefined;
   const format = values.format as string;

@@ -4,7 +4,7 @@ import { REGISTRY } from '../../stages';
 import { planRollout } from '../planner';
 import { measureResourcesPerStack } from '../stack-resources';
 import { FORMATS, renderPlan, type Format } from '../render';
-import { helpText, parseCommand, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
+import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
 
 const spec = {
   name: 'plan',
@@ -25,11 +25,8 @@ const spec = {
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>>;
 
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const { values } = parseCommand(spec, argv);
-  if (values.help) {
-    out(helpText(spec));
-    return 0;
-  }
+  const values = parseOrHelp(spec, argv, out);
+  if (!values) return 0;
   if (values['list-patterns']) {
     out(listPatterns());
     return 0;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,6 +19,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction } from '../shared/pattern-function';
+import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
 import type { OrganizationContext } from '../types';
 import type { BaselinerParameters } from './parameters';
@@ -60,15 +61,7 @@ export class Baseliner extends Construct {
       memoryLimit: 256,
       logGroup: new logs.LogGroup(this, 'ConfigFilesLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN }),
     });
-    this.table = new dynamodb.TableV2(this, 'Tracking', {
-      partitionKey: { name: 'accountId', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'provisionName', type: dynamodb.AttributeType.STRING },
-      billing: dynamodb.Billing.onDemand(),
-      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = dataTable(this, 'Tracking', { partitionKey: 'accountId', sortKey: 'provisionName', key: this.key });
     this.topic = new sns.Topic(this, 'Reports', { displayName: 'Account baseliner', masterKey: this.key, enforceSSL: true });
     if (p.notifyEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
     // CloudWatch alarms publish to the encrypted topic.

@@ -1,5 +1,5 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-function';
+import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
 import type { SnsFifoJobsParameters } from './parameters';
 
@@ -78,14 +79,7 @@ export class SnsFifoJobs extends Construct {
       eventType: sns.SubscriptionFilter.stringFilter({ allowlist: ['JobCreated', 'JobDeleted'] }),
     });
     this.inventoryQueue = inventory.queue;
-    this.table = new dynamodb.TableV2(this, 'Jobs', {
-      partitionKey: { name: 'jobId', type: dynamodb.AttributeType.STRING },
-      billing: dynamodb.Billing.onDemand(),
-      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = dataTable(this, 'Jobs', { partitionKey: 'jobId', key: this.key });
     const inventoryFn = this.consumer('InventoryConsumer', this.inventoryQueue, p, {
       entry: 'sns-fifo-jobs/inventory/index.ts',
       description: 'sns-fifo-jobs: keeps the job inventory table current',
