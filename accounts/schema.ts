@@ -40,6 +40,11 @@ export const Organization = z.strictObject({
   management: z.strictObject({
     account: AccountId.describe('The Control Tower management account: home of the pipeline and the baseliner.'),
     homeRegion: RegionName.describe('The Control Tower home Region.'),
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, { error: 'an organization id looks like o-a1b2c3d4e5' })
+      .optional()
+      .describe('AWS Organizations id; org-scoped policies (catalog asset buckets, portfolio share) need it.'),
   }),
   pipeline: z.strictObject({
     repository: z

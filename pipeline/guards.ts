@@ -152,7 +152,9 @@ function listGuardFiles(dir: string): string[] {
 /** Validates each distinct template once and reports its findings on every copy. */
 export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const groups = groupDistinctTemplates(context.stackTemplates);
+    // Service Catalog product templates are assets, not stacks: validate them too.
+    const products = productTemplates(context.templatePaths).map((templatePath) => ({ stackConstructPath: '', templatePath, accountId: undefined, region: undefined }));
+    const groups = groupDistinctTemplates([...context.stackTemplates, ...products]);
     const representatives = [...groups.keys()];
     const report = this.inner.validate({
       ...context,
@@ -173,13 +175,18 @@ export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
       violatingResources: v.violatingResources.flatMap((r) => {
         const rep = r.templatePath ? repOf.get(path.resolve(r.templatePath)) : undefined;
         if (!rep) return [r];
-        return groups.get(rep)!.map((copy) => ({ ...r, templatePath: copy.templatePath, resourceLogicalId: idIn(rep, copy, r.resourceLogicalId) }));
+        return groups.get(rep)!.map((copy) => {
+          const resourceLogicalId = idIn(rep, copy, r.resourceLogicalId);
+          // CDK finds construct paths of stack templates only; a product template carries its own.
+          const constructPath = copy.stackConstructPath === '' ? cdkPath(copy.templatePath, resourceLogicalId) : undefined;
+          return { ...r, templatePath: copy.templatePath, resourceLogicalId, ...(constructPath ? { constructPath } : {}) };
+        });
       }),
     }));
     return {
       ...report,
       violations,
-      metadata: { ...report.metadata, distinctTemplates: `${representatives.length} of ${context.stackTemplates.length}` },
+      metadata: { ...report.metadata, distinctTemplates: `${representatives.length} of ${context.stackTemplates.length + products.length}` },
     };
   }
 }
@@ -204,9 +211,28 @@ export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[])
   return groups;
 }
 
+/** Product templates (`*.product.template.json`) written beside the stack templates. */
+export function productTemplates(templatePaths: readonly string[]): string[] {
+  const dirs = new Set(templatePaths.map((p) => path.dirname(p)));
+  return [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.product.template.json')).map((f) => path.join(d, f)) : [])).sort();
+}
+
+/**
+ * The construct path of a resource of a product template. For a finding on the template itself (a
+ * parameter, an output) or on a resource without a path (an included template's), the product
+ * stack's own path, which its CDKMetadata resource gives.
+ */
+function cdkPath(templatePath: string, logicalId: string | undefined): string | undefined {
+  const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }> };
+  const own = logicalId ? template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'] : undefined;
+  if (typeof own === 'string') return own;
+  const metadata = Object.values(template.Resources ?? {}).find((r) => r.Type === 'AWS::CDK::Metadata')?.Metadata?.['aws:cdk:path'];
+  return typeof metadata === 'string' ? metadata.replace(/\/CDKMetadata\/Default$/, '') : undefined;
+}
+
 function normalizedTemplate(stack: PolicyValidationStack): string {
   let text = fs.readFileSync(stack.templatePath, 'utf8');
-  text = text.split(`"${stack.stackConstructPath}/`).join('"<STACK>/');
+  if (stack.stackConstructPath) text = text.split(`"${stack.stackConstructPath}/`).join('"<STACK>/');
   const squashed = stack.stackConstructPath.replace(/[^A-Za-z0-9]/g, '');
   if (squashed) text = text.replace(new RegExp(`${squashed}[A-Za-z0-9]*`, 'g'), '<STACK>');
   if (stack.accountId) text = text.split(stack.accountId).join('<ACCOUNT>');

@@ -11,6 +11,7 @@ import type { Config } from '../accounts/loader';
 import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
 import { patternKey } from '../stages/shared/pattern-key';
 import type { Registry } from '../stages/types';
+import { organizationContext } from './organization-context';
 import type { Plan } from './planner';
 
 export const PIPELINE_NAME = 'platform-delivery';
@@ -84,7 +85,7 @@ export class DeliveryPipelineStack extends Stack {
           env: { account: planned.accountId, region: planned.region },
           target: { accountName: planned.accountName, accountId: planned.accountId, region: planned.region },
           parameters: planned.parameters,
-          organization: { managementAccount: organization.management.account, homeRegion: organization.management.homeRegion, configDir: props.config.dir },
+          organization: organizationContext(props.config),
         });
         pipelineWave.addStage(stage);
       }

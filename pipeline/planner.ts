@@ -10,6 +10,7 @@ import { accountsInOu, CONFIG_FILES, findAccount, type Config } from '../account
 import type { Account } from '../accounts/schema';
 import { fromZodIssues } from '../accounts/zod-issues';
 import type { Registry } from '../stages/types';
+import { organizationContext } from './organization-context';
 import { ACTIONS_PER_STACK, FIXED_STAGES, QUOTAS, TEMPLATE_BYTES } from './quotas';
 
 export interface PlannedStage {
@@ -70,6 +71,7 @@ export function planRollout(config: Config, registry: Registry, options: PlanOpt
   const waves: PlannedWave[] = [];
   const placed = new Map<string, string>(); // stage id → "waves[i].patterns[j]"
   const knownIds = [...registry.patterns.keys()];
+  const organization = organizationContext(config);
 
   config.delivery.waves.forEach((wave, w) => {
     const stages: PlannedStage[] = [];
@@ -96,11 +98,7 @@ export function planRollout(config: Config, registry: Registry, options: PlanOpt
       const narrowed = typeof ref === 'string' ? undefined : ref.regions;
       for (const { account, region } of expandTargets(config, w)) {
         if (narrowed && !narrowed.includes(region)) continue;
-        const rule = definition.targetRule?.(
-          parsed.data,
-          { accountName: account.name, accountId: account.id, region },
-          { managementAccount: config.organization.management.account, homeRegion: config.organization.management.homeRegion },
-        );
+        const rule = definition.targetRule?.(parsed.data, { accountName: account.name, accountId: account.id, region }, organization);
         if (rule) {
           issues.push({ file, path: narrowed ? `${at}.regions` : at, problem: `${id} cannot go to ${account.name} in ${region}: ${rule.problem}`, fix: rule.fix });
           continue;
@@ -112,7 +110,8 @@ export function planRollout(config: Config, registry: Registry, options: PlanOpt
           continue;
         }
         placed.set(stageId, at);
-        stages.push({ id: stageId, pattern: id, wave: wave.name, accountName: account.name, accountId: account.id, region, parameters: parsed.data, stacks: definition.stacksPerStage });
+        const stacks = typeof definition.stacksPerStage === 'number' ? definition.stacksPerStage : definition.stacksPerStage(parsed.data, organization);
+        stages.push({ id: stageId, pattern: id, wave: wave.name, accountName: account.name, accountId: account.id, region, parameters: parsed.data, stacks });
       }
     });
     const actions = stages.reduce((n, s) => n + s.stacks * ACTIONS_PER_STACK, 0) + (wave.approval ? 1 : 0);
@@ -156,7 +155,7 @@ export function expandTargets(config: Config, waveIndex: number): Array<{ accoun
 /** Every copy of a pattern shares its Lambda bundles, so each pattern's assets publish once. */
 function distinctAssets(waves: readonly PlannedWave[], registry: Registry): number {
   const patterns = new Set(waves.flatMap((w) => w.stages.map((s) => s.pattern)));
-  return [...patterns].reduce((n, id) => n + (registry.patterns.get(id)?.assets ?? 0), 0);
+  return new Set([...patterns].flatMap((id) => registry.patterns.get(id)?.assets ?? [])).size;
 }
 
 export function pipelineShape(waves: readonly PlannedWave[], assets: number): PipelineStageShape[] {

@@ -3,10 +3,16 @@
  * + `functions/<id>/`. See README "Add a pattern".
  */
 import type { Registry, PatternDefinition, PlannedPattern } from './types';
+import { CatalogParameters } from '../catalog-products/parameters';
+import { CatalogStage } from '../catalog-products/stage';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
 import { SnsFifoJobsStage } from './sns-fifo-jobs/stage';
+
+/** The handler and AWS CLI layer of CDK's BucketDeployment: one pair per pipeline, whoever uses it. */
+export const CDK_BUCKET_DEPLOYMENT_ASSETS = ['cdk:bucket-deployment-handler', 'cdk:awscli-layer'];
+export const SNS_FIFO_JOBS_ASSETS = ['function:sns-fifo-jobs/analytics', 'function:sns-fifo-jobs/inventory', 'function:sns-fifo-jobs/publisher'];
 
 function define<S extends PatternDefinition['parameters']>(p: PatternDefinition<S>): PatternDefinition {
   return p as unknown as PatternDefinition;
@@ -18,7 +24,7 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'account baseliner: Control Tower vending and update files → Service Catalog products, through a bounded Step Functions workflow',
     parameters: BaselinerParameters,
     stacksPerStage: 1,
-    assets: 5,
+    assets: ['function:baseliner/trigger', 'function:baseliner/steps', ...CDK_BUCKET_DEPLOYMENT_ASSETS, 'data:baseliner/config'],
     targetRule: (_p, target, org) =>
       target.accountId === org.managementAccount && target.region === org.homeRegion
         ? undefined
@@ -26,18 +32,39 @@ export const PATTERNS: readonly PatternDefinition[] = [
     createStage: (scope, id, props) => new BaselinerStage(scope, id, props),
   }),
   define({
+    id: 'catalog',
+    description: 'Service Catalog portfolio: versioned baseline products (cdk-bootstrap, account-baseline) and self-service patterns, with org-scoped asset buckets',
+    parameters: CatalogParameters,
+    stacksPerStage: (_p, org) => org.regions.length,
+    assets: [
+      ...SNS_FIFO_JOBS_ASSETS,
+      ...CDK_BUCKET_DEPLOYMENT_ASSETS,
+      'cdk:aws-custom-resource-handler',
+      'template:cdk-bootstrap',
+      'template:account-baseline@v1',
+      'template:account-baseline@v2',
+      'template:sns-fifo-jobs',
+    ],
+    targetRule: (_p, target, org) => {
+      if (target.accountId !== org.managementAccount || target.region !== org.homeRegion) {
+        return { problem: 'the catalog lives in the management account, in the Control Tower home Region', fix: `target accounts: [${org.managementAccount}], regions: [${org.homeRegion}] only` };
+      }
+      return org.organizationId ? undefined : { problem: 'its asset buckets are readable by the organization, whose id is not configured', fix: 'set management.organizationId (o-…) in organization.yaml' };
+    },
+    createStage: (scope, id, props) => new CatalogStage(scope, id, props),
+  }),
+  define({
     id: 'sns-fifo-jobs',
     description: 'SNS FIFO job events: scheduled publisher, ordered analytics (S3) and inventory (DynamoDB) consumers with DLQs',
     parameters: SnsFifoJobsParameters,
     stacksPerStage: 1,
-    assets: 3,
+    assets: SNS_FIFO_JOBS_ASSETS,
     createStage: (scope, id, props) => new SnsFifoJobsStage(scope, id, props),
   }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
 export const PLANNED: readonly PlannedPattern[] = [
-  { id: 'catalog', description: 'Service Catalog portfolio and products' },
   { id: 'mq-consumer', description: 'Amazon MQ as a Lambda event source' },
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'content-aggregator', description: 'Step Functions content aggregator' },

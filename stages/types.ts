@@ -17,6 +17,11 @@ export interface DeploymentTarget {
 export interface OrganizationContext {
   readonly managementAccount: string;
   readonly homeRegion: string;
+  readonly organizationId?: string;
+  /** Governed Regions. */
+  readonly regions: readonly string[];
+  /** Every account of the organization config, management included. */
+  readonly accounts: ReadonlyArray<{ readonly name: string; readonly id: string; readonly ou: string }>;
   /** The config directory the plan came from (the baseliner ships baseline.yaml and updates/ from it). */
   readonly configDir: string;
 }
@@ -41,9 +46,13 @@ export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
    */
   readonly targetRule?: (parameters: z.output<S>, target: DeploymentTarget, organization: Omit<OrganizationContext, 'configDir'>) => { problem: string; fix: string } | undefined;
   /** How many CloudFormation stacks one stage of this pattern deploys (2 pipeline actions each). */
-  readonly stacksPerStage: number;
-  /** File assets (Lambda bundles) one stage publishes; every copy of the pattern shares them. */
-  readonly assets: number;
+  readonly stacksPerStage: number | ((parameters: z.output<S>, organization: Omit<OrganizationContext, 'configDir'>) => number);
+  /**
+   * Names of the file assets one stage publishes (Lambda bundles, CDK handlers, product templates).
+   * Every copy of a pattern shares them, and patterns that share an asset (a CDK handler, a bundle
+   * reused by a catalog product) name it alike, so the planner counts each asset once.
+   */
+  readonly assets: readonly string[];
   /** Builds the stage for one (account, Region). */
   readonly createStage: (scope: Construct, id: string, props: PatternStageProps<z.output<S>>) => Stage;
 }

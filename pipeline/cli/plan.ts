@@ -2,6 +2,7 @@
 import { loadConfig, defaultConfigDir } from '../../accounts/loader';
 import { REGISTRY } from '../../stages';
 import { planRollout } from '../planner';
+import { organizationContext } from '../organization-context';
 import { measureResourcesPerStack } from '../stack-resources';
 import { FORMATS, renderPlan, type Format } from '../render';
 import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
@@ -40,7 +41,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   }
   const first = planRollout(config, REGISTRY);
   // Resources per stack need a synth of each distinct pattern copy; only for a plan that is valid so far.
-  const result = first.plan ? planRollout(config, REGISTRY, { resourcesPerStack: measureResourcesPerStack(first.plan.waves, REGISTRY, { managementAccount: config.organization.management.account, homeRegion: config.organization.management.homeRegion, configDir: config.dir }) }) : first;
+  const result = first.plan ? planRollout(config, REGISTRY, { resourcesPerStack: measureResourcesPerStack(first.plan.waves, REGISTRY, organizationContext(config)) }) : first;
   if (!result.plan) {
     printIssues(result.issues, err);
     return 1;

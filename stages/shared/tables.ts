@@ -9,13 +9,18 @@ export interface DataTableProps {
   readonly key: kms.IKey;
 }
 
-/** An on-demand table with string keys, encrypted with the pattern's key, PITR on, kept on delete. */
-export function dataTable(scope: Construct, id: string, props: DataTableProps): dynamodb.TableV2 {
-  return new dynamodb.TableV2(scope, id, {
+/**
+ * An on-demand table with string keys, encrypted with the pattern's key, PITR on, kept on delete.
+ * AWS::DynamoDB::Table rather than TableV2: a customer-managed key on TableV2 needs a stack with a
+ * concrete Region, and the catalog's product stacks have none.
+ */
+export function dataTable(scope: Construct, id: string, props: DataTableProps): dynamodb.Table {
+  return new dynamodb.Table(scope, id, {
     partitionKey: { name: props.partitionKey, type: dynamodb.AttributeType.STRING },
     sortKey: props.sortKey ? { name: props.sortKey, type: dynamodb.AttributeType.STRING } : undefined,
-    billing: dynamodb.Billing.onDemand(),
-    encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.key),
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: props.key,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,

@@ -32,7 +32,7 @@ export class SnsFifoJobs extends Construct {
   readonly analyticsQueue: sqs.Queue;
   readonly inventoryQueue: sqs.Queue;
   readonly bucket: s3.Bucket;
-  readonly table: dynamodb.TableV2;
+  readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: { parameters: SnsFifoJobsParameters }) {
     super(scope, id);

@@ -13,12 +13,14 @@ import { newApp } from '../../pipeline/app-context';
 import { BaselinerParameters } from '../../stages/baseliner/parameters';
 import { BaselinerStack } from '../../stages/baseliner/baseliner';
 import { configFixture } from './config-fixture';
+import { loadConfigOrThrow } from '../../accounts/loader';
+import { organizationContext } from '../../pipeline/organization-context';
 
 export function synthesizeBaseliner(parameters: Record<string, unknown> = {}) {
   const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, fs.mkdtempSync(path.join(os.tmpdir(), 'baseliner-')));
   const stack = new BaselinerStack(app, 'Baseliner', {
     parameters: BaselinerParameters.parse(parameters),
-    organization: { managementAccount: '111111111111', homeRegion: 'us-east-1', configDir: configFixture() },
+    organization: organizationContext(loadConfigOrThrow(configFixture())),
     env: { account: '111111111111', region: 'us-east-1' },
   });
   return { stack, template: Template.fromStack(stack) };

@@ -1,0 +1,37 @@
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { ServerSideEncryption } from 'aws-cdk-lib/aws-s3-deployment';
+import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
+import type { Construct } from 'constructs';
+import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
+import { SnsFifoJobs } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
+import type { SELF_SERVICE_PATTERNS } from '../parameters';
+
+export interface SelfServiceProductProps {
+  readonly assetBucket: s3.IBucket;
+  readonly assetKey: kms.IKey;
+}
+
+/** A ProductStack whose Lambda code is published to the catalog's asset bucket. */
+abstract class AssetProductStack extends servicecatalog.ProductStack {
+  constructor(scope: Construct, id: string, props: SelfServiceProductProps & { description: string }) {
+    super(scope, id, {
+      description: props.description,
+      assetBucket: props.assetBucket,
+      serverSideEncryption: ServerSideEncryption.AWS_KMS,
+      serverSideEncryptionAwsKmsKeyId: props.assetKey.keyId,
+    });
+  }
+}
+
+/** sns-fifo-jobs, built from the same construct as its pipeline stage, with default parameters. */
+export class SnsFifoJobsProduct extends AssetProductStack {
+  constructor(scope: Construct, id: string, props: SelfServiceProductProps) {
+    super(scope, id, { ...props, description: 'sns-fifo-jobs: event-driven jobs on SNS FIFO (self-service)' });
+    new SnsFifoJobs(this, 'Jobs', { parameters: SnsFifoJobsParameters.parse({}) });
+  }
+}
+
+export const SELF_SERVICE_PRODUCTS: Record<(typeof SELF_SERVICE_PATTERNS)[number], { description: string; create: (scope: Construct, id: string, props: SelfServiceProductProps) => servicecatalog.ProductStack }> = {
+  'sns-fifo-jobs': { description: 'Event-driven jobs on SNS FIFO: publisher, ordered consumers to S3 and DynamoDB, DLQs', create: (scope, id, props) => new SnsFifoJobsProduct(scope, id, props) },
+};

@@ -1,0 +1,15 @@
+import type { Config } from '../accounts/loader';
+import type { OrganizationContext } from '../stages/types';
+
+/** What stages may know of the organization, from the loaded config. */
+export function organizationContext(config: Config): OrganizationContext {
+  const org = config.organization;
+  return {
+    managementAccount: org.management.account,
+    homeRegion: org.management.homeRegion,
+    organizationId: org.management.organizationId,
+    regions: org.regions,
+    accounts: org.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
+    configDir: config.dir,
+  };
+}
