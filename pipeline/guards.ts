@@ -10,7 +10,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import {
+  CfnElement,
   CloudFormationValidatePlugin,
   Validations,
   type App,
@@ -155,6 +157,7 @@ export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
     // Service Catalog product templates are assets, not stacks: validate them too.
     const products = productTemplates(context.templatePaths).map((templatePath) => ({ stackConstructPath: '', templatePath, accountId: undefined, region: undefined }));
     const groups = groupDistinctTemplates([...context.stackTemplates, ...products]);
+    const productPaths = productConstructPaths(context.appConstruct);
     const representatives = [...groups.keys()];
     const report = this.inner.validate({
       ...context,
@@ -178,7 +181,7 @@ export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
         return groups.get(rep)!.map((copy) => {
           const resourceLogicalId = idIn(rep, copy, r.resourceLogicalId);
           // CDK finds construct paths of stack templates only; a product template carries its own.
-          const constructPath = copy.stackConstructPath === '' ? cdkPath(copy.templatePath, resourceLogicalId) : undefined;
+          const constructPath = copy.stackConstructPath === '' ? productPaths(copy.templatePath, resourceLogicalId) : undefined;
           return { ...r, templatePath: copy.templatePath, resourceLogicalId, ...(constructPath ? { constructPath } : {}) };
         });
       }),
@@ -218,16 +221,25 @@ export function productTemplates(templatePaths: readonly string[]): string[] {
 }
 
 /**
- * The construct path of a resource of a product template. For a finding on the template itself (a
- * parameter, an output) or on a resource without a path (an included template's), the product
- * stack's own path, which its CDKMetadata resource gives.
+ * Construct paths in product templates, from the app's ProductStacks: a resource's own construct,
+ * or for a finding on the template itself (a parameter, an output) the product stack.
  */
-function cdkPath(templatePath: string, logicalId: string | undefined): string | undefined {
-  const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as { Resources?: Record<string, { Type?: string; Metadata?: Record<string, unknown> }> };
-  const own = logicalId ? template.Resources?.[logicalId]?.Metadata?.['aws:cdk:path'] : undefined;
-  if (typeof own === 'string') return own;
-  const metadata = Object.values(template.Resources ?? {}).find((r) => r.Type === 'AWS::CDK::Metadata')?.Metadata?.['aws:cdk:path'];
-  return typeof metadata === 'string' ? metadata.replace(/\/CDKMetadata\/Default$/, '') : undefined;
+function productConstructPaths(app: IConstruct | undefined): (templatePath: string, logicalId: string | undefined) => string | undefined {
+  const byFile = new Map<string, { stack: servicecatalog.ProductStack; ids?: Map<string, string> }>();
+  for (const c of app?.node.findAll() ?? []) {
+    if (c instanceof servicecatalog.ProductStack) byFile.set(c.templateFile, { stack: c });
+  }
+  return (templatePath, logicalId) => {
+    const entry = byFile.get(path.basename(templatePath));
+    if (!entry) return undefined;
+    entry.ids ??= new Map(
+      entry.stack.node
+        .findAll()
+        .filter((c): c is CfnElement => CfnElement.isCfnElement(c))
+        .map((el) => [entry.stack.resolve(el.logicalId) as string, el.node.path]),
+    );
+    return (logicalId && entry.ids.get(logicalId)) || entry.stack.node.path;
+  };
 }
 
 function normalizedTemplate(stack: PolicyValidationStack): string {

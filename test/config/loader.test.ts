@@ -144,7 +144,7 @@ describe('bad organization.yaml', () => {
         ].reduce((acc, f) => f(acc), s),
     });
     expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: management.extra: unknown key "extra" (known keys: "account", "homeRegion")',
+      '<dir>/organization.yaml: management.extra: unknown key "extra" (known keys: "account", "homeRegion", "organizationId")',
       '<dir>/organization.yaml: accounts[1].id: account id "22222222222" has 11 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
     ]);
     // Cross-checks run once the schema passes: the OU typo is then reported with the rest.
@@ -176,18 +176,23 @@ describe('bad delivery.yaml', () => {
   });
 
   it('refuses a pattern that is not available yet', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - catalog\n') });
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - stream-ingestion\n') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "catalog" (Service Catalog portfolio and products) is not available yet (remove it for now; available patterns: baseliner, sns-fifo-jobs)',
+      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "stream-ingestion" (Kinesis → Lambda → DynamoDB with Solutions Constructs) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs)',
     ]);
   });
 
-  it('refuses the baseliner anywhere but the management account in the home Region', () => {
+  it('refuses the catalog and the baseliner anywhere but the management account in the home Region', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [management], regions: [us-east-1]', 'accounts: [management, audit], regions: [us-east-1, eu-west-1]') });
+    const where = (pattern: string, i: number, account: string, region: string) =>
+      `<dir>/delivery.yaml: waves[0].patterns[${i}]: ${pattern} cannot go to ${account} in ${region}: the ${pattern} lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)`;
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[0].patterns[0]: baseliner cannot go to management in eu-west-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
-      '<dir>/delivery.yaml: waves[0].patterns[0]: baseliner cannot go to audit in us-east-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
-      '<dir>/delivery.yaml: waves[0].patterns[0]: baseliner cannot go to audit in eu-west-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
+      where('catalog', 0, 'management', 'eu-west-1'),
+      where('catalog', 0, 'audit', 'us-east-1'),
+      where('catalog', 0, 'audit', 'eu-west-1'),
+      '<dir>/delivery.yaml: waves[0].patterns[1]: baseliner cannot go to management in eu-west-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
+      '<dir>/delivery.yaml: waves[0].patterns[1]: baseliner cannot go to audit in us-east-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
+      '<dir>/delivery.yaml: waves[0].patterns[1]: baseliner cannot go to audit in eu-west-1: the baseliner lives in the management account, in the Control Tower home Region (target accounts: [111111111111], regions: [us-east-1] only)',
     ]);
   });
 

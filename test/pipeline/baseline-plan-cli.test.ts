@@ -19,11 +19,11 @@ describe('npm run baseline:plan', () => {
       '',
       'Level 1',
       '  777777777777-cdk-bootstrap  (cdk-bootstrap; newest version; portfolio platform-baseline; Regions us-east-1, eu-west-1; starts the pipeline)',
-      '      TrustedAccount = 111111111111',
+      '      TrustedAccounts = 111111111111',
       'Level 2',
       '  777777777777-account-baseline  (account-baseline; version v2; portfolio platform-baseline; Regions us-east-1; after cdk-bootstrap)',
       '      BudgetEmail = finops+777777777777@example.com',
-      'Level 3',
+      '      AuditAccountId = 333333333333',
     ]);
   });
 

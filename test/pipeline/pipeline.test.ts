@@ -45,7 +45,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   });
 
   it('runs synth, self-mutation and asset publishing before the waves, in order', () => {
-    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'baseliner-management-us-east-1', 'dev', 'prod']);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'platform', 'dev', 'prod']);
     expect(stages[2].Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
   });
 
@@ -70,13 +70,15 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('Deploy')).map((a) => (a.Name === 'Deploy' ? `${s.Name}.Deploy` : a.Name)));
     expect(deploys.sort()).toEqual(
       [
-        'baseliner-management-us-east-1.Deploy',
+        'baseliner-management-us-east-1.platform-baseliner.Deploy',
+        'catalog-management-us-east-1.platform-catalog.Deploy',
+        'catalog-management-us-east-1.platform-catalog-assets.Deploy',
         ...['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1', 'prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
       ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
     expect(stacks.map((s) => `${s.environment.account}/${s.environment.region}`).sort()).toEqual(
-      ['111111111111/us-east-1', '444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1', '666666666666/us-east-1', '666666666666/eu-west-1'].sort(),
+      ['111111111111/us-east-1', '111111111111/us-east-1', '111111111111/eu-west-1', '444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1', '666666666666/us-east-1', '666666666666/eu-west-1'].sort(),
     );
   });
 
@@ -127,9 +129,10 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     }
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
-    // dev and test share one template per Region: 9 stacks (pipeline, its cross-Region support stack,
-    // the baseliner, six pattern copies), 7 distinct templates.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('7 of 9');
+    // dev and test share one template per Region: 11 stacks (pipeline, its cross-Region support stack,
+    // catalog and its eu-west-1 asset stack, baseliner, six pattern copies) and 3 product templates
+    // (cdk-bootstrap, account-baseline, sns-fifo-jobs), 12 distinct templates.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('12 of 14');
   });
 });
 

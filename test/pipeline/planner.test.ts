@@ -16,7 +16,7 @@ describe('planRollout on the sample organization', () => {
 
   it('expands OU targets into one stage per (pattern, account, Region), waves in order', () => {
     expect(plan.waves.map((w) => [w.name, w.approval, w.stages.map((s) => s.id)])).toEqual([
-      ['platform', false, ['baseliner-management-us-east-1']],
+      ['platform', false, ['catalog-management-us-east-1', 'baseliner-management-us-east-1']],
       ['dev', false, ['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-dev-eu-west-1', 'sns-fifo-jobs-test-us-east-1', 'sns-fifo-jobs-test-eu-west-1']],
       ['prod', true, ['sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-prod-eu-west-1']],
     ]);
@@ -32,16 +32,16 @@ describe('planRollout on the sample organization', () => {
       { name: 'Source', actions: 1 },
       { name: 'Build', actions: 1 },
       { name: 'UpdatePipeline', actions: 1 },
-      { name: 'Assets', actions: 8 },
-      { name: 'baseliner-management-us-east-1', actions: 2 },
+      { name: 'Assets', actions: 13 },
+      { name: 'platform', actions: 6 },
       { name: 'dev', actions: 8 },
       { name: 'prod', actions: 5 },
     ]);
     expect(plan.quotas.map((q) => [q.quota, q.used, q.limit])).toEqual([
       ['stages per pipeline', 7, 50],
       ['actions per stage', 8, 50],
-      ['actions per pipeline', 26, 500],
-      ['pipeline template bytes (estimated)', 40_000 + 26 * 1_900, 1_000_000],
+      ['actions per pipeline', 35, 500],
+      ['pipeline template bytes (estimated)', 40_000 + 35 * 1_900, 1_000_000],
     ]);
   });
 });
