@@ -1,0 +1,178 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadConfigOrThrow } from '../../accounts/loader';
+import { CatalogStage } from '../../catalog-products/stage';
+import { CatalogParameters } from '../../catalog-products/parameters';
+import { currentProductTemplates } from '../../catalog-products/snapshot';
+import { toolkitBootstrapVersion } from '../../catalog-products/products/cdk-bootstrap';
+import { newApp } from '../../pipeline/app-context';
+import { organizationContext } from '../../pipeline/organization-context';
+import { planRollout } from '../../pipeline/planner';
+import { REGISTRY } from '../../stages';
+import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
+import { SnsFifoJobsStack } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
+import { configFixture, replaceOnce } from '../support/config-fixture';
+
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-'));
+// Path metadata on, to compare product and stage resource by resource (their construct paths).
+const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false, 'aws:cdk:enable-path-metadata': true }, outdir);
+const org = organizationContext(loadConfigOrThrow(configFixture()));
+const stage = new CatalogStage(app, 'catalog-management-us-east-1', {
+  env: { account: org.managementAccount, region: org.homeRegion },
+  target: { accountName: 'management', accountId: org.managementAccount, region: org.homeRegion },
+  parameters: CatalogParameters.parse({}),
+  organization: org,
+});
+const sns = new SnsFifoJobsStack(app, 'SnsFifoJobs', { parameters: SnsFifoJobsParameters.parse({}), env: { account: '444444444444', region: 'us-east-1' } });
+const assembly = app.synth();
+const catalog = Template.fromStack(stage.catalog);
+const productTemplate = (name: string) => {
+  const stack = stage.catalog.node.findChild(`${name}Stack`) as { templateFile: string };
+  const dir = assembly.nestedAssemblies.find((n) => n.nestedAssembly.directory.endsWith(stage.artifactId))!.nestedAssembly.directory;
+  return JSON.parse(fs.readFileSync(path.join(dir, stack.templateFile), 'utf8'));
+};
+
+describe('the platform-baseline portfolio', () => {
+  it('has its name, description and provider from config, TagOptions, and access for the baseliner roles', () => {
+    catalog.hasResourceProperties('AWS::ServiceCatalog::Portfolio', { DisplayName: 'platform-baseline', ProviderName: 'Platform team', Description: Match.stringLikeRegexp('Baseline products') });
+    catalog.hasResourceProperties('AWS::ServiceCatalog::TagOption', { Key: 'platform:environment', Value: 'prod' });
+    catalog.hasResourceProperties('AWS::ServiceCatalog::PortfolioPrincipalAssociation', { PrincipalType: 'IAM_PATTERN', PrincipalARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam:::role/platform-baseliner-*']] } });
+  });
+
+  it('holds cdk-bootstrap, account-baseline (v2 current, v1 still provisionable) and sns-fifo-jobs', () => {
+    const products = Object.values(catalog.findResources('AWS::ServiceCatalog::CloudFormationProduct')).map((p) => [p.Properties.Name, p.Properties.ProvisioningArtifactParameters.map((a: { Name: string }) => a.Name)]);
+    expect(products).toEqual([
+      ['cdk-bootstrap', [`v${toolkitBootstrapVersion()}`]],
+      ['account-baseline', ['v2', 'v1']],
+      ['sns-fifo-jobs', ['v1']],
+    ]);
+  });
+
+  it('deploys baseline products with StackSets through the Control Tower roles, to member accounts and governed Regions', () => {
+    const constraints = Object.values(catalog.findResources('AWS::ServiceCatalog::StackSetConstraint')).map((c) => c.Properties);
+    expect(constraints).toHaveLength(2);
+    for (const c of constraints) {
+      expect(c).toMatchObject({
+        AdminRole: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/service-role/AWSControlTowerStackSetRole']] },
+        ExecutionRole: 'AWSControlTowerExecution',
+        AccountList: ['222222222222', '333333333333', '444444444444', '555555555555', '666666666666'],
+        RegionList: ['us-east-1', 'eu-west-1'],
+        StackInstanceControl: 'ALLOWED',
+      });
+    }
+  });
+
+  it('launches self-service products locally with the launch role account-baseline creates', () => {
+    catalog.hasResourceProperties('AWS::ServiceCatalog::LaunchRoleConstraint', { LocalRoleName: 'platform-catalog-launch' });
+    const baseline = productTemplate('AccountBaseline');
+    expect(Object.values(baseline.Resources).some((r) => (r as { Type: string; Properties?: { RoleName?: string } }).Properties?.RoleName === 'platform-catalog-launch')).toBe(true);
+  });
+
+  it('is shared with the organization through the smallest custom resource', () => {
+    const [share] = Object.values(catalog.findResources('Custom::AWS'));
+    const text = (call: { 'Fn::Join': [string, unknown[]] }) => call['Fn::Join'][1].filter((x) => typeof x === 'string').join('');
+    expect(text(share.Properties.Create)).toContain('"action":"createPortfolioShare"');
+    expect(text(share.Properties.Create)).toContain('"OrganizationNode":{"Type":"ORGANIZATION","Value":"o-a1b2c3d4e5"}');
+    expect(text(share.Properties.Delete)).toContain('"action":"deletePortfolioShare"');
+  });
+});
+
+describe('the product asset buckets', () => {
+  const buckets = [catalog, ...stage.regionalAssets.map((s) => Template.fromStack(s))];
+
+  it('exist in every governed Region', () => {
+    expect(stage.regionalAssets.map((s) => s.region)).toEqual(['eu-west-1']);
+  });
+
+  it.each(buckets.map((t, i) => [i === 0 ? 'us-east-1' : 'eu-west-1', t]))('in %s are readable by the organization only, through deployer roles, and deny plain HTTP', (_region, template) => {
+    const policy = Object.values((template as Template).findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p).includes('OrganizationDeployersRead'))!;
+    const statements = policy.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'OrganizationDeployersRead',
+        Effect: 'Allow',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:PrincipalArn': expect.arrayContaining([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AWSControlTowerExecution']] }]) } },
+      }),
+    );
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    (template as Template).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.stringLikeRegexp('^platform-catalog-assets-111111111111-'),
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+    });
+  });
+});
+
+describe('self-service products', () => {
+  it('synthesize the same resources as the pipeline stage of the same pattern', () => {
+    const product = productTemplate('SnsFifoJobs');
+    const pipelineStack = Template.fromStack(sns).toJSON();
+    // Resources keyed by construct path inside their stack (some logical ids hash the full path).
+    type T = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, string> }> };
+    // CDK names a few children after the unique id of a construct elsewhere: <stack path squashed><rest><hash>.
+    const productStack = stage.node.findChild('Catalog').node.findChild('SnsFifoJobsStack');
+    const squashed = [productStack, sns].map((c) => c.node.path.replace(/[^A-Za-z0-9]/g, ''));
+    const unhash = (text: string) => squashed.reduce((t, sq) => t.replace(new RegExp(`${sq}(?:Jobs)?([A-Za-z0-9]+?)[0-9A-F]{8}`, 'g'), '<STACK>$1'), text);
+    const shape = (t: T) => {
+      const idToPath = new Map(Object.entries(t.Resources).map(([id, r]) => [id, unhash((r.Metadata?.['aws:cdk:path'] ?? id).replace(/^.*?\/Jobs\//, 'Jobs/'))]));
+      return Object.fromEntries(
+        Object.entries(t.Resources)
+          .filter(([, r]) => r.Type !== 'AWS::CDK::Metadata')
+          .map(([id, r]) => {
+            // Lambda code comes from another bucket (the catalog's, not the CDK bootstrap one).
+            const { Code: _code, ...props } = (r.Properties ?? {}) as Record<string, unknown>;
+            let text = unhash(JSON.stringify(props).replace(/444444444444|111111111111/g, 'ACCOUNT'));
+            for (const [other, p] of idToPath) text = text.split(`"${other}"`).join(`"${p}"`);
+            return [idToPath.get(id)!, { type: r.Type, props: text }];
+          }),
+      );
+    };
+    const p = shape(product);
+    const s = shape(pipelineStack);
+    expect(Object.keys(p).sort()).toEqual(Object.keys(s).sort());
+    for (const id of Object.keys(s)) expect([id, p[id].type]).toEqual([id, s[id].type]);
+    const differing = Object.keys(s).filter((id) => p[id].props !== s[id].props);
+    // Only the functions differ, and only by where their code is.
+    expect(differing.every((id) => s[id].type === 'AWS::Lambda::Function')).toBe(true);
+  });
+});
+
+describe('cdk-bootstrap', () => {
+  it('is the toolkit template, with Qualifier and TrustedAccounts as parameters', () => {
+    const t = productTemplate('CdkBootstrap');
+    expect(Object.keys(t.Parameters)).toEqual(expect.arrayContaining(['TrustedAccounts', 'Qualifier']));
+    expect(t.Resources.CdkBootstrapVersion.Properties.Value).toBe(String(toolkitBootstrapVersion()));
+    expect(Object.keys(t.Resources)).toEqual(expect.arrayContaining(['StagingBucket', 'DeploymentActionRole', 'CloudFormationExecutionRole']));
+  });
+
+  it('must trust the configured management account: a template constraint, and the sample baseline passes it', () => {
+    const [constraint] = Object.values(catalog.findResources('AWS::ServiceCatalog::LaunchTemplateConstraint'));
+    expect(JSON.parse(constraint.Properties.Rules)).toEqual({
+      TrustsThePipeline: { Assertions: [{ Assert: { 'Fn::Contains': [{ Ref: 'TrustedAccounts' }, '111111111111'] }, AssertDescription: 'TrustedAccounts must include 111111111111' }] },
+    });
+    const baseline = loadConfigOrThrow(configFixture()).baseline.organizationalUnits.default.find((p) => p.product === 'cdk-bootstrap')!;
+    expect(baseline.parameters).toEqual({ TrustedAccounts: '{masteraccountid}' });
+  });
+});
+
+describe('versions', () => {
+  it('match their committed snapshots (a changed product needs a new version name; npm run catalog:snapshot)', () => {
+    for (const [file, text] of currentProductTemplates(configFixture())) expect([path.basename(file), fs.readFileSync(file, 'utf8')]).toEqual([path.basename(file), text]);
+  });
+});
+
+describe('the plan', () => {
+  it('places the catalog in the platform wave, two stacks: home Region and eu-west-1 assets', () => {
+    const stage = planRollout(loadConfigOrThrow(configFixture()), REGISTRY).plan!.waves[0].stages.find((s) => s.pattern === 'catalog')!;
+    expect(stage).toMatchObject({ id: 'catalog-management-us-east-1', stacks: 2 });
+  });
+
+  it('refuses the catalog without the organization id', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('  organizationId: o-a1b2c3d4e5    # AWS Organizations id (org-scoped bucket policies, portfolio share)\n', '') });
+    expect(planRollout(loadConfigOrThrow(dir), REGISTRY).issues.map((i) => `${i.problem} (${i.fix})`)).toEqual([
+      'catalog cannot go to management in us-east-1: its asset buckets are readable by the organization, whose id is not configured (set management.organizationId (o-…) in organization.yaml)',
+    ]);
+  });
+});
