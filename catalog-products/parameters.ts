@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const SELF_SERVICE_PATTERNS = ['sns-fifo-jobs'] as const;
+export const SELF_SERVICE_PATTERNS = ['sns-fifo-jobs', 'privatelink-lambda'] as const;
 
 export const CatalogParameters = z.strictObject({
   portfolio: z

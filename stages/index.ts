@@ -7,12 +7,15 @@ import { CatalogParameters } from '../catalog-products/parameters';
 import { CatalogStage } from '../catalog-products/stage';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
+import { PrivatelinkLambdaParameters } from './privatelink-lambda/parameters';
+import { PrivatelinkLambdaStage } from './privatelink-lambda/stage';
 import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
 import { SnsFifoJobsStage } from './sns-fifo-jobs/stage';
 
 /** The handler and AWS CLI layer of CDK's BucketDeployment: one pair per pipeline, whoever uses it. */
 export const CDK_BUCKET_DEPLOYMENT_ASSETS = ['cdk:bucket-deployment-handler', 'cdk:awscli-layer'];
 export const SNS_FIFO_JOBS_ASSETS = ['function:sns-fifo-jobs/analytics', 'function:sns-fifo-jobs/inventory', 'function:sns-fifo-jobs/publisher'];
+export const PRIVATELINK_LAMBDA_ASSETS = ['function:privatelink-lambda/greeter', 'function:privatelink-lambda/caller'];
 
 function define<S extends PatternDefinition['parameters']>(p: PatternDefinition<S>): PatternDefinition {
   return p as unknown as PatternDefinition;
@@ -38,12 +41,14 @@ export const PATTERNS: readonly PatternDefinition[] = [
     stacksPerStage: (_p, org) => org.regions.length,
     assets: [
       ...SNS_FIFO_JOBS_ASSETS,
+      ...PRIVATELINK_LAMBDA_ASSETS,
       ...CDK_BUCKET_DEPLOYMENT_ASSETS,
       'cdk:aws-custom-resource-handler',
       'template:cdk-bootstrap',
       'template:account-baseline@v1',
       'template:account-baseline@v2',
       'template:sns-fifo-jobs',
+      'template:privatelink-lambda',
     ],
     targetRule: (_p, target, org) => {
       if (target.accountId !== org.managementAccount || target.region !== org.homeRegion) {
@@ -61,6 +66,14 @@ export const PATTERNS: readonly PatternDefinition[] = [
     assets: SNS_FIFO_JOBS_ASSETS,
     createStage: (scope, id, props) => new SnsFifoJobsStage(scope, id, props),
   }),
+  define({
+    id: 'privatelink-lambda',
+    description: 'AWS PrivateLink for Lambda: isolated VPC, Lambda interface endpoint with private DNS, one principal may invoke one function',
+    parameters: PrivatelinkLambdaParameters,
+    stacksPerStage: 1,
+    assets: PRIVATELINK_LAMBDA_ASSETS,
+    createStage: (scope, id, props) => new PrivatelinkLambdaStage(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -73,7 +86,6 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'bundled-apps', description: 'Go API and static site bundled by CDK' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
   { id: 'data-lake', description: 'higher-education data lake' },
-  { id: 'privatelink-lambda', description: 'Lambda through an interface VPC endpoint' },
   { id: 'image-optimizer', description: 'serverless image optimizer' },
   { id: 'api-facade', description: 'API facade over a legacy XML system' },
   { id: 'spice-refresh', description: 'event-driven QuickSight SPICE refresh' },

@@ -3,6 +3,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { ServerSideEncryption } from 'aws-cdk-lib/aws-s3-deployment';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import type { Construct } from 'constructs';
+import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
+import { PrivatelinkLambda } from '../../stages/privatelink-lambda/privatelink-lambda';
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobs } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
 import type { SELF_SERVICE_PATTERNS } from '../parameters';
@@ -32,6 +34,15 @@ export class SnsFifoJobsProduct extends AssetProductStack {
   }
 }
 
+/** privatelink-lambda, built from the same construct as its pipeline stage, with default parameters. */
+export class PrivatelinkLambdaProduct extends AssetProductStack {
+  constructor(scope: Construct, id: string, props: SelfServiceProductProps) {
+    super(scope, id, { ...props, description: 'privatelink-lambda: Lambda through an interface VPC endpoint (self-service)' });
+    new PrivatelinkLambda(this, 'Pattern', { parameters: PrivatelinkLambdaParameters.parse({}) });
+  }
+}
+
 export const SELF_SERVICE_PRODUCTS: Record<(typeof SELF_SERVICE_PATTERNS)[number], { description: string; create: (scope: Construct, id: string, props: SelfServiceProductProps) => servicecatalog.ProductStack }> = {
   'sns-fifo-jobs': { description: 'Event-driven jobs on SNS FIFO: publisher, ordered consumers to S3 and DynamoDB, DLQs', create: (scope, id, props) => new SnsFifoJobsProduct(scope, id, props) },
+  'privatelink-lambda': { description: 'A function reachable only through a Lambda interface endpoint in an isolated VPC', create: (scope, id, props) => new PrivatelinkLambdaProduct(scope, id, props) },
 };

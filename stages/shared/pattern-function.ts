@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,11 +26,13 @@ export interface PatternFunctionProps {
   /** For asynchronous invocations: where failed events go after Lambda's retries. */
   readonly deadLetterQueue?: sqs.IQueue;
   readonly reservedConcurrentExecutions?: number;
+  /** The VPC to run in, with its subnets and security groups. */
+  readonly network?: { vpc: ec2.IVpc; subnets: ec2.SubnetSelection; securityGroups: ec2.ISecurityGroup[] };
   /**
-   * Why this function runs outside a VPC (Control Tower CT.LAMBDA.PR.3 asks for one). Required:
-   * every function either gets a VPC or states its reason.
+   * Why this function runs outside a VPC (Control Tower CT.LAMBDA.PR.3 asks for one). Every
+   * function either gets a `network` or states this reason.
    */
-  readonly noVpcReason: string;
+  readonly noVpcReason?: string;
 }
 
 /**
@@ -68,6 +71,9 @@ export class PatternFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       deadLetterQueue: props.deadLetterQueue,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      vpc: props.network?.vpc,
+      vpcSubnets: props.network?.subnets,
+      securityGroups: props.network?.securityGroups,
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       bundling: {
@@ -81,6 +87,18 @@ export class PatternFunction extends Construct {
     });
     // Decrypt its own environment variables; nothing broader (CDK's grantEncryptDecrypt adds wildcards).
     props.key.grant(this.role, 'kms:Decrypt');
-    Validations.of(this.fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: props.noVpcReason });
+    if (!props.network) {
+      if (!props.noVpcReason) throw new Error(`${this.node.path}: a function outside a VPC needs noVpcReason`);
+      Validations.of(this.fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: props.noVpcReason });
+    } else {
+      // Lambda manages the function's network interfaces in the VPC.
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          // These EC2 calls accept no resource-level scoping for ENI creation by Lambda.
+          resources: ['*'],
+        }),
+      );
+    }
   }
 }

@@ -11,6 +11,8 @@ import { newApp } from '../../pipeline/app-context';
 import { organizationContext } from '../../pipeline/organization-context';
 import { planRollout } from '../../pipeline/planner';
 import { REGISTRY } from '../../stages';
+import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
+import { PrivatelinkLambdaStack } from '../../stages/privatelink-lambda/privatelink-lambda';
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobsStack } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
 import { configFixture, replaceOnce } from '../support/config-fixture';
@@ -26,6 +28,7 @@ const stage = new CatalogStage(app, 'catalog-management-us-east-1', {
   organization: org,
 });
 const sns = new SnsFifoJobsStack(app, 'SnsFifoJobs', { parameters: SnsFifoJobsParameters.parse({}), env: { account: '444444444444', region: 'us-east-1' } });
+const privatelink = new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env: { account: '444444444444', region: 'us-east-1' } });
 const assembly = app.synth();
 const catalog = Template.fromStack(stage.catalog);
 const productTemplate = (name: string) => {
@@ -41,12 +44,13 @@ describe('the platform-baseline portfolio', () => {
     catalog.hasResourceProperties('AWS::ServiceCatalog::PortfolioPrincipalAssociation', { PrincipalType: 'IAM_PATTERN', PrincipalARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam:::role/platform-baseliner-*']] } });
   });
 
-  it('holds cdk-bootstrap, account-baseline (v2 current, v1 still provisionable) and sns-fifo-jobs', () => {
+  it('holds cdk-bootstrap, account-baseline (v2 current, v1 still provisionable), sns-fifo-jobs and privatelink-lambda', () => {
     const products = Object.values(catalog.findResources('AWS::ServiceCatalog::CloudFormationProduct')).map((p) => [p.Properties.Name, p.Properties.ProvisioningArtifactParameters.map((a: { Name: string }) => a.Name)]);
     expect(products).toEqual([
       ['cdk-bootstrap', [`v${toolkitBootstrapVersion()}`]],
       ['account-baseline', ['v2', 'v1']],
       ['sns-fifo-jobs', ['v1']],
+      ['privatelink-lambda', ['v1']],
     ]);
   });
 
@@ -106,17 +110,20 @@ describe('the product asset buckets', () => {
 });
 
 describe('self-service products', () => {
-  it('synthesize the same resources as the pipeline stage of the same pattern', () => {
-    const product = productTemplate('SnsFifoJobs');
-    const pipelineStack = Template.fromStack(sns).toJSON() as never;
-    // Resources keyed by construct path inside their stack (some logical ids hash the full path).
+  it.each([
+    ['SnsFifoJobs', sns, 'Jobs'],
+    ['PrivatelinkLambda', privatelink, 'Pattern'],
+  ] as const)('%s synthesizes the same resources as the pipeline stage of the same pattern', (name, pipelineStack, root) => {
+    const product = productTemplate(name);
     type T = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, string> }> };
     // CDK names a few children after the unique id of a construct elsewhere: <stack path squashed><rest><hash>.
-    const productStack = stage.node.findChild('Catalog').node.findChild('SnsFifoJobsStack');
-    const squashed = [productStack, sns].map((c) => c.node.path.replace(/[^A-Za-z0-9]/g, ''));
-    const unhash = (text: string) => squashed.reduce((t, sq) => t.replace(new RegExp(`${sq}(?:Jobs)?([A-Za-z0-9]+?)[0-9A-F]{8}`, 'g'), '<STACK>$1'), text);
+    const productStack = stage.node.findChild('Catalog').node.findChild(`${name}Stack`);
+    const squashed = [productStack, pipelineStack].map((c) => c.node.path.replace(/[^A-Za-z0-9]/g, ''));
+    const paths = [productStack, pipelineStack].map((c) => `${c.node.path}/`);
+    const unhash = (text: string) =>
+      paths.reduce((t, p) => t.split(p).join('<STACK>/'), squashed.reduce((t, sq) => t.replace(new RegExp(`${sq}(?:${root})?([A-Za-z0-9]+?)[0-9A-F]{8}`, 'g'), '<STACK>$1'), text));
     const shape = (t: T) => {
-      const idToPath = new Map(Object.entries(t.Resources).map(([id, r]) => [id, unhash((r.Metadata?.['aws:cdk:path'] ?? id).replace(/^.*?\/Jobs\//, 'Jobs/'))]));
+      const idToPath = new Map(Object.entries(t.Resources).map(([id, r]) => [id, unhash((r.Metadata?.['aws:cdk:path'] ?? id).replace(new RegExp(`^.*?/${root}/`), `${root}/`))]));
       return Object.fromEntries(
         Object.entries(t.Resources)
           .filter(([, r]) => r.Type !== 'AWS::CDK::Metadata')
@@ -130,12 +137,12 @@ describe('self-service products', () => {
       );
     };
     const p = shape(product);
-    const s = shape(pipelineStack);
+    const s = shape(Template.fromStack(pipelineStack).toJSON() as never);
     expect(Object.keys(p).sort()).toEqual(Object.keys(s).sort());
     for (const id of Object.keys(s)) expect([id, p[id].type]).toEqual([id, s[id].type]);
     const differing = Object.keys(s).filter((id) => p[id].props !== s[id].props);
-    // Only the functions differ, and only by where their code is.
-    expect(differing.every((id) => s[id].type === 'AWS::Lambda::Function')).toBe(true);
+    // Only the functions may differ, and only by where their code is; the stage knows its Region, the product does not.
+    for (const id of differing) expect([id, s[id].type, s[id].props]).toEqual([id, expect.stringMatching(/^AWS::(Lambda::Function|EC2::(Subnet|VPCEndpoint))$/), p[id].props]);
   });
 });
 

@@ -178,7 +178,7 @@ describe('bad delivery.yaml', () => {
   it('refuses a pattern that is not available yet', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - stream-ingestion\n') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "stream-ingestion" (Kinesis → Lambda → DynamoDB with Solutions Constructs) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs)',
+      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "stream-ingestion" (Kinesis → Lambda → DynamoDB with Solutions Constructs) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs, privatelink-lambda)',
     ]);
   });
 

@@ -130,9 +130,9 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
     // dev and test share one template per Region: 11 stacks (pipeline, its cross-Region support stack,
-    // catalog and its eu-west-1 asset stack, baseliner, six pattern copies) and 3 product templates
-    // (cdk-bootstrap, account-baseline, sns-fifo-jobs), 12 distinct templates.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('12 of 14');
+    // catalog and its eu-west-1 asset stack, baseliner, six pattern copies) and 4 product templates
+    // (cdk-bootstrap, account-baseline, sns-fifo-jobs, privatelink-lambda), 13 distinct templates.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('13 of 15');
   });
 });
 
