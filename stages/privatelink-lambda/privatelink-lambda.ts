@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -86,8 +86,18 @@ export class PrivatelinkLambda extends Construct {
 
 export class PrivatelinkLambdaStack extends Stack {
   readonly pattern: PrivatelinkLambda;
+  private readonly azCount: number;
   constructor(scope: Construct, id: string, props: { parameters: PrivatelinkLambdaParameters; stackName?: string; env?: { account?: string; region?: string } }) {
     super(scope, id, { stackName: props.stackName, env: props.env, description: 'privatelink-lambda: Lambda through an interface VPC endpoint (platform-delivery)' });
+    this.azCount = props.parameters.availabilityZones;
     this.pattern = new PrivatelinkLambda(this, 'Pattern', { parameters: props.parameters });
+  }
+
+  /**
+   * Availability Zones chosen by CloudFormation at deploy time (Fn::GetAZs), not looked up at
+   * synth: synth stays offline, and the names are right in every Region.
+   */
+  get availabilityZones(): string[] {
+    return Array.from({ length: this.azCount ?? 2 }, (_, i) => Fn.select(i, Fn.getAzs()));
   }
 }
