@@ -4,7 +4,7 @@ import { ServerSideEncryption } from 'aws-cdk-lib/aws-s3-deployment';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import type { Construct } from 'constructs';
 import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
-import { PrivatelinkLambda } from '../../stages/privatelink-lambda/privatelink-lambda';
+import { deployTimeAvailabilityZones, PrivatelinkLambda } from '../../stages/privatelink-lambda/privatelink-lambda';
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobs } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
 import type { SELF_SERVICE_PATTERNS } from '../parameters';
@@ -39,6 +39,11 @@ export class PrivatelinkLambdaProduct extends AssetProductStack {
   constructor(scope: Construct, id: string, props: SelfServiceProductProps) {
     super(scope, id, { ...props, description: 'privatelink-lambda: Lambda through an interface VPC endpoint (self-service)' });
     new PrivatelinkLambda(this, 'Pattern', { parameters: PrivatelinkLambdaParameters.parse({}) });
+  }
+
+  /** The same deploy-time choice as the pipeline stage: a product launches in any Region. */
+  get availabilityZones(): string[] {
+    return deployTimeAvailabilityZones(PrivatelinkLambdaParameters.parse({}).availabilityZones);
   }
 }
 

@@ -98,6 +98,11 @@ export class PrivatelinkLambdaStack extends Stack {
    * synth: synth stays offline, and the names are right in every Region.
    */
   get availabilityZones(): string[] {
-    return Array.from({ length: this.azCount ?? 2 }, (_, i) => Fn.select(i, Fn.getAzs()));
+    return deployTimeAvailabilityZones(this.azCount);
   }
+}
+
+/** `count` Availability Zones picked by CloudFormation at deploy time, for any stack the pattern is in. */
+export function deployTimeAvailabilityZones(count = 2): string[] {
+  return Array.from({ length: count }, (_, i) => Fn.select(i, Fn.getAzs()));
 }
