@@ -10,6 +10,8 @@ import { BaselinerStage } from './baseliner/stage';
 import { PrivatelinkLambdaParameters } from './privatelink-lambda/parameters';
 import { PrivatelinkLambdaStage } from './privatelink-lambda/stage';
 import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
+import { StreamIngestionParameters } from './stream-ingestion/parameters';
+import { StreamIngestionStage } from './stream-ingestion/stage';
 import { SnsFifoJobsStage } from './sns-fifo-jobs/stage';
 
 /** The handler and AWS CLI layer of CDK's BucketDeployment: one pair per pipeline, whoever uses it. */
@@ -74,6 +76,14 @@ export const PATTERNS: readonly PatternDefinition[] = [
     assets: PRIVATELINK_LAMBDA_ASSETS,
     createStage: (scope, id, props) => new PrivatelinkLambdaStage(scope, id, props),
   }),
+  define({
+    id: 'stream-ingestion',
+    description: 'Kinesis → Go Lambda → DynamoDB with Solutions Constructs: batched writes, partial batch failures, read auto scaling',
+    parameters: StreamIngestionParameters,
+    stacksPerStage: 1,
+    assets: ['function:stream-ingestion/ingest'],
+    createStage: (scope, id, props) => new StreamIngestionStage(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -81,7 +91,6 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'mq-consumer', description: 'Amazon MQ as a Lambda event source' },
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'content-aggregator', description: 'Step Functions content aggregator' },
-  { id: 'stream-ingestion', description: 'Kinesis → Lambda → DynamoDB with Solutions Constructs' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
   { id: 'bundled-apps', description: 'Go API and static site bundled by CDK' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },

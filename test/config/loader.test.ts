@@ -176,9 +176,9 @@ describe('bad delivery.yaml', () => {
   });
 
   it('refuses a pattern that is not available yet', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - stream-ingestion\n') });
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - mq-consumer\n') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "stream-ingestion" (Kinesis → Lambda → DynamoDB with Solutions Constructs) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs, privatelink-lambda)',
+      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "mq-consumer" (Amazon MQ as a Lambda event source) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs, privatelink-lambda, stream-ingestion)',
     ]);
   });
 

@@ -1,0 +1,103 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
+import { KinesisStreamsToLambda } from '@aws-solutions-constructs/aws-kinesisstreams-lambda';
+import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
+import { Construct } from 'constructs';
+import { patternKey } from '../shared/pattern-key';
+import { REPO_ROOT } from '../shared/pattern-function';
+import type { StreamIngestionParameters } from './parameters';
+
+/**
+ * Sensor readings from Kinesis to DynamoDB: Solutions Constructs KinesisStreamsToLambda and
+ * LambdaToDynamoDB sharing one Go function (arm64, provided.al2023, bundled locally).
+ */
+export class StreamIngestion extends Construct {
+  readonly fn: GoFunction;
+  readonly stream: kinesis.Stream;
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: { parameters: StreamIngestionParameters }) {
+    super(scope, id);
+    const p = props.parameters;
+    const key = patternKey(this, 'Key', 'stream-ingestion: stream, table and logs');
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'stream-ingestion: ingest function' });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: p.logRetentionDays, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    logGroup.grantWrite(role);
+    this.fn = new GoFunction(this, 'Ingest', {
+      entry: path.join(REPO_ROOT, 'functions', 'stream-ingestion', 'ingest'),
+      moduleDir: path.join(REPO_ROOT, 'functions', 'go.mod'),
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      architecture: lambda.Architecture.ARM_64,
+      role,
+      logGroup,
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
+    });
+    const streamToFn = new KinesisStreamsToLambda(this, 'StreamToFunction', {
+      existingLambdaObj: this.fn,
+      kinesisStreamProps: { shardCount: p.shards, encryption: kinesis.StreamEncryption.KMS, encryptionKey: key, retentionPeriod: Duration.days(1) },
+      kinesisEventSourceProps: { startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: p.batchSize, reportBatchItemFailures: true, bisectBatchOnError: true, retryAttempts: 10, maxRecordAge: Duration.hours(24) },
+      createCloudWatchAlarms: true,
+    });
+    this.stream = streamToFn.kinesisStream;
+    const fnToTable = new LambdaToDynamoDB(this, 'FunctionToTable', {
+      existingLambdaObj: this.fn,
+      dynamoTableProps: {
+        partitionKey: { name: 'partitionKey', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'timestamp', type: dynamodb.AttributeType.NUMBER },
+        billingMode: dynamodb.BillingMode.PROVISIONED,
+        readCapacity: p.readCapacity.min,
+        writeCapacity: p.writeCapacity,
+        encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: key,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        removalPolicy: RemovalPolicy.RETAIN,
+      },
+      tablePermissions: 'Write',
+      tableEnvironmentVariableName: 'TABLE_NAME',
+    });
+    this.table = fnToTable.dynamoTable;
+    this.table.autoScaleReadCapacity({ minCapacity: p.readCapacity.min, maxCapacity: p.readCapacity.max }).scaleOnUtilization({ targetUtilizationPercent: p.readCapacity.targetPercent });
+
+    // The Solutions Constructs alarms (iterator age, read throughput) notify a topic.
+    const alarms = new sns.Topic(this, 'Alarms', { displayName: 'stream-ingestion alarms', masterKey: key, enforceSSL: true });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    for (const alarm of streamToFn.cloudwatchAlarms ?? []) alarm.addAlarmAction(new cwActions.SnsAction(alarms));
+
+    Validations.of(this.fn).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+      reason: 'Reads Kinesis through its event source mapping and writes DynamoDB over IAM; nothing private to reach, and a VPC would need endpoints or NAT per account and Region.',
+    });
+    // GoFunction puts this warning on its scope, this construct.
+    Validations.of(this).acknowledge({ id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning', reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.' });
+    Validations.of(role).acknowledge(
+      ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
+        reason: 'Added by the DynamoDB write grant that LambdaToDynamoDB makes (tablePermissions: Write) for the table\'s customer-managed key; scoped to this pattern\'s key only.',
+      })),
+    );
+    Validations.of(this.stream).acknowledge({ id: 'AwsSolutions::AwsSolutions-KDS3', reason: 'Encrypted with this pattern\'s customer-managed, rotated key, which is stricter than aws/kinesis.' });
+    const dlqReason = 'This queue is the on-failure destination of the Kinesis event source: records Lambda gave up on land here.';
+    Validations.of(streamToFn.node.findChild('SqsDlqQueue')).acknowledge(
+      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason },
+      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason },
+    );
+  }
+}
+
+export class StreamIngestionStack extends Stack {
+  readonly pattern: StreamIngestion;
+  constructor(scope: Construct, id: string, props: { parameters: StreamIngestionParameters; stackName?: string; env?: { account?: string; region?: string } }) {
+    super(scope, id, { stackName: props.stackName, env: props.env, description: 'stream-ingestion: Kinesis → Go Lambda → DynamoDB (platform-delivery)' });
+    this.pattern = new StreamIngestion(this, 'Pattern', { parameters: props.parameters });
+  }
+}

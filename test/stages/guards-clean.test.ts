@@ -1,0 +1,31 @@
+/**
+ * Patterns that the sample organization does not deploy still pass every guard on their own
+ * (the sample's patterns are checked by test/pipeline/pipeline.test.ts).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { newApp } from '../../pipeline/app-context';
+import { addGuards } from '../../pipeline/guards';
+import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
+import { PrivatelinkLambdaStack } from '../../stages/privatelink-lambda/privatelink-lambda';
+import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
+import { StreamIngestionStack } from '../../stages/stream-ingestion/stream-ingestion';
+
+const env = { account: '444444444444', region: 'eu-west-1' };
+
+describe.each([
+  ['stream-ingestion', (app: ReturnType<typeof newApp>) => new StreamIngestionStack(app, 'StreamIngestion', { parameters: StreamIngestionParameters.parse({}), env })],
+  ['privatelink-lambda', (app: ReturnType<typeof newApp>) => new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env })],
+])('%s', (_id, build) => {
+  it('synthesizes with every guard on and no finding left unacknowledged', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guards-'));
+    const app = newApp({ 'aws:cdk:bundling-stacks': [] }, outdir);
+    build(app);
+    addGuards(app);
+    expect(() => app.synth()).not.toThrow();
+    const reportFile = path.join(outdir, 'validation-report.json');
+    const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+    for (const plugin of report.pluginReports) expect([plugin.pluginName, plugin.violations]).toEqual([plugin.pluginName, []]);
+  });
+});

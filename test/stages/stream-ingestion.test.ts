@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { newApp } from '../../pipeline/app-context';
+import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
+import { StreamIngestionStack } from '../../stages/stream-ingestion/stream-ingestion';
+
+describe('stream-ingestion stage (the Go function bundled locally, no Docker)', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'stream-'));
+  const app = newApp({ guards: false }, outdir);
+  const stack = new StreamIngestionStack(app, 'Stream', { parameters: StreamIngestionParameters.parse({}), env: { account: '444444444444', region: 'us-east-1' } });
+  const template = Template.fromStack(stack);
+
+  it('runs one Go function on arm64 provided.al2023, whose bootstrap binary is under 8 MiB', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['arm64'], Handler: 'bootstrap', Environment: { Variables: { TABLE_NAME: Match.anyValue() } } });
+    const assembly = app.synth();
+    const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')).files as Record<string, { source: { path: string } }>;
+    const binaries = Object.values(assets)
+      .map((a) => path.join(assembly.directory, a.source.path, 'bootstrap'))
+      .filter((f) => fs.existsSync(f));
+    expect(binaries).toHaveLength(1);
+    expect(fs.statSync(binaries[0]).size).toBeLessThanOrEqual(8 * 1024 * 1024);
+  });
+
+  it('reads a KMS-encrypted stream with partial batch failures, bisecting and an on-failure queue', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS', KeyId: Match.anyValue() }, ShardCount: 1 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      BatchSize: 100,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('SqsDlqQueue'), 'Arn'] } } },
+    });
+  });
+
+  it('writes to a table keyed partitionKey/timestamp, provisioned, with read auto scaling 1-50 at 50 %', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'partitionKey', KeyType: 'HASH' },
+        { AttributeName: 'timestamp', KeyType: 'RANGE' },
+      ],
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 5 },
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 1, MaxCapacity: 50, ScalableDimension: 'dynamodb:table:ReadCapacityUnits' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' } }),
+    });
+    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    expect(actions).toContain('dynamodb:BatchWriteItem');
+  });
+
+  it('sends its alarms to an encrypted topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^PatternAlarms/) }]);
+  });
+});
