@@ -17,8 +17,11 @@ import type { Plan } from './planner';
 export const PIPELINE_NAME = 'platform-delivery';
 export const PIPELINE_STACK_NAME = 'platform-delivery-pipeline';
 
-/** Commands of the synth step: the same two a developer runs, then the synth itself. */
-export const SYNTH_COMMANDS = ['npm ci', 'npm test', 'npx cdk synth'];
+/**
+ * Commands of the synth step: the setup a developer runs (npm ci, Go modules, moto into .venv),
+ * the tests, then the synth itself.
+ */
+export const SYNTH_COMMANDS = ['bash scripts/setup.sh', 'npm test', 'npx cdk synth'];
 
 export interface DeliveryPipelineStackProps extends StackProps {
   readonly config: Config;
@@ -67,8 +70,8 @@ export class DeliveryPipelineStack extends Stack {
       },
       synthCodeBuildDefaults: {
         partialBuildSpec: codebuild.BuildSpec.fromObject({
-          // Node and Go for the synth step; Go fetches the toolchain go.mod asks for (GOTOOLCHAIN=auto).
-          phases: { install: { 'runtime-versions': { nodejs: '22', golang: '1.24' } } },
+          // Node, Go and Python for the synth step; Go fetches the toolchain go.mod asks for (GOTOOLCHAIN=auto).
+          phases: { install: { 'runtime-versions': { nodejs: '22', golang: '1.24', python: '3.12' } } },
         }),
       },
     });

@@ -49,12 +49,12 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(stages[2].Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
   });
 
-  it('the synth step installs Node and Go, then runs npm ci, the tests and cdk synth', () => {
+  it('the synth step installs Node, Go and Python, then runs the setup (npm ci and more), the tests and cdk synth', () => {
     const projects = template.findResources('AWS::CodeBuild::Project');
     const synth = Object.values(projects).find((p) => JSON.stringify(p.Properties.Source.BuildSpec).includes('npx cdk synth'));
     const spec = JSON.parse(synth!.Properties.Source.BuildSpec);
-    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22', golang: '1.24' });
-    expect(spec.phases.build.commands).toEqual(['npm ci', 'npm test', `npx cdk synth -c config=${path.relative(process.cwd(), dir)}`]);
+    expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22', golang: '1.24', python: '3.12' });
+    expect(spec.phases.build.commands).toEqual(['bash scripts/setup.sh', 'npm test', `npx cdk synth -c config=${path.relative(process.cwd(), dir)}`]);
   });
 
   it('gates prod, and only prod, behind a manual approval that runs before its deployments', () => {
