@@ -33,6 +33,8 @@ const orgs = new OrganizationsClient({ region: 'us-east-1' });
 
 export const BASELINE_KEY = 'baseline.yaml';
 export const UPDATES_PREFIX = 'updates/';
+/** Update files carry no time budget of their own; each account's rollout gets this one. */
+export const UPDATE_MAX_WAIT_MINUTES = 60;
 
 /** A problem no retry will fix (bad event, bad config, unknown product): reported, nothing started. */
 class Rejected extends Error {}
@@ -130,7 +132,7 @@ async function onUpdateFiles(u: UpdateFileUploaded): Promise<TriggerResult> {
       const names = new Set(products.map((p) => p.provisionName));
       const levels = dependencyLevels(products.map((p) => ({ ...p, dependsOn: p.dependsOn.filter((d) => names.has(d)) })));
       const name = executionName('update', accountId, token(`${file.key}@${version}`).slice(0, 24));
-      const result = await start(accountId, name, levels, 60, undefined);
+      const result = await start(accountId, name, levels, UPDATE_MAX_WAIT_MINUTES, undefined);
       executions.push(...result.executions);
     }
   }
