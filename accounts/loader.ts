@@ -309,8 +309,12 @@ export function findAccount(accounts: readonly Account[], ref: string): Account 
   return accounts.find((a) => a.name === ref || a.id === ref);
 }
 
+/** Whether an account in `accountOu` is in `ou` or an OU nested below it; every account is in `Root`. */
+export function isInOu(accountOu: string, ou: string): boolean {
+  return ou === ROOT_OU || accountOu === ou || accountOu.startsWith(`${ou}/`);
+}
+
 /** Accounts in an OU or any OU nested below it; `Root` means every account. */
 export function accountsInOu(accounts: readonly Account[], ou: string): Account[] {
-  if (ou === ROOT_OU) return [...accounts];
-  return accounts.filter((a) => a.ou === ou || a.ou.startsWith(`${ou}/`));
+  return accounts.filter((a) => isInOu(a.ou, ou));
 }

@@ -1,12 +1,8 @@
 import { main } from '../../pipeline/cli/baseline-plan';
+import { runCli } from '../support/cli';
 import { configFixture } from '../support/config-fixture';
 
-function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, (s) => void out.push(s), (s) => void err.push(s));
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = (argv: string[]) => runCli(main, argv);
 
 describe('npm run baseline:plan', () => {
   const dir = configFixture();

@@ -1,14 +1,10 @@
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../pipeline/cli/plan';
+import { runCli } from '../support/cli';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 
-function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, (s) => void out.push(s), (s) => void err.push(s));
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = (argv: string[]) => runCli(main, argv);
 
 describe('npm run plan', () => {
   const dir = configFixture();

@@ -36,7 +36,7 @@ export function provisionedProductName(accountId: string, provisionName: string)
  */
 export function productsForAccount(baseline: Baseline, ouPath: string, ouIds: readonly string[] = []): BaselineProduct[] {
   // OU paths and ids from the root down; ouIds[i] is the id of ancestors[i].
-  const ancestors = ouPath === 'Root' ? [] : ouPath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+  const ancestors = ouAncestors(ouPath);
   const specificity = (key: string): number => {
     if (key === 'default') return 0;
     const byPath = ancestors.indexOf(key);
@@ -50,6 +50,11 @@ export function productsForAccount(baseline: Baseline, ouPath: string, ouIds: re
   const chosen = new Map<string, BaselineProduct>();
   for (const key of keys) for (const p of baseline.organizationalUnits[key]) chosen.set(p.provisionName, p);
   return [...chosen.values()];
+}
+
+/** An OU path and every OU above it, from the root down: Workloads/Prod → [Workloads, Workloads/Prod]. */
+export function ouAncestors(ouPath: string): string[] {
+  return ouPath === 'Root' ? [] : ouPath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
 }
 
 /** Replaces every `{accountid}` and `{masteraccountid}` in every value (case-insensitive, all occurrences). */

@@ -14,13 +14,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as yaml from 'js-yaml';
 import type { z } from 'zod';
+import { isInOu } from '../../../accounts/loader';
 import { readOrganization, type OrgTree } from '../../../accounts/sync';
 import { Baseline, UpdateFile } from '../../../accounts/schema';
 import { CatalogLookupError, ensurePortfolioAccess, isProvisioned, LaunchConstraintConflict, resolveIds, token, upsertStackSetConstraint } from '../shared/catalog';
 import { currentTime } from '../shared/clock';
 import { MalformedEventError, parseTrigger, type AccountVended, type UpdateFileUploaded } from '../shared/events';
 import { notify } from '../shared/notify';
-import { decideUpdate, dependencyLevels, executionName, planAccount, provisionedProductName, SelectionError, substitute, type PlannedProduct } from '../shared/selection';
+import { decideUpdate, dependencyLevels, executionName, ouAncestors, planAccount, provisionedProductName, SelectionError, substitute, type PlannedProduct } from '../shared/selection';
 import { Tracking } from '../shared/tracking';
 
 const logger = new Logger({ serviceName: 'baseliner-trigger' });
@@ -85,8 +86,7 @@ async function readConfig<S extends z.ZodType>(bucket: string, key: string, sche
 function ouOf(tree: OrgTree, accountId: string, eventOuId?: string): { ouPath: string; ouIds: string[] } {
   const ouPath = tree.accounts.find((a) => a.id === accountId)?.ou ?? Object.entries(tree.ouIds).find(([, id]) => id === eventOuId)?.[0];
   if (!ouPath) throw new Rejected(`account ${accountId} is not in the organization${eventOuId ? ` and OU ${eventOuId} is unknown` : ''}`);
-  const ancestors = ouPath === 'Root' ? [] : ouPath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
-  return { ouPath, ouIds: ancestors.map((p) => tree.ouIds[p]) };
+  return { ouPath, ouIds: ouAncestors(ouPath).map((p) => tree.ouIds[p]) };
 }
 
 async function onAccountVended(t: AccountVended): Promise<TriggerResult> {
@@ -157,7 +157,7 @@ export function targetAccounts(tree: OrgTree, accounts: readonly string[], ous: 
   for (const ou of ous) {
     const path = ou.startsWith('ou-') || ou.startsWith('r-') ? Object.entries(tree.ouIds).find(([, id]) => id === ou)?.[0] : ou;
     if (!path) throw new Rejected(`OU ${ou} is not in the organization`);
-    for (const a of tree.accounts) if (a.status === 'ACTIVE' && (path === 'Root' || a.ou === path || a.ou.startsWith(`${path}/`))) out.add(a.id);
+    for (const a of tree.accounts) if (a.status === 'ACTIVE' && isInOu(a.ou, path)) out.add(a.id);
   }
   return [...out].sort();
 }
