@@ -7,6 +7,8 @@ import { CatalogParameters } from '../catalog-products/parameters';
 import { CatalogStage } from '../catalog-products/stage';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
+import { MqConsumerParameters } from './mq-consumer/parameters';
+import { MqConsumerStage } from './mq-consumer/stage';
 import { PrivatelinkLambdaParameters } from './privatelink-lambda/parameters';
 import { PrivatelinkLambdaStage } from './privatelink-lambda/stage';
 import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
@@ -84,11 +86,18 @@ export const PATTERNS: readonly PatternDefinition[] = [
     assets: ['function:stream-ingestion/ingest'],
     createStage: (scope, id, props) => new StreamIngestionStage(scope, id, props),
   }),
+  define({
+    id: 'mq-consumer',
+    description: 'Amazon MQ as a Lambda event source: private ActiveMQ broker, generated credentials, idempotent consumer with a rejected-message queue',
+    parameters: MqConsumerParameters,
+    stacksPerStage: 1,
+    assets: ['function:mq-consumer/consumer'],
+    createStage: (scope, id, props) => new MqConsumerStage(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
 export const PLANNED: readonly PlannedPattern[] = [
-  { id: 'mq-consumer', description: 'Amazon MQ as a Lambda event source' },
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'content-aggregator', description: 'Step Functions content aggregator' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },

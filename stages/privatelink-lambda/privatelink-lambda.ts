@@ -1,8 +1,8 @@
-import { Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
 import type { PrivatelinkLambdaParameters } from './parameters';
@@ -22,20 +22,8 @@ export class PrivatelinkLambda extends Construct {
     super(scope, id);
     const p = props.parameters;
     const key = patternKey(this, 'Key', 'privatelink-lambda: logs and function environment');
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(p.vpcCidr),
-      maxAzs: p.availabilityZones,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 28 }],
-      restrictDefaultSecurityGroup: false,
-    });
-    new ec2.FlowLog(this, 'FlowLogs', {
-      resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogGroup', { retention: p.logRetentionDays, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN })),
-    });
-
-    const endpointSecurity = new ec2.SecurityGroup(this, 'EndpointSecurity', { vpc: this.vpc, description: 'HTTPS to the Lambda endpoint from this VPC', allowAllOutbound: false });
-    endpointSecurity.addIngressRule(ec2.Peer.ipv4(p.vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
+    this.vpc = isolatedVpc(this, 'Vpc', { cidr: p.vpcCidr, availabilityZones: p.availabilityZones, key, logRetention: p.logRetentionDays });
+    const endpointSecurity = endpointSecurityGroup(this, 'EndpointSecurity', this.vpc, 'HTTPS to the Lambda endpoint from this VPC', [{ peer: ec2.Peer.ipv4(p.vpcCidr), why: 'HTTPS from the VPC' }]);
     this.endpoint = this.vpc.addInterfaceEndpoint('LambdaEndpoint', {
       service: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
       privateDnsEnabled: true,
@@ -77,10 +65,6 @@ export class PrivatelinkLambda extends Construct {
     for (const f of [this.greeter, this.caller]) {
       Validations.of(f.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Lambda creates and deletes the function\'s network interfaces in the VPC; those EC2 calls take no narrower resource.' });
     }
-    Validations.of(this.vpc).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-VPC7',
-      reason: 'Flow logs are configured with ec2.FlowLog beside the VPC.',
-    });
   }
 }
 
@@ -100,9 +84,4 @@ export class PrivatelinkLambdaStack extends Stack {
   get availabilityZones(): string[] {
     return deployTimeAvailabilityZones(this.azCount);
   }
-}
-
-/** `count` Availability Zones picked by CloudFormation at deploy time, for any stack the pattern is in. */
-export function deployTimeAvailabilityZones(count = 2): string[] {
-  return Array.from({ length: count }, (_, i) => Fn.select(i, Fn.getAzs()));
 }

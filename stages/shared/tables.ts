@@ -7,6 +7,8 @@ export interface DataTableProps {
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly key: kms.IKey;
+  /** Attribute holding an epoch-seconds expiry, for tables whose items age out. */
+  readonly timeToLiveAttribute?: string;
 }
 
 /**
@@ -24,5 +26,6 @@ export function dataTable(scope: Construct, id: string, props: DataTableProps): 
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
+    timeToLiveAttribute: props.timeToLiveAttribute,
   });
 }

@@ -176,9 +176,9 @@ describe('bad delivery.yaml', () => {
   });
 
   it('refuses a pattern that is not available yet', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - mq-consumer\n') });
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - fake-bot-blocker\n') });
     expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "mq-consumer" (Amazon MQ as a Lambda event source) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs, privatelink-lambda, stream-ingestion)',
+      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "fake-bot-blocker" (WAF fake crawler bot blocker) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs, privatelink-lambda, stream-ingestion, mq-consumer)',
     ]);
   });
 

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { newApp } from '../../pipeline/app-context';
 import { addGuards } from '../../pipeline/guards';
+import { MqConsumerStack } from '../../stages/mq-consumer/mq-consumer';
+import { MqConsumerParameters } from '../../stages/mq-consumer/parameters';
 import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
 import { PrivatelinkLambdaStack } from '../../stages/privatelink-lambda/privatelink-lambda';
 import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
@@ -16,6 +18,7 @@ const env = { account: '444444444444', region: 'eu-west-1' };
 
 describe.each([
   ['stream-ingestion', (app: ReturnType<typeof newApp>) => new StreamIngestionStack(app, 'StreamIngestion', { parameters: StreamIngestionParameters.parse({}), env })],
+  ['mq-consumer (active-standby)', (app: ReturnType<typeof newApp>) => new MqConsumerStack(app, 'MqConsumer', { parameters: MqConsumerParameters.parse({ deploymentMode: 'active-standby' }), env })],
   ['privatelink-lambda', (app: ReturnType<typeof newApp>) => new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env })],
 ])('%s', (_id, build) => {
   it('synthesizes with every guard on and no finding left unacknowledged', () => {

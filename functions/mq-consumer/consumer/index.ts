@@ -1,0 +1,104 @@
+/**
+ * Amazon MQ consumer: stores every message of the batch in the message table, once per messageID,
+ * and sets each malformed message aside on the rejected queue with its reason. The batch succeeds
+ * unless storing or rejecting fails; then Lambda hands it back to the broker, and the retry is safe
+ * because both writes are idempotent (conditional put; FIFO deduplication id).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { decodeMessage, parseMqEvent, rejectionBody, rejectionId, type DecodedMessage, type DecodeResult } from './messages';
+
+const logger = new Logger({ serviceName: 'mq-consumer' });
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const sqs = new SQSClient({});
+
+/** Parallel conditional puts per invocation; a batch of 100 takes 10 rounds. */
+const STORE_CONCURRENCY = 10;
+
+export interface ConsumerSummary {
+  readonly received: number;
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+}
+
+export async function handler(event: unknown, context?: Context): Promise<ConsumerSummary> {
+  if (context) logger.addContext(context);
+  const config = readConfig();
+  const batch = parseMqEvent(event);
+  const results = batch.messages.map(decodeMessage);
+  const accepted = results.flatMap((r) => (r.ok ? [r.message] : []));
+  const rejected = results.filter((r): r is Extract<DecodeResult, { ok: false }> => !r.ok);
+
+  await sendRejected(rejected, config.rejectedQueueUrl, batch.eventSourceArn);
+  let stored = 0;
+  let duplicates = 0;
+  for (let i = 0; i < accepted.length; i += STORE_CONCURRENCY) {
+    const outcomes = await Promise.all(accepted.slice(i, i + STORE_CONCURRENCY).map((m) => store(m, config)));
+    stored += outcomes.filter((o) => o === 'stored').length;
+    duplicates += outcomes.filter((o) => o === 'duplicate').length;
+  }
+  const summary = { received: results.length, stored, duplicates, rejected: rejected.length };
+  logger.info('batch done', { ...summary, broker: batch.eventSourceArn });
+  return summary;
+}
+
+function readConfig() {
+  const tableName = process.env.TABLE_NAME;
+  const rejectedQueueUrl = process.env.REJECTED_QUEUE_URL;
+  const retainDays = Number(process.env.RETAIN_DAYS ?? '30');
+  if (!tableName || !rejectedQueueUrl) throw new Error('TABLE_NAME and REJECTED_QUEUE_URL must be set');
+  if (!Number.isInteger(retainDays) || retainDays < 1) throw new Error(`RETAIN_DAYS must be a whole number of days, got ${process.env.RETAIN_DAYS}`);
+  return { tableName, rejectedQueueUrl, retainDays };
+}
+
+async function store(m: DecodedMessage, config: { tableName: string; retainDays: number }): Promise<'stored' | 'duplicate'> {
+  const now = Date.now();
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: config.tableName,
+        Item: {
+          messageId: m.messageId,
+          destination: m.destination,
+          messageType: m.messageType,
+          ...(m.text !== undefined ? { text: m.text } : { bytes: m.bytes }),
+          properties: m.properties,
+          brokerInTime: m.brokerInTime,
+          storedAt: new Date(now).toISOString(),
+          expiresAt: Math.floor(now / 1000) + config.retainDays * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(messageId)',
+      }),
+    );
+    return 'stored';
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) {
+      logger.info('already stored', { messageId: m.messageId, redelivered: m.redelivered });
+      return 'duplicate';
+    }
+    throw err;
+  }
+}
+
+async function sendRejected(rejected: Extract<DecodeResult, { ok: false }>[], queueUrl: string, broker: string): Promise<void> {
+  for (let i = 0; i < rejected.length; i += 10) {
+    const chunk = rejected.slice(i, i + 10);
+    const out = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((r, n) => ({
+          Id: String(n),
+          MessageBody: rejectionBody(r, broker),
+          MessageGroupId: 'rejected',
+          MessageDeduplicationId: rejectionId(r),
+        })),
+      }),
+    );
+    if (out.Failed?.length) throw new Error(`rejected queue refused ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Code).join(', ')}`);
+    for (const r of chunk) logger.warn('message rejected', { reason: r.reason, messageId: r.messageId });
+  }
+}
