@@ -15,6 +15,8 @@ import { SnsFifoJobsParameters } from './sns-fifo-jobs/parameters';
 import { StreamIngestionParameters } from './stream-ingestion/parameters';
 import { StreamIngestionStage } from './stream-ingestion/stage';
 import { SnsFifoJobsStage } from './sns-fifo-jobs/stage';
+import { QUICKSIGHT_REGIONS, SpiceRefreshParameters } from './spice-refresh/parameters';
+import { SpiceRefreshStage } from './spice-refresh/stage';
 
 /** The handler and AWS CLI layer of CDK's BucketDeployment: one pair per pipeline, whoever uses it. */
 export const CDK_BUCKET_DEPLOYMENT_ASSETS = ['cdk:bucket-deployment-handler', 'cdk:awscli-layer'];
@@ -94,6 +96,18 @@ export const PATTERNS: readonly PatternDefinition[] = [
     assets: ['function:mq-consumer/consumer'],
     createStage: (scope, id, props) => new MqConsumerStage(scope, id, props),
   }),
+  define({
+    id: 'spice-refresh',
+    description: 'event-driven QuickSight SPICE refresh: S3 uploads → Glue CSV-to-Parquet job → CreateIngestion per mapped dataset; failures to SNS',
+    parameters: SpiceRefreshParameters,
+    stacksPerStage: 1,
+    assets: ['function:spice-refresh/start-job', 'function:spice-refresh/refresh', 'script:spice-refresh/csv_to_parquet'],
+    targetRule: (_p, target) =>
+      (QUICKSIGHT_REGIONS as readonly string[]).includes(target.region)
+        ? undefined
+        : { problem: `Amazon QuickSight has no endpoint in ${target.region}`, fix: `narrow this pattern's regions to QuickSight Regions (${QUICKSIGHT_REGIONS.slice(0, 4).join(', ')}, …), or add the Region to QUICKSIGHT_REGIONS in stages/spice-refresh/parameters.ts once QuickSight supports it` },
+    createStage: (scope, id, props) => new SpiceRefreshStage(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -106,7 +120,6 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'data-lake', description: 'higher-education data lake' },
   { id: 'image-optimizer', description: 'serverless image optimizer' },
   { id: 'api-facade', description: 'API facade over a legacy XML system' },
-  { id: 'spice-refresh', description: 'event-driven QuickSight SPICE refresh' },
   { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
   { id: 'crud-microservice', description: 'HTTP API CRUD microservice with JWT authorizer' },
 ];

@@ -1,0 +1,239 @@
+import * as path from 'node:path';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { accessLogsBucket, dataBucket } from '../shared/buckets';
+import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
+import { patternKey } from '../shared/pattern-key';
+import type { SpiceRefreshParameters } from './parameters';
+
+const JOB_NAME = 'spice-refresh-csv-to-parquet';
+const RULE_NAMES = { uploads: 'spice-refresh-uploads', succeeded: 'spice-refresh-job-succeeded', failed: 'spice-refresh-job-failed' };
+const PROCESSED_PREFIX = 'processed/';
+const NO_VPC_REASON = 'Calls only the Glue and QuickSight APIs over IAM; nothing private to reach, and a VPC would need endpoints per account and Region.';
+
+/**
+ * Event-driven SPICE refresh: uploads to the raw bucket start a Glue job (CSV → Parquet into the
+ * processed bucket); when a run succeeds, the QuickSight datasets mapped to the job are refreshed;
+ * failed, timed-out and stopped runs are notified.
+ */
+export class SpiceRefresh extends Construct {
+  readonly raw: s3.Bucket;
+  readonly processed: s3.Bucket;
+  readonly job: glue.CfnJob;
+  readonly database: glue.CfnDatabase;
+  readonly notifications: sns.Topic;
+  readonly startJob: PatternFunction;
+  readonly refresh: PatternFunction;
+
+  constructor(scope: Construct, id: string, props: { parameters: SpiceRefreshParameters }) {
+    super(scope, id);
+    const p = props.parameters;
+    const stack = Stack.of(this);
+    const key = patternKey(this, 'Key', 'spice-refresh: buckets, queues, topic, Glue logs and bookmarks');
+    const ruleArn = (name: string) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: name });
+    // EventBridge writes to the encrypted queue and topic for these rules only. Built from names:
+    // referencing the rules would make the key depend on what it encrypts.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeRulesOfThisPattern',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'], // in a key policy "*" means this key
+        conditions: { ArnEquals: { 'aws:SourceArn': Object.values(RULE_NAMES).map(ruleArn) } },
+      }),
+    );
+
+    // ------------------------------------------------------------------ zones and catalog
+    const accessLogs = accessLogsBucket(this, 'AccessLogs');
+    this.raw = dataBucket(this, 'Raw', { key, accessLogs, accessLogsPrefix: 'raw/' });
+    this.processed = dataBucket(this, 'Processed', { key, accessLogs, accessLogsPrefix: 'processed/' });
+    this.database = new glue.CfnDatabase(this, 'Database', { catalogId: Aws.ACCOUNT_ID, databaseInput: { name: p.databaseName, description: 'spice-refresh: raw CSV and processed Parquet zones' } });
+    const columns = p.columns.map((c) => ({ name: c.name, type: c.type }));
+    const rawTable = new glue.CfnTable(this, 'RawTable', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: p.databaseName,
+      tableInput: {
+        name: 'raw',
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { classification: 'csv', 'skip.header.line.count': '1' },
+        storageDescriptor: {
+          columns,
+          location: `s3://${this.raw.bucketName}/${p.incomingPrefix}`,
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', parameters: { separatorChar: ',', quoteChar: '"' } },
+        },
+      },
+    });
+    const processedTable = new glue.CfnTable(this, 'ProcessedTable', {
+      catalogId: Aws.ACCOUNT_ID,
+      databaseName: p.databaseName,
+      tableInput: {
+        name: 'processed',
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { classification: 'parquet' },
+        storageDescriptor: {
+          columns,
+          location: `s3://${this.processed.bucketName}/${PROCESSED_PREFIX}`,
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        },
+      },
+    });
+    for (const t of [rawTable, processedTable]) t.node.addDependency(this.database);
+
+    // ------------------------------------------------------------------ the Glue job
+    const script = new Asset(this, 'Script', { path: path.join(REPO_ROOT, 'functions', 'spice-refresh', 'etl', 'csv_to_parquet.py') });
+    const jobRole = new iam.Role(this, 'JobRole', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'), description: 'spice-refresh: the CSV to Parquet Glue job' });
+    // The script object only (CDK's grantRead would add wildcard actions).
+    jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${script.s3BucketName}/${script.s3ObjectKey}`] }));
+    jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.raw.arnForObjects(`${p.incomingPrefix}*`)] }));
+    jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.raw.bucketArn, this.processed.bucketArn] }));
+    jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [this.processed.arnForObjects(`${PROCESSED_PREFIX}*`)] }));
+    jobRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:UpdateTable'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: p.databaseName }),
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${p.databaseName}/*` }),
+        ],
+      }),
+    );
+    jobRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
+        // Glue names its log groups and streams per run under /aws-glue/.
+        resources: [`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws-glue/*`],
+      }),
+    );
+    key.grant(jobRole, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt');
+    const security = new glue.CfnSecurityConfiguration(this, 'JobSecurity', {
+      name: `${JOB_NAME}-security`,
+      encryptionConfiguration: {
+        s3Encryptions: [{ s3EncryptionMode: 'SSE-KMS', kmsKeyArn: key.keyArn }],
+        cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: key.keyArn },
+        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: key.keyArn },
+      },
+    });
+    this.job = new glue.CfnJob(this, 'Job', {
+      name: JOB_NAME,
+      description: 'spice-refresh: new CSV files of the raw zone → Parquet in the processed zone',
+      role: jobRole.roleArn,
+      glueVersion: '5.0',
+      command: { name: 'glueetl', pythonVersion: '3', scriptLocation: script.s3ObjectUrl },
+      workerType: p.workerType,
+      numberOfWorkers: p.numberOfWorkers,
+      timeout: p.timeoutMinutes,
+      maxRetries: 0,
+      executionProperty: { maxConcurrentRuns: 1 },
+      securityConfiguration: security.ref,
+      defaultArguments: {
+        '--job-bookmark-option': 'job-bookmark-enable',
+        '--enable-metrics': 'true',
+        '--enable-continuous-cloudwatch-log': 'true',
+        '--database': p.databaseName,
+        '--raw_table': 'raw',
+        '--processed_path': `s3://${this.processed.bucketName}/${PROCESSED_PREFIX}`,
+      },
+    });
+
+    // ------------------------------------------------------------------ uploads → start the job
+    const uploadsDlq = this.queue('UploadsDlq', key);
+    const uploads = this.queue('Uploads', key, { visibilityTimeout: Duration.minutes(5), deadLetterQueue: { queue: uploadsDlq, maxReceiveCount: 12 } });
+    new events.Rule(this, 'UploadsRule', {
+      ruleName: RULE_NAMES.uploads,
+      description: 'spice-refresh: CSV uploads to the raw zone',
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.raw.bucketName] }, object: { key: [{ prefix: p.incomingPrefix }] } } },
+      targets: [new targets.SqsQueue(uploads, { deadLetterQueue: uploadsDlq })],
+    });
+    this.startJob = new PatternFunction(this, 'StartJob', {
+      entry: 'spice-refresh/start-job/index.ts',
+      description: 'spice-refresh: starts the Glue job for new uploads',
+      environment: { JOB_NAME, RAW_BUCKET: this.raw.bucketName, INCOMING_PREFIX: p.incomingPrefix, POWERTOOLS_SERVICE_NAME: 'spice-refresh-start-job' },
+      logRetention: p.logRetentionDays,
+      key,
+      noVpcReason: NO_VPC_REASON,
+    });
+    this.startJob.fn.addEventSource(new SqsEventSource(uploads, { batchSize: 100, maxBatchingWindow: Duration.seconds(30), reportBatchItemFailures: true }));
+    this.startJob.role.addToPolicy(new iam.PolicyStatement({ actions: ['glue:StartJobRun'], resources: [stack.formatArn({ service: 'glue', resource: 'job', resourceName: JOB_NAME })] }));
+    key.grant(this.startJob.role, 'kms:Decrypt');
+
+    // ------------------------------------------------------------------ run succeeded → refresh SPICE
+    const refreshDlq = this.queue('RefreshDlq', key);
+    this.refresh = new PatternFunction(this, 'Refresh', {
+      entry: 'spice-refresh/refresh/index.ts',
+      description: 'spice-refresh: refreshes the SPICE datasets mapped to the job',
+      environment: { DATASET_MAP: JSON.stringify({ [JOB_NAME]: p.datasetIds }), POWERTOOLS_SERVICE_NAME: 'spice-refresh-refresh' },
+      logRetention: p.logRetentionDays,
+      key,
+      deadLetterQueue: refreshDlq,
+      noVpcReason: NO_VPC_REASON,
+    });
+    if (p.datasetIds.length > 0) {
+      this.refresh.role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['quicksight:CreateIngestion'],
+          resources: p.datasetIds.map((d) => stack.formatArn({ service: 'quicksight', resource: 'dataset', resourceName: d })),
+        }),
+      );
+    }
+    key.grant(this.refresh.role, 'kms:GenerateDataKey');
+    new events.Rule(this, 'SucceededRule', {
+      ruleName: RULE_NAMES.succeeded,
+      description: 'spice-refresh: a run of the job succeeded',
+      eventPattern: { source: ['aws.glue'], detailType: ['Glue Job State Change'], detail: { jobName: [JOB_NAME], state: ['SUCCEEDED'] } },
+      targets: [new targets.LambdaFunction(this.refresh.fn, { deadLetterQueue: refreshDlq, retryAttempts: 4, maxEventAge: Duration.hours(6) })],
+    });
+
+    // ------------------------------------------------------------------ failed, timed out, stopped → SNS
+    this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'spice-refresh job failures', masterKey: key, enforceSSL: true });
+    if (p.notifyEmail) this.notifications.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
+    const notifyDlq = this.queue('NotifyDlq', key);
+    new events.Rule(this, 'FailedRule', {
+      ruleName: RULE_NAMES.failed,
+      description: 'spice-refresh: a run of the job failed, timed out or was stopped',
+      eventPattern: { source: ['aws.glue'], detailType: ['Glue Job State Change'], detail: { jobName: [JOB_NAME], state: ['FAILED', 'TIMEOUT', 'STOPPED'] } },
+      targets: [
+        new targets.SnsTopic(this.notifications, {
+          deadLetterQueue: notifyDlq,
+          message: events.RuleTargetInput.fromText(
+            `Glue job ${events.EventField.fromPath('$.detail.jobName')} run ${events.EventField.fromPath('$.detail.jobRunId')} ended ${events.EventField.fromPath('$.detail.state')}: ${events.EventField.fromPath('$.detail.message')}`,
+          ),
+        }),
+      ],
+    });
+
+    // ------------------------------------------------------------------ acknowledgements
+    const dlqReason = 'This queue is itself a dead-letter queue; what lands here is kept 14 days for inspection.';
+    for (const dlq of [uploadsDlq, refreshDlq, notifyDlq]) Validations.of(dlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason }, { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
+    Validations.of(jobRole).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: 'Glue reads new files under the incoming prefix, writes Parquet under processed/ and its run logs under /aws-glue/, with names made per file and per run; tables are those of this pattern\'s database.',
+    });
+  }
+
+  private queue(id: string, key: kms.IKey, extra: Partial<sqs.QueueProps> = {}): sqs.Queue {
+    return new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14), ...extra });
+  }
+}
+
+export class SpiceRefreshStack extends Stack {
+  readonly pattern: SpiceRefresh;
+  constructor(scope: Construct, id: string, props: { parameters: SpiceRefreshParameters; stackName?: string; env?: { account?: string; region?: string } }) {
+    super(scope, id, { stackName: props.stackName, env: props.env, description: 'spice-refresh: S3 → Glue CSV to Parquet → QuickSight SPICE refresh (platform-delivery)' });
+    this.pattern = new SpiceRefresh(this, 'Pattern', { parameters: props.parameters });
+  }
+}
