@@ -5,6 +5,8 @@
 import type { Registry, PatternDefinition, PlannedPattern } from './types';
 import { CatalogParameters } from '../catalog-products/parameters';
 import { CatalogStage } from '../catalog-products/stage';
+import { ContentAggregatorParameters } from './content-aggregator/parameters';
+import { ContentAggregatorStage } from './content-aggregator/stage';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { MqConsumerParameters } from './mq-consumer/parameters';
@@ -108,12 +110,19 @@ export const PATTERNS: readonly PatternDefinition[] = [
         : { problem: `Amazon QuickSight has no endpoint in ${target.region}`, fix: `narrow this pattern's regions to QuickSight Regions (${QUICKSIGHT_REGIONS.slice(0, 4).join(', ')}, …), or add the Region to QUICKSIGHT_REGIONS in stages/spice-refresh/parameters.ts once QuickSight supports it` },
     createStage: (scope, id, props) => new SpiceRefreshStage(scope, id, props),
   }),
+  define({
+    id: 'content-aggregator',
+    description: 'Step Functions content aggregator: feed → Map over posts → one idempotent commit of the site\'s content file on GitHub',
+    parameters: ContentAggregatorParameters,
+    stacksPerStage: 1,
+    assets: ['get-feed-urls', 'get-repo-contents', 'compare', 'get-post-metadata', 'add-to-list', 'write-to-github'].map((f) => `function:content-aggregator/${f}`),
+    createStage: (scope, id, props) => new ContentAggregatorStage(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
 export const PLANNED: readonly PlannedPattern[] = [
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
-  { id: 'content-aggregator', description: 'Step Functions content aggregator' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
   { id: 'bundled-apps', description: 'Go API and static site bundled by CDK' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },

@@ -12,6 +12,7 @@ import { handler as steps } from '../../functions/baseliner/steps';
 import { newApp } from '../../pipeline/app-context';
 import { BaselinerParameters } from '../../stages/baseliner/parameters';
 import { BaselinerStack } from '../../stages/baseliner/baseliner';
+import { synthesizedDefinition } from './asl';
 import { configFixture } from './config-fixture';
 import { loadConfigOrThrow } from '../../accounts/loader';
 import { organizationContext } from '../../pipeline/organization-context';
@@ -28,17 +29,7 @@ export function synthesizeBaseliner(parameters: Record<string, unknown> = {}) {
 
 /** The ASL of the synthesized template, with Fn::Join/Fn::GetAtt resolved to plain ARNs. */
 export function baselinerDefinition(template: Template): Record<string, unknown> {
-  const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-  const parts = (machine.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
-  const text = parts
-    .map((p) => {
-      if (typeof p === 'string') return p;
-      const getAtt = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-      if (getAtt) return `arn:aws:lambda:us-east-1:111111111111:function:${getAtt[0]}`;
-      throw new Error(`unexpected token in the definition: ${JSON.stringify(p)}`);
-    })
-    .join('');
-  return JSON.parse(text);
+  return synthesizedDefinition(template, { account: '111111111111', region: 'us-east-1' });
 }
 
 export const TASK_STATES = ['PrepareProduct', 'Provision', 'PollRecord', 'ProductSucceeded', 'ProductFailed', 'Summarize', 'ReportError'] as const;
