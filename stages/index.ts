@@ -5,6 +5,8 @@
 import type { Registry, PatternDefinition, PlannedPattern } from './types';
 import { CatalogParameters } from '../catalog-products/parameters';
 import { CatalogStage } from '../catalog-products/stage';
+import { DataLakeParameters } from './data-lake/parameters';
+import { DataLakeStage } from './data-lake/stage';
 import { ContentAggregatorParameters } from './content-aggregator/parameters';
 import { ContentAggregatorStage } from './content-aggregator/stage';
 import { BaselinerParameters } from './baseliner/parameters';
@@ -118,6 +120,14 @@ export const PATTERNS: readonly PatternDefinition[] = [
     assets: ['get-feed-urls', 'get-repo-contents', 'compare', 'get-post-metadata', 'add-to-list', 'write-to-github'].map((f) => `function:content-aggregator/${f}`),
     createStage: (scope, id, props) => new ContentAggregatorStage(scope, id, props),
   }),
+  define({
+    id: 'data-lake',
+    description: 'higher-education data lake: daily Canvas Data 2 (DAP) sync to a raw zone, Glue crawler, Athena workgroup, SNS load summary; DMS and Redshift optional',
+    parameters: DataLakeParameters,
+    stacksPerStage: 1,
+    assets: ['function:data-lake/sync'],
+    createStage: (scope, id, props) => new DataLakeStage(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -126,7 +136,6 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
   { id: 'bundled-apps', description: 'Go API and static site bundled by CDK' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
-  { id: 'data-lake', description: 'higher-education data lake' },
   { id: 'image-optimizer', description: 'serverless image optimizer' },
   { id: 'api-facade', description: 'API facade over a legacy XML system' },
   { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },

@@ -7,11 +7,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
+import { deadLetterQueue } from '../shared/queues';
 import type { ContentAggregatorParameters } from './parameters';
 import { aggregatorDefinition, type AggregatorFunctions } from './state-machine';
 
@@ -94,7 +94,7 @@ export class ContentAggregator extends Construct {
     this.stateMachine.node.addDependency(this.role);
 
     // ------------------------------------------------------------------ schedule
-    const scheduleDlq = new sqs.Queue(this, 'ScheduleDlq', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    const scheduleDlq = deadLetterQueue(this, 'ScheduleDlq', key, 'the schedule target');
     const ruleName = 'content-aggregator-schedule';
     new events.Rule(this, 'Schedule', {
       ruleName,
@@ -132,8 +132,6 @@ export class ContentAggregator extends Construct {
 
     // ------------------------------------------------------------------ acknowledgements
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Log delivery and X-Ray calls of the state machine take no resource ARN; Lambda invoke is on the six function ARNs exactly.' });
-    const dlqReason = 'This queue is the dead-letter queue of the schedule target; a start that failed after retries is kept 14 days.';
-    Validations.of(scheduleDlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason }, { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
   }
 }
 

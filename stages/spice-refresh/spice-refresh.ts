@@ -4,15 +4,15 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
+import { glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
+import { deadLetterQueue, encryptedQueue } from '../shared/queues';
 import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
 import type { SpiceRefreshParameters } from './parameters';
@@ -112,22 +112,9 @@ export class SpiceRefresh extends Construct {
         ],
       }),
     );
-    jobRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:AssociateKmsKey'],
-        // Glue names its log groups and streams per run under /aws-glue/.
-        resources: [`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws-glue/*`],
-      }),
-    );
+    jobRole.addToPolicy(glueLogsStatement());
     key.grant(jobRole, 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt');
-    const security = new glue.CfnSecurityConfiguration(this, 'JobSecurity', {
-      name: `${JOB_NAME}-security`,
-      encryptionConfiguration: {
-        s3Encryptions: [{ s3EncryptionMode: 'SSE-KMS', kmsKeyArn: key.keyArn }],
-        cloudWatchEncryption: { cloudWatchEncryptionMode: 'SSE-KMS', kmsKeyArn: key.keyArn },
-        jobBookmarksEncryption: { jobBookmarksEncryptionMode: 'CSE-KMS', kmsKeyArn: key.keyArn },
-      },
-    });
+    const security = glueSecurityConfiguration(this, 'JobSecurity', `${JOB_NAME}-security`, key);
     this.job = new glue.CfnJob(this, 'Job', {
       name: JOB_NAME,
       description: 'spice-refresh: new CSV files of the raw zone → Parquet in the processed zone',
@@ -151,8 +138,8 @@ export class SpiceRefresh extends Construct {
     });
 
     // ------------------------------------------------------------------ uploads → start the job
-    const uploadsDlq = this.queue('UploadsDlq', key);
-    const uploads = this.queue('Uploads', key, { visibilityTimeout: Duration.minutes(5), deadLetterQueue: { queue: uploadsDlq, maxReceiveCount: 12 } });
+    const uploadsDlq = deadLetterQueue(this, 'UploadsDlq', key, 'the uploads queue and its rule');
+    const uploads = encryptedQueue(this, 'Uploads', key, { visibilityTimeout: Duration.minutes(5), deadLetterQueue: { queue: uploadsDlq, maxReceiveCount: 12 } });
     new events.Rule(this, 'UploadsRule', {
       ruleName: RULE_NAMES.uploads,
       description: 'spice-refresh: CSV uploads to the raw zone',
@@ -172,7 +159,7 @@ export class SpiceRefresh extends Construct {
     key.grant(this.startJob.role, 'kms:Decrypt');
 
     // ------------------------------------------------------------------ run succeeded → refresh SPICE
-    const refreshDlq = this.queue('RefreshDlq', key);
+    const refreshDlq = deadLetterQueue(this, 'RefreshDlq', key, 'the refresh function and its rule');
     this.refresh = new PatternFunction(this, 'Refresh', {
       entry: 'spice-refresh/refresh/index.ts',
       description: 'spice-refresh: refreshes the SPICE datasets mapped to the job',
@@ -201,7 +188,7 @@ export class SpiceRefresh extends Construct {
     // ------------------------------------------------------------------ failed, timed out, stopped → SNS
     this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'spice-refresh job failures', masterKey: key, enforceSSL: true });
     if (p.notifyEmail) this.notifications.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
-    const notifyDlq = this.queue('NotifyDlq', key);
+    const notifyDlq = deadLetterQueue(this, 'NotifyDlq', key, 'the failure notification rule');
     new events.Rule(this, 'FailedRule', {
       ruleName: RULE_NAMES.failed,
       description: 'spice-refresh: a run of the job failed, timed out or was stopped',
@@ -217,16 +204,10 @@ export class SpiceRefresh extends Construct {
     });
 
     // ------------------------------------------------------------------ acknowledgements
-    const dlqReason = 'This queue is itself a dead-letter queue; what lands here is kept 14 days for inspection.';
-    for (const dlq of [uploadsDlq, refreshDlq, notifyDlq]) Validations.of(dlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason }, { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
     Validations.of(jobRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5',
       reason: 'Glue reads new files under the incoming prefix, writes Parquet under processed/ and its run logs under /aws-glue/, with names made per file and per run; tables are those of this pattern\'s database.',
     });
-  }
-
-  private queue(id: string, key: kms.IKey, extra: Partial<sqs.QueueProps> = {}): sqs.Queue {
-    return new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14), ...extra });
   }
 }
 

@@ -11,12 +11,20 @@ import { MqConsumerStack } from '../../stages/mq-consumer/mq-consumer';
 import { MqConsumerParameters } from '../../stages/mq-consumer/parameters';
 import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
 import { PrivatelinkLambdaStack } from '../../stages/privatelink-lambda/privatelink-lambda';
+import { DataLakeStack } from '../../stages/data-lake/data-lake';
+import { DataLakeParameters } from '../../stages/data-lake/parameters';
+import { SpiceRefreshParameters } from '../../stages/spice-refresh/parameters';
+import { SpiceRefreshStack } from '../../stages/spice-refresh/spice-refresh';
 import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
 import { StreamIngestionStack } from '../../stages/stream-ingestion/stream-ingestion';
 
 const env = { account: '444444444444', region: 'eu-west-1' };
 
+const SIS_SECRET = 'arn:aws:secretsmanager:eu-west-1:444444444444:secret:sis-AbCdEf';
+
 describe.each([
+  ['data-lake (DMS and Redshift on)', (app: ReturnType<typeof newApp>) => new DataLakeStack(app, 'DataLake', { parameters: DataLakeParameters.parse({ dms: { enabled: true, sourceSecretArn: SIS_SECRET, databaseName: 'sis', sourceEngine: 'sqlserver' }, redshift: { enabled: true } }), env })],
+  ['spice-refresh (datasets mapped)', (app: ReturnType<typeof newApp>) => new SpiceRefreshStack(app, 'SpiceRefresh', { parameters: SpiceRefreshParameters.parse({ datasetIds: ['trips'], notifyEmail: 'bi@example.com' }), env })],
   ['stream-ingestion', (app: ReturnType<typeof newApp>) => new StreamIngestionStack(app, 'StreamIngestion', { parameters: StreamIngestionParameters.parse({}), env })],
   ['mq-consumer (active-standby)', (app: ReturnType<typeof newApp>) => new MqConsumerStack(app, 'MqConsumer', { parameters: MqConsumerParameters.parse({ deploymentMode: 'active-standby' }), env })],
   ['privatelink-lambda', (app: ReturnType<typeof newApp>) => new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env })],
