@@ -53,13 +53,17 @@ export class MqConsumer extends Construct {
       { peer: this.brokerSecurity, why: 'HTTPS from the Lambda pollers' },
     ]);
     this.brokerSecurity.addEgressRule(endpointSecurity, ec2.Port.tcp(443), 'Lambda pollers to the AWS API endpoints');
+    // The broker's subnets: one for single-instance, two for active/standby. The pollers' network
+    // interfaces sit in them, so the endpoints do too (no endpoint-hours in unused AZs).
+    const isolated = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnets;
+    const brokerSubnets = activeStandby ? isolated.slice(0, 2) : isolated.slice(0, 1);
     // What the Amazon MQ pollers call from inside the VPC (Lambda developer guide, Amazon MQ network configuration).
     for (const [name, service] of [
       ['LambdaEndpoint', ec2.InterfaceVpcEndpointAwsService.LAMBDA],
       ['StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS],
       ['SecretsManagerEndpoint', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
     ] as const) {
-      this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true, securityGroups: [endpointSecurity], subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, open: false });
+      this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true, securityGroups: [endpointSecurity], subnets: { subnets: brokerSubnets }, open: false });
     }
 
     // ------------------------------------------------------------------ credentials and broker
@@ -90,7 +94,6 @@ export class MqConsumer extends Construct {
         ],
       }),
     });
-    const subnets = this.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }).subnetIds;
     this.broker = new amazonmq.CfnBroker(this, 'Broker', {
       brokerName: `${Stack.of(this).stackName}-broker`.slice(0, 50),
       engineType: 'ACTIVEMQ',
@@ -99,7 +102,7 @@ export class MqConsumer extends Construct {
       hostInstanceType: p.instanceType,
       deploymentMode: activeStandby ? 'ACTIVE_STANDBY_MULTI_AZ' : 'SINGLE_INSTANCE',
       publiclyAccessible: false,
-      subnetIds: activeStandby ? subnets.slice(0, 2) : subnets.slice(0, 1),
+      subnetIds: brokerSubnets.map((s) => s.subnetId),
       securityGroups: [this.brokerSecurity.securityGroupId],
       authenticationStrategy: 'SIMPLE',
       // Dynamic references: CloudFormation reads the secret at deploy time; no plaintext in the template.

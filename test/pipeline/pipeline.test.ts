@@ -74,11 +74,22 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         'catalog-management-us-east-1.platform-catalog.Deploy',
         'catalog-management-us-east-1.platform-catalog-assets.Deploy',
         ...['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1', 'prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
+        ...['stream-ingestion', 'mq-consumer'].flatMap((p) => ['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1'].map((t) => `${p}-${t}.pattern-${p}.Deploy`)),
+        ...['content-aggregator', 'spice-refresh', 'data-lake'].flatMap((p) => ['dev-us-east-1', 'test-us-east-1'].map((t) => `${p}-${t}.pattern-${p}.Deploy`)),
       ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
     expect(stacks.map((s) => `${s.environment.account}/${s.environment.region}`).sort()).toEqual(
-      ['111111111111/us-east-1', '111111111111/us-east-1', '111111111111/eu-west-1', '444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1', '666666666666/us-east-1', '666666666666/eu-west-1'].sort(),
+      [
+        '111111111111/us-east-1',
+        '111111111111/us-east-1',
+        '111111111111/eu-west-1',
+        // sns-fifo-jobs, stream-ingestion and mq-consumer in both Regions; the other three in us-east-1.
+        ...[1, 2, 3].flatMap(() => ['444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1']),
+        ...[1, 2, 3].flatMap(() => ['444444444444/us-east-1', '555555555555/us-east-1']),
+        '666666666666/us-east-1',
+        '666666666666/eu-west-1',
+      ].sort(),
     );
   });
 
@@ -129,10 +140,11 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     }
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
-    // dev and test share one template per Region: 11 stacks (pipeline, its cross-Region support stack,
-    // catalog and its eu-west-1 asset stack, baseliner, six pattern copies) and 4 product templates
-    // (cdk-bootstrap, account-baseline, sns-fifo-jobs, privatelink-lambda), 13 distinct templates.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('13 of 15');
+    // dev and test share one template per Region: 25 stacks (pipeline, its cross-Region support stack,
+    // catalog and its eu-west-1 asset stack, baseliner, 20 pattern copies) and 4 product templates
+    // (cdk-bootstrap, account-baseline, sns-fifo-jobs, privatelink-lambda): 20 distinct templates
+    // (13 before batch 1, plus stream-ingestion and mq-consumer per Region, plus the three us-east-1 patterns).
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('20 of 29');
   });
 });
 

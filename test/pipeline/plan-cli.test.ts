@@ -14,9 +14,9 @@ describe('npm run plan', () => {
     expect(code).toBe(0);
     expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 5 actions)');
     expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
-    expect(out).toContain('Pipeline: Source(1) → Build(1) → UpdatePipeline(1) → Assets(16) → platform(6) → dev(8) → prod(5)');
+    expect(out).toContain('Pipeline: Source(1) → Build(1) → UpdatePipeline(1) → Assets(28) → platform(6) → dev(36) → prod(5)');
     expect(out).toMatch(/resources per stack \(largest: (sns-fifo-jobs|baseliner)\)\s+\d+\s+500/);
-    expect(out).toMatch(/actions per stage \(largest: dev\)\s+8\s+50\s+42 \(84%\)/);
+    expect(out).toMatch(/actions per stage \(largest: dev\)\s+36\s+50\s+14 \(28%\)/);
   });
 
   it('prints JSON that tools can read', () => {
@@ -29,7 +29,7 @@ describe('npm run plan', () => {
       ['prod', true],
     ]);
     expect(json.waves[2].stages[0]).toMatchObject({ id: 'sns-fifo-jobs-prod-us-east-1', accountId: '666666666666', parameters: { publishEveryMinutes: 5 } });
-    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: 38, limit: 500, headroom: 462 });
+    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: 78, limit: 500, headroom: 422 });
   });
 
   it('prints markdown and a mermaid diagram of waves → targets → patterns', () => {

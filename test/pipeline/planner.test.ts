@@ -17,7 +17,15 @@ describe('planRollout on the sample organization', () => {
   it('expands OU targets into one stage per (pattern, account, Region), waves in order', () => {
     expect(plan.waves.map((w) => [w.name, w.approval, w.stages.map((s) => s.id)])).toEqual([
       ['platform', false, ['catalog-management-us-east-1', 'baseliner-management-us-east-1']],
-      ['dev', false, ['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-dev-eu-west-1', 'sns-fifo-jobs-test-us-east-1', 'sns-fifo-jobs-test-eu-west-1']],
+      [
+        'dev',
+        false,
+        [
+          ...['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer'].flatMap((p) => [`${p}-dev-us-east-1`, `${p}-dev-eu-west-1`, `${p}-test-us-east-1`, `${p}-test-eu-west-1`]),
+          // Narrowed to us-east-1 by the pattern's own regions.
+          ...['content-aggregator', 'spice-refresh', 'data-lake'].flatMap((p) => [`${p}-dev-us-east-1`, `${p}-test-us-east-1`]),
+        ],
+      ],
       ['prod', true, ['sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-prod-eu-west-1']],
     ]);
   });
@@ -32,16 +40,16 @@ describe('planRollout on the sample organization', () => {
       { name: 'Source', actions: 1 },
       { name: 'Build', actions: 1 },
       { name: 'UpdatePipeline', actions: 1 },
-      { name: 'Assets', actions: 16 },
+      { name: 'Assets', actions: 28 },
       { name: 'platform', actions: 6 },
-      { name: 'dev', actions: 8 },
+      { name: 'dev', actions: 36 },
       { name: 'prod', actions: 5 },
     ]);
     expect(plan.quotas.map((q) => [q.quota, q.used, q.limit])).toEqual([
       ['stages per pipeline', 7, 50],
-      ['actions per stage', 8, 50],
-      ['actions per pipeline', 38, 500],
-      ['pipeline template bytes (estimated)', 40_000 + 38 * 1_900, 1_000_000],
+      ['actions per stage', 36, 50],
+      ['actions per pipeline', 78, 500],
+      ['pipeline template bytes (estimated)', 40_000 + 78 * 1_900, 1_000_000],
     ]);
   });
 });

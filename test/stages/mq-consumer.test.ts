@@ -60,6 +60,8 @@ describe('mq-consumer stage', () => {
     const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map((e) => JSON.stringify(e.Properties.ServiceName));
     expect(endpoints).toHaveLength(3);
     for (const s of ['.lambda', '.sts', '.secretsmanager']) expect(endpoints.some((e) => e.includes(s))).toBe(true);
+    // In the broker's one subnet only: no endpoint-hours in an AZ the pollers never use.
+    for (const e of Object.values(template.findResources('AWS::EC2::VPCEndpoint'))) expect(e.Properties.SubnetIds).toHaveLength(1);
     expect(template.findResources('AWS::EC2::InternetGateway')).toEqual({});
     expect(template.findResources('AWS::EC2::NatGateway')).toEqual({});
   });
