@@ -9,7 +9,7 @@ import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 
 import type { Construct } from 'constructs';
 import type { Config } from '../accounts/loader';
 import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
-import { patternKey } from '../stages/shared/pattern-key';
+import { allowServiceToUseKey, patternKey } from '../stages/shared/pattern-key';
 import type { Registry } from '../stages/types';
 import { organizationContext } from './organization-context';
 import type { Plan } from './planner';
@@ -99,15 +99,7 @@ export class DeliveryPipelineStack extends Stack {
     this.acknowledgeGeneratedRoles();
 
     // Pipeline failures and approval requests, to the platform team.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CodeStarNotifications',
-        principals: [new iam.ServicePrincipal('codestar-notifications.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'], // in a key policy "*" means this key
-        conditions: { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } },
-      }),
-    );
+    allowServiceToUseKey(key, 'CodeStarNotifications', 'codestar-notifications.amazonaws.com', { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } });
     this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'platform-delivery pipeline', masterKey: key, enforceSSL: true });
     for (const email of organization.pipeline.notify) this.notifications.addSubscription(new subscriptions.EmailSubscription(email));
     this.pipeline.pipeline.notifyOn('PipelineEvents', this.notifications, {

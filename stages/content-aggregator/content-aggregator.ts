@@ -10,7 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PatternFunction } from '../shared/pattern-function';
-import { patternKey } from '../shared/pattern-key';
+import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
 import type { ContentAggregatorParameters } from './parameters';
 import { aggregatorDefinition, type AggregatorFunctions } from './state-machine';
@@ -103,15 +103,7 @@ export class ContentAggregator extends Construct {
       enabled: p.scheduleEnabled,
       targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({ feedUrl: p.feedUrl }), deadLetterQueue: scheduleDlq, retryAttempts: 4 })],
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeScheduleDeadLetters',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'], // in a key policy "*" means this key
-        conditions: { ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName }) } },
-      }),
-    );
+    allowEventBridgeRules(key, 'EventBridgeScheduleDeadLetters', [ruleName]);
 
     // ------------------------------------------------------------------ failed runs → SNS
     this.alarms = new sns.Topic(this, 'Alarms', { displayName: 'content-aggregator failed runs', masterKey: key, enforceSSL: true });

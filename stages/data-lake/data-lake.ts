@@ -14,10 +14,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
-import { glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
+import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
 import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
 import { PatternFunction } from '../shared/pattern-function';
-import { patternKey } from '../shared/pattern-key';
+import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
 import type { DataLakeParameters } from './parameters';
 
@@ -45,7 +45,6 @@ export class DataLake extends Construct {
   constructor(scope: Construct, id: string, props: { parameters: DataLakeParameters }) {
     super(scope, id);
     const p = props.parameters;
-    const stack = Stack.of(this);
     const key = patternKey(this, 'Key', 'data-lake: zones, results, credentials, summary and logs');
 
     // ------------------------------------------------------------------ zones
@@ -96,15 +95,7 @@ export class DataLake extends Construct {
       schedule: events.Schedule.cron({ minute: '0', hour: String(p.syncHourUtc) }),
       targets: [new targets.LambdaFunction(this.sync.fn, { deadLetterQueue: syncFailures, retryAttempts: 2, maxEventAge: Duration.hours(2) })],
     });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeSyncDeadLetters',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'], // in a key policy "*" means this key
-        conditions: { ArnEquals: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_RULE_NAME }) } },
-      }),
-    );
+    allowEventBridgeRules(key, 'EventBridgeSyncDeadLetters', [SYNC_RULE_NAME]);
 
     // ------------------------------------------------------------------ catalog
     new glue.CfnDatabase(this, 'Database', { catalogId: Aws.ACCOUNT_ID, databaseInput: { name: p.databaseName, description: 'data-lake: LMS (and SIS) raw zone' } });
@@ -114,11 +105,7 @@ export class DataLake extends Construct {
     crawlerRole.addToPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchGetPartition', 'glue:UpdatePartition', 'glue:BatchUpdatePartition'],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: p.databaseName }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${p.databaseName}/*` }),
-        ],
+        resources: glueDatabaseArns(this, p.databaseName),
       }),
     );
     crawlerRole.addToPolicy(glueLogsStatement());
@@ -235,18 +222,13 @@ export class DataLake extends Construct {
   }
 
   private addRedshift(p: DataLakeParameters, key: kms.IKey, vpc: ec2.Vpc): void {
-    const stack = Stack.of(this);
     const spectrum = new iam.Role(this, 'RedshiftSpectrumRole', { assumedBy: new iam.ServicePrincipal('redshift.amazonaws.com'), description: 'data-lake: Redshift Spectrum reads the raw zone through the Glue catalog' });
     spectrum.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.raw.arnForObjects(`${LMS_PREFIX}*`), this.raw.arnForObjects(`${SIS_PREFIX}*`)] }));
     spectrum.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [this.raw.bucketArn] }));
     spectrum.addToPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: p.databaseName }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${p.databaseName}/*` }),
-        ],
+        resources: glueDatabaseArns(this, p.databaseName),
       }),
     );
     key.grant(spectrum, 'kms:Decrypt');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LogRetentionDays } from '../shared/log-retention';
+import { vpcCidrParameter } from '../shared/vpc-cidr';
 
 const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,127}$/, { error: 'a database identifier' });
 
@@ -38,11 +39,7 @@ export const DataLakeParameters = z.strictObject({
     })
     .default({ enabled: false, baseCapacityRpus: 8 })
     .describe('Redshift Serverless over the lake (Spectrum on the Glue catalog). Off by default: see README for cost.'),
-  vpcCidr: z
-    .string()
-    .regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/, { error: 'a CIDR block from /16 to /24' })
-    .default('10.44.0.0/24')
-    .describe('Isolated VPC for DMS and Redshift (created only when one of them is enabled).'),
+  vpcCidr: vpcCidrParameter('10.44.0.0/24', 'the isolated VPC for DMS and Redshift (created only when one of them is enabled)'),
   logRetentionDays: LogRetentionDays.default(365),
 });
 export type DataLakeParameters = z.output<typeof DataLakeParameters>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LogRetentionDays } from '../shared/log-retention';
+import { vpcCidrParameter } from '../shared/vpc-cidr';
 
 /** ActiveMQ minor versions Amazon MQ supports for new brokers (5.19 recommended, 2026). */
 export const ACTIVEMQ_VERSIONS = ['5.19', '5.18'] as const;
@@ -27,11 +28,7 @@ export const MqConsumerParameters = z
       .regex(/^[A-Za-z0-9_~.-]{2,100}$/, { error: '2-100 of letters, digits, _ ~ . -' })
       .default('consumer')
       .describe('Broker user the event source mapping signs in as; its password is generated into Secrets Manager.'),
-    vpcCidr: z
-      .string()
-      .regex(/^(\d{1,3}\.){3}\d{1,3}\/(1[6-9]|2[0-4])$/, { error: 'a CIDR block from /16 to /24, e.g. 10.43.0.0/24' })
-      .default('10.43.0.0/24')
-      .describe('Address range of the broker\'s isolated VPC.'),
+    vpcCidr: vpcCidrParameter('10.43.0.0/24', "the broker's isolated VPC"),
     retainMessagesDays: z.number().int().min(1).max(3650).default(30).describe('Days a stored message stays in the message table (TTL).'),
     logRetentionDays: LogRetentionDays.default(365),
   })

@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -23,4 +23,14 @@ export function glueLogsStatement(): iam.PolicyStatement {
     // Glue names its log groups and streams per run under /aws-glue/.
     resources: [`arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:/aws-glue/*`],
   });
+}
+
+/** The catalog, one database and its tables: the resources of a Glue Data Catalog grant. */
+export function glueDatabaseArns(scope: Construct, database: string): string[] {
+  const stack = Stack.of(scope);
+  return [
+    stack.formatArn({ service: 'glue', resource: 'catalog' }),
+    stack.formatArn({ service: 'glue', resource: 'database', resourceName: database }),
+    stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${database}/*` }),
+  ];
 }

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, type IAspect } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type IAspect } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
@@ -50,4 +50,30 @@ export class DenyNonServiceGrants implements IAspect {
   visit(node: IConstruct): void {
     if (node instanceof kms.Key) denyNonServiceGrants(node);
   }
+}
+
+/**
+ * Lets an AWS service encrypt to and decrypt from resources under this key (an encrypted queue or
+ * topic it delivers to), under the given conditions only.
+ */
+export function allowServiceToUseKey(key: kms.IKey, sid: string, service: string, conditions: Record<string, Record<string, unknown>>): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid,
+      principals: [new iam.ServicePrincipal(service)],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'], // in a key policy "*" means this key
+      conditions,
+    }),
+  );
+}
+
+/**
+ * Lets these EventBridge rules of the stack deliver to queues and topics under this key. The rule
+ * ARNs are built from the names: referencing the rules would make the key depend on what it encrypts.
+ */
+export function allowEventBridgeRules(key: kms.IKey, sid: string, ruleNames: readonly string[]): void {
+  const stack = Stack.of(key);
+  const arns = ruleNames.map((name) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: name }));
+  allowServiceToUseKey(key, sid, 'events.amazonaws.com', { ArnEquals: { 'aws:SourceArn': arns.length === 1 ? arns[0] : arns } });
 }

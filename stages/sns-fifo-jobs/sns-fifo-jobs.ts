@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-function';
 import { dataTable } from '../shared/tables';
-import { patternKey } from '../shared/pattern-key';
+import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import type { SnsFifoJobsParameters } from './parameters';
 
 const CONSUMER_TIMEOUT = Duration.seconds(30);
@@ -117,16 +117,7 @@ export class SnsFifoJobs extends Construct {
       new targets.LambdaFunction(publisher.fn, { deadLetterQueue: publisherFailures, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
     );
     // EventBridge writes undeliverable events to the encrypted DLQ: allow it for this rule only.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeDeadLetters',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'], // in a key policy "*" means this key
-        // Built from the name: referencing the rule would make the key depend on the function it encrypts.
-        conditions: { ArnEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: SCHEDULE_RULE_NAME }) } },
-      }),
-    );
+    allowEventBridgeRules(this.key, 'EventBridgeDeadLetters', [SCHEDULE_RULE_NAME]);
     const dlqReason = 'This queue is itself a dead-letter queue; a message that fails here is kept 14 days for inspection.';
     for (const dlq of [analytics.dlq, analytics.subscriptionDlq, inventory.dlq, inventory.subscriptionDlq, publisherFailures]) {
       Validations.of(dlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason });

@@ -11,10 +11,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
-import { glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
+import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
 import { deadLetterQueue, encryptedQueue } from '../shared/queues';
 import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
-import { patternKey } from '../shared/pattern-key';
+import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import type { SpiceRefreshParameters } from './parameters';
 
 const JOB_NAME = 'spice-refresh-csv-to-parquet';
@@ -41,18 +41,8 @@ export class SpiceRefresh extends Construct {
     const p = props.parameters;
     const stack = Stack.of(this);
     const key = patternKey(this, 'Key', 'spice-refresh: buckets, queues, topic, Glue logs and bookmarks');
-    const ruleArn = (name: string) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: name });
-    // EventBridge writes to the encrypted queue and topic for these rules only. Built from names:
-    // referencing the rules would make the key depend on what it encrypts.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeRulesOfThisPattern',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'], // in a key policy "*" means this key
-        conditions: { ArnEquals: { 'aws:SourceArn': Object.values(RULE_NAMES).map(ruleArn) } },
-      }),
-    );
+    // EventBridge writes to the encrypted queue and topic for these rules only.
+    allowEventBridgeRules(key, 'EventBridgeRulesOfThisPattern', Object.values(RULE_NAMES));
 
     // ------------------------------------------------------------------ zones and catalog
     const accessLogs = accessLogsBucket(this, 'AccessLogs');
@@ -105,11 +95,7 @@ export class SpiceRefresh extends Construct {
     jobRole.addToPolicy(
       new iam.PolicyStatement({
         actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:UpdateTable'],
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: p.databaseName }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${p.databaseName}/*` }),
-        ],
+        resources: glueDatabaseArns(this, p.databaseName),
       }),
     );
     jobRole.addToPolicy(glueLogsStatement());
