@@ -1,5 +1,6 @@
 /** `npm run plan`: what the config deploys where, in which order, and the quota headroom. No AWS. */
 import { loadConfig, defaultConfigDir } from '../../accounts/loader';
+import { parameterDocs } from '../../stages/parameter-docs';
 import { REGISTRY } from '../../stages';
 import { planRollout } from '../planner';
 import { organizationContext } from '../organization-context';
@@ -54,8 +55,11 @@ function listPatterns(): string {
   const lines: string[] = ['Available patterns:'];
   for (const p of REGISTRY.patterns.values()) {
     lines.push(`  ${p.id} — ${p.description}`);
-    const shape = (p.parameters as unknown as { shape?: Record<string, { description?: string }> }).shape ?? {};
-    for (const [key, schema] of Object.entries(shape)) lines.push(`      ${key}: ${schema.description ?? ''}`);
+    for (const d of parameterDocs(p.parameters)) {
+      const shown = d.default !== undefined && d.default.length > 60 ? `${d.default.slice(0, 57)}...` : d.default;
+      const value = shown !== undefined ? `default ${shown}` : d.required ? 'required' : 'optional';
+      lines.push(`      ${d.name} (${value}): ${d.description}`);
+    }
   }
   lines.push('', 'Not available yet:', ...[...REGISTRY.planned.values()].map((p) => `  ${p.id} — ${p.description}`));
   return `${lines.join('\n')}\n`;

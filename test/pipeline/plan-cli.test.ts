@@ -47,8 +47,14 @@ describe('npm run plan', () => {
   it('lists the patterns with their parameters', () => {
     const { out } = run(['--list-patterns']);
     expect(out).toContain('  sns-fifo-jobs — SNS FIFO job events');
-    expect(out).toContain('      publishEveryMinutes: How often the sample publisher emits a job lifecycle.');
+    expect(out).toContain('      publishEveryMinutes (default 1): How often the sample publisher emits a job lifecycle.');
     expect(out).toContain('  baseliner — account baseliner');
+    // Parameters behind .refine/.transform and .default wrappers are listed too, with what they default to.
+    expect(out).toContain('      queue (default "myQueue"): The queue the Lambda event source mapping reads (exactly one).');
+    expect(out).toContain('      instanceType (optional): Broker instance type;');
+    expect(out).toContain('      repository (required): The repository holding the content file');
+    expect(out).toContain('      logRetentionDays (default 365): Days to keep function logs (at least 365).');
+    expect(out).toMatch(/ {6}columns \(default \[\{"name":"dispatching_base_num".{20,40}\.\.\.\): Columns/);
   });
 
   it('--help describes every option', () => {
