@@ -13,7 +13,9 @@ import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import {
   CfnElement,
+  type CfnResource,
   CloudFormationValidatePlugin,
+  Stack,
   Validations,
   type App,
   type IPolicyValidationContext,
@@ -42,7 +44,7 @@ export function addGuards(app: App): void {
   Validations.of(app).addPlugins(
     new DistinctTemplates(new CloudFormationValidatePlugin()),
     new DistinctTemplates(new ControlTowerGuard()),
-    new RuleLevelAcknowledgements(new AwsSolutionsChecks(app)),
+    new RuleLevelAcknowledgements(new DistinctStackChecks(new StackScopedAwsSolutionsChecks(app))),
   );
 }
 
@@ -102,6 +104,78 @@ export class RuleLevelAcknowledgements extends PluginWrapper<IPolicyValidationPl
       if (covered.length > 0) violations.push({ ...v, ruleName: bare, violatingResources: covered });
     }
     return { ...report, violations };
+  }
+}
+
+/** The stack whose template holds a resource: product and nested stacks count as their parent's. */
+function templateStack(node: IConstruct): Stack {
+  let stack = Stack.of(node);
+  while ((stack instanceof servicecatalog.ProductStack || stack.nested) && stack.node.scope) stack = Stack.of(stack.node.scope);
+  return stack;
+}
+
+/**
+ * cdk-nag AwsSolutions that can check the resources of one stack only. cdk-nag walks the whole
+ * tree below the scope it is given, and stages are children of the pipeline stack, so checking the
+ * pipeline stack would check every stage again.
+ */
+export class StackScopedAwsSolutionsChecks extends AwsSolutionsChecks {
+  private only?: Stack;
+
+  validateStack(stack: Stack): PolicyValidationPluginReport {
+    this.only = stack;
+    try {
+      return this.validateScope(stack);
+    } finally {
+      this.only = undefined;
+    }
+  }
+
+  protected checkResource(node: CfnResource): void {
+    if (!this.only || templateStack(node) === this.only) super.checkResource(node);
+  }
+}
+
+/**
+ * cdk-nag walks the construct tree, so every copy of a pattern would be checked again. This checks
+ * one stack per distinct template (grouped as DistinctTemplates groups them) and reports each
+ * finding on the same construct path in every copy. Copies are built by the same code with the same
+ * parameters (their templates are equal), so they carry the same acknowledgements too.
+ */
+export class DistinctStackChecks implements IPolicyValidationPlugin {
+  readonly name: string;
+  readonly version?: string;
+  readonly ruleIds?: string[];
+  constructor(private readonly inner: IPolicyValidationPlugin & { validateStack(stack: Stack): PolicyValidationPluginReport }) {
+    this.name = inner.name;
+    this.version = inner.version;
+    this.ruleIds = inner.ruleIds;
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const app = context.appConstruct;
+    if (!app) return this.inner.validate(context);
+    const stacks = new Map(app.node.findAll().filter((c): c is Stack => Stack.isStack(c)).map((c) => [c.node.path, c]));
+    const byRule = new Map<string, PolicyViolation>();
+    let success = true;
+    const groups = groupDistinctTemplates(context.stackTemplates);
+    for (const [rep, copies] of groups) {
+      const stack = stacks.get(rep.stackConstructPath);
+      if (!stack) continue;
+      const report = this.inner.validateStack(stack);
+      success &&= report.success;
+      for (const v of report.violations) {
+        const merged = byRule.get(v.ruleName) ?? { ...v, violatingResources: [] };
+        byRule.set(v.ruleName, merged);
+        for (const r of v.violatingResources) {
+          for (const copy of copies) {
+            const constructPath = r.constructPath?.startsWith(`${rep.stackConstructPath}/`) ? `${copy.stackConstructPath}${r.constructPath.slice(rep.stackConstructPath.length)}` : r.constructPath;
+            merged.violatingResources.push({ ...r, constructPath });
+          }
+        }
+      }
+    }
+    return { success: success && byRule.size === 0, violations: [...byRule.values()], metadata: { distinctStacks: `${groups.size} of ${context.stackTemplates.length}` } };
   }
 }
 

@@ -5,7 +5,7 @@ import { CfnResource, Stack, Stage, Validations, type IPolicyValidationContext, 
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { newApp } from '../../pipeline/app-context';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { addGuards, ControlTowerGuard, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
+import { addGuards, ControlTowerGuard, DistinctStackChecks, StackScopedAwsSolutionsChecks, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'guards-'));
@@ -113,6 +113,41 @@ describe('DistinctTemplates', () => {
     expect(seen[0]).toHaveLength(2);
     expect(report.violations.flatMap((v) => v.violatingResources.map((r) => r.templatePath)).sort()).toEqual(stacks.map((s) => s.templatePath).sort());
     expect(report.metadata).toEqual({ distinctTemplates: '2 of 4' });
+  });
+});
+
+describe('DistinctStackChecks', () => {
+  it('checks one stack per distinct template with cdk-nag and reports each finding on every copy', () => {
+    const app = newApp({ guards: false }, tmp());
+    // Stages below a stack, as CDK Pipelines puts them below the pipeline stack.
+    const parent = new Stack(app, 'Parent', { env: { account: '111111111111', region: 'us-east-1' } });
+    new iam.Role(parent, 'ParentRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    for (const [name, account, region] of [['a', '444444444444', 'us-east-1'], ['b', '555555555555', 'us-east-1'], ['d', '444444444444', 'eu-west-1']]) {
+      const stage = new Stage(parent, `pattern-${name}-${region}`, { env: { account, region } });
+      const stack = new Stack(stage, 'Pattern');
+      const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    }
+    const asm = app.synth();
+    const stackTemplates = [asm.getStackByName('Parent'), ...asm.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks)]
+      .map((s) => ({ stackConstructPath: s.hierarchicalId, templatePath: s.templateFullPath, accountId: s.environment.account, region: s.environment.region }));
+    const nag = new StackScopedAwsSolutionsChecks(app);
+    const walked: string[] = [];
+    const validateStack = nag.validateStack.bind(nag);
+    nag.validateStack = (stack) => {
+      walked.push(stack.node.path);
+      return validateStack(stack);
+    };
+    const report = new DistinctStackChecks(nag).validate({ appConstruct: app, templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates } as unknown as IPolicyValidationContext);
+    expect(walked).toEqual(['Parent', 'Parent/pattern-a-us-east-1/Pattern', 'Parent/pattern-d-eu-west-1/Pattern']);
+    const iam5 = report.violations.find((v) => v.ruleName.startsWith('AwsSolutions-IAM5'))!;
+    // Each role once: the parent's walk does not report the stages' resources again.
+    expect(iam5.violatingResources.map((r) => r.constructPath).sort()).toEqual([
+      'Parent/ParentRole/DefaultPolicy/Resource',
+      ...['pattern-a-us-east-1', 'pattern-b-us-east-1', 'pattern-d-eu-west-1'].map((s) => `Parent/${s}/Pattern/Role/DefaultPolicy/Resource`),
+    ]);
+    expect(report.success).toBe(false);
+    expect(report.metadata).toEqual({ distinctStacks: '3 of 4' });
   });
 });
 
