@@ -6,12 +6,12 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PatternFunction } from '../shared/pattern-function';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
+import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { ContentAggregatorParameters } from './parameters';
 import { aggregatorDefinition, type AggregatorFunctions } from './state-machine';
 
@@ -106,9 +106,8 @@ export class ContentAggregator extends Construct {
     allowEventBridgeRules(key, 'EventBridgeScheduleDeadLetters', [ruleName]);
 
     // ------------------------------------------------------------------ failed runs → SNS
-    this.alarms = new sns.Topic(this, 'Alarms', { displayName: 'content-aggregator failed runs', masterKey: key, enforceSSL: true });
-    if (p.notifyEmail) this.alarms.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    this.alarms = notificationTopic(this, 'Alarms', key, 'content-aggregator failed runs', p.notifyEmail);
+    alarmOnWaitingMessages(this, 'ScheduleDlqNotEmpty', scheduleDlq, this.alarms, 'content-aggregator: a scheduled run could not be started (see the schedule DLQ)');
     new cloudwatch.Alarm(this, 'RunsFailed', {
       alarmDescription: 'content-aggregator: a run failed, timed out or was aborted',
       metric: new cloudwatch.MathExpression({

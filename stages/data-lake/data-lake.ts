@@ -11,7 +11,6 @@ import * as redshift from 'aws-cdk-lib/aws-redshiftserverless';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
@@ -19,6 +18,7 @@ import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from 
 import { PatternFunction } from '../shared/pattern-function';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
+import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { DataLakeParameters } from './parameters';
 
 const LMS_PREFIX = 'lms/';
@@ -58,9 +58,9 @@ export class DataLake extends Construct {
       encryptionKey: key,
       generateSecretString: { secretStringTemplate: JSON.stringify({ clientId: 'REPLACE_ME' }), generateStringKey: 'clientSecret', passwordLength: 16 },
     });
-    this.summary = new sns.Topic(this, 'LoadSummary', { displayName: 'data-lake load summary', masterKey: key, enforceSSL: true });
-    if (p.notifyEmail) this.summary.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
+    this.summary = notificationTopic(this, 'LoadSummary', key, 'data-lake load summary', p.notifyEmail);
     const syncFailures = deadLetterQueue(this, 'SyncFailures', key, 'the sync schedule and the sync function');
+    alarmOnWaitingMessages(this, 'SyncFailuresNotEmpty', syncFailures, this.summary, 'data-lake: a sync run failed after its retries (see the SyncFailures queue and the load summary)');
     this.sync = new PatternFunction(this, 'Sync', {
       entry: 'data-lake/sync/index.ts',
       description: `data-lake: daily DAP sync of ${p.namespace} tables into the raw zone`,

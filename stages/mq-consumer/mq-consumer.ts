@@ -6,12 +6,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
 import { dataTable } from '../shared/tables';
+import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { MqConsumerParameters } from './parameters';
 
 /** OpenWire over TLS: the port the Lambda pollers use to read the queue. */
@@ -32,6 +34,7 @@ export class MqConsumer extends Construct {
   readonly vpc: ec2.Vpc;
   readonly brokerSecurity: ec2.SecurityGroup;
   readonly mapping: lambda.CfnEventSourceMapping;
+  readonly alarms: sns.Topic;
 
   constructor(scope: Construct, id: string, props: { parameters: MqConsumerParameters }) {
     super(scope, id);
@@ -180,6 +183,10 @@ export class MqConsumer extends Construct {
     // The mapping checks its permissions when it is created.
     mapping.node.addDependency(role);
     this.mapping = mapping;
+
+    // A rejected message is kept, and somebody hears of it.
+    this.alarms = notificationTopic(this, 'Alarms', key, 'mq-consumer alarms', p.notifyEmail);
+    alarmOnWaitingMessages(this, 'RejectedMessagesWaiting', this.rejected, this.alarms, `mq-consumer: malformed messages from ${p.queue} were set aside (see the rejected queue)`);
 
     // ------------------------------------------------------------------ acknowledgements
     Validations.of(role).acknowledge({

@@ -29,6 +29,7 @@ export const MqConsumerParameters = z
       .default('consumer')
       .describe('Broker user the event source mapping signs in as; its password is generated into Secrets Manager.'),
     vpcCidr: vpcCidrParameter('10.43.0.0/24', "the broker's isolated VPC"),
+    notifyEmail: z.email().optional().describe('Subscribed to the alarm on rejected messages.'),
     retainMessagesDays: z.number().int().min(1).max(3650).default(30).describe('Days a stored message stays in the message table (TTL).'),
     logRetentionDays: LogRetentionDays.default(365),
   })

@@ -8,11 +8,11 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
 import { deadLetterQueue, encryptedQueue } from '../shared/queues';
+import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import type { SpiceRefreshParameters } from './parameters';
@@ -172,8 +172,9 @@ export class SpiceRefresh extends Construct {
     });
 
     // ------------------------------------------------------------------ failed, timed out, stopped → SNS
-    this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'spice-refresh job failures', masterKey: key, enforceSSL: true });
-    if (p.notifyEmail) this.notifications.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
+    this.notifications = notificationTopic(this, 'Notifications', key, 'spice-refresh job failures', p.notifyEmail);
+    alarmOnWaitingMessages(this, 'UploadsDlqNotEmpty', uploadsDlq, this.notifications, 'spice-refresh: uploads that never started a job run (see the uploads DLQ)');
+    alarmOnWaitingMessages(this, 'RefreshDlqNotEmpty', refreshDlq, this.notifications, 'spice-refresh: a SPICE refresh failed after its retries (see the refresh DLQ)');
     const notifyDlq = deadLetterQueue(this, 'NotifyDlq', key, 'the failure notification rule');
     new events.Rule(this, 'FailedRule', {
       ruleName: RULE_NAMES.failed,

@@ -3,15 +3,16 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
 import { KinesisStreamsToLambda } from '@aws-solutions-constructs/aws-kinesisstreams-lambda';
 import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
 import { Construct } from 'constructs';
 import { patternKey } from '../shared/pattern-key';
+import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { REPO_ROOT } from '../shared/pattern-function';
 import type { StreamIngestionParameters } from './parameters';
 
@@ -69,9 +70,9 @@ export class StreamIngestion extends Construct {
     this.table.autoScaleReadCapacity({ minCapacity: p.readCapacity.min, maxCapacity: p.readCapacity.max }).scaleOnUtilization({ targetUtilizationPercent: p.readCapacity.targetPercent });
 
     // The Solutions Constructs alarms (iterator age, read throughput) notify a topic.
-    const alarms = new sns.Topic(this, 'Alarms', { displayName: 'stream-ingestion alarms', masterKey: key, enforceSSL: true });
-    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    const alarms = notificationTopic(this, 'Alarms', key, 'stream-ingestion alarms');
     for (const alarm of streamToFn.cloudwatchAlarms ?? []) alarm.addAlarmAction(new cwActions.SnsAction(alarms));
+    alarmOnWaitingMessages(this, 'FailedRecordsWaiting', streamToFn.node.findChild('SqsDlqQueue') as sqs.IQueue, alarms, 'stream-ingestion: records the event source gave up on (see the on-failure queue)');
 
     Validations.of(this.fn).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',

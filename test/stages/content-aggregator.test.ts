@@ -62,4 +62,10 @@ describe('content-aggregator stage', () => {
     expect(ContentAggregatorParameters.safeParse({ repository: 'o/r', feedUrl: 'http://insecure.example.com/feed' }).success).toBe(false);
     expect(ContentAggregatorParameters.safeParse({ repository: 'o/r', filePath: 'content.yaml' }).success).toBe(false);
   });
+  it('alarms to its encrypted topic as soon as a message waits in the schedule DLQ', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/ScheduleDlq/)]);
+    for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
+  });
+
 });

@@ -77,4 +77,10 @@ describe('data-lake stage', () => {
     expect(DataLakeParameters.safeParse({ redshift: { enabled: true, baseCapacityRpus: 12 } }).success).toBe(false);
     expect(DataLakeParameters.safeParse({ dms: { enabled: false, password: 'x' } }).success).toBe(false);
   });
+  it('alarms to its encrypted topic as soon as a message waits in the sync DLQ', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/SyncFailures/)]);
+    for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternLoadSummary/) }] });
+  });
+
 });

@@ -83,4 +83,10 @@ describe('mq-consumer stage', () => {
     expect(MqConsumerParameters.safeParse({ queue: 'my queue' }).success).toBe(false);
     expect(MqConsumerParameters.safeParse({ brokerPassword: 'x' }).success).toBe(false);
   });
+  it('alarms to its encrypted topic as soon as a message waits in the rejected queue', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/Rejected/)]);
+    for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
+  });
+
 });

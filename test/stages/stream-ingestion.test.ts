@@ -56,4 +56,10 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
     expect(alarms.length).toBeGreaterThanOrEqual(2);
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^PatternAlarms/) }]);
   });
+  it('alarms to its encrypted topic as soon as a message waits in the on-failure queue', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/SqsDlqQueue/)]);
+    for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
+  });
+
 });
