@@ -28,6 +28,9 @@ export class StreamIngestion extends Construct {
   constructor(scope: Construct, id: string, props: { parameters: StreamIngestionParameters }) {
     super(scope, id);
     const p = props.parameters;
+    // Our overrides of the Solutions Constructs defaults (KMS key, provisioned table, retries) are
+    // deliberate; their console notices would only pollute command output (plan --format json).
+    process.env.overrideWarningsEnabled = 'false';
     const key = patternKey(this, 'Key', 'stream-ingestion: stream, table and logs');
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'stream-ingestion: ingest function' });
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: p.logRetentionDays, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });

@@ -20,7 +20,14 @@ describe('npm run plan', () => {
   });
 
   it('prints JSON that tools can read', () => {
+    // Nothing but the plan reaches stdout (constructs that print notices while the plan measures stacks would break tools).
+    const log = jest.spyOn(console, 'log');
+    const write = jest.spyOn(process.stdout, 'write');
     const { code, out } = run(['--config', dir, '--format', 'json']);
+    expect(log).not.toHaveBeenCalled();
+    expect(write).not.toHaveBeenCalled();
+    log.mockRestore();
+    write.mockRestore();
     expect(code).toBe(0);
     const json = JSON.parse(out);
     expect(json.waves.map((w: { name: string; approval: boolean }) => [w.name, w.approval])).toEqual([
