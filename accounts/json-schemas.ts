@@ -10,19 +10,45 @@ import { SCHEMA_FILES } from './schema';
 
 export const SCHEMAS_DIR = path.join(__dirname, 'schemas');
 
-export function renderJsonSchemas(): Record<string, string> {
+/**
+ * The JSON Schema files. With the patterns' parameter schemas, a pattern entry of delivery.yaml
+ * gets its own parameters checked and completed in the editor (`if id is X then parameters is …`).
+ */
+export function renderJsonSchemas(patternParameters: Readonly<Record<string, z.ZodType>> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [file, schema] of Object.entries(SCHEMA_FILES)) {
     const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+    if (file === 'delivery.schema.json') addPatternParameters(json, patternParameters);
     out[file] = `${JSON.stringify({ ...json, title: file.replace('.schema.json', '') }, null, 2)}\n`;
   }
   return out;
 }
 
+type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; allOf?: unknown[]; [k: string]: unknown };
+
+function addPatternParameters(delivery: JsonSchema, patternParameters: Readonly<Record<string, z.ZodType>>): void {
+  const ref = delivery.properties?.waves?.items?.properties?.patterns?.items?.anyOf?.find((s) => s.properties?.id && s.properties?.parameters);
+  if (!ref) throw new Error('delivery.schema.json: the pattern entry ({id, parameters}) was not found; update addPatternParameters');
+  const ids = Object.keys(patternParameters);
+  if (ids.length === 0) return;
+  ref.allOf = ids.map((id) => {
+    const { $schema: _drop, ...parameters } = z.toJSONSchema(patternParameters[id], { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+    return { if: { properties: { id: { const: id } }, required: ['id'] }, then: { properties: { parameters } } };
+  });
+}
+
+/** Every available pattern's parameter schema, by id. */
+export function registryParameters(): Record<string, z.ZodType> {
+  // Loaded here only: the registry brings the CDK stages with it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PATTERNS } = require('../stages') as typeof import('../stages');
+  return Object.fromEntries(PATTERNS.map((p) => [p.id, p.parameters]));
+}
+
 if (require.main === module) {
   const check = process.argv.includes('--check');
   let stale = 0;
-  for (const [file, text] of Object.entries(renderJsonSchemas())) {
+  for (const [file, text] of Object.entries(renderJsonSchemas(registryParameters()))) {
     const target = path.join(SCHEMAS_DIR, file);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
     if (current === text) continue;
