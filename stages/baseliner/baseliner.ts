@@ -14,12 +14,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction } from '../shared/pattern-function';
 import { acknowledgeBucketDeploymentHandler } from '../shared/generated';
+import { deadLetterQueue } from '../shared/queues';
 import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
 import type { OrganizationContext } from '../types';
@@ -121,12 +121,7 @@ export class Baseliner extends Construct {
     });
 
     // ---------------------------------------------------------------- triggers
-    const undelivered = new sqs.Queue(this, 'UndeliveredEvents', { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: this.key, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    const dlqReason = 'This queue is itself the dead-letter queue of the trigger rules.';
-    Validations.of(undelivered).acknowledge(
-      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason },
-      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason },
-    );
+    const undelivered = deadLetterQueue(this, 'UndeliveredEvents', this.key, 'the trigger rules');
     const target = () => new targets.LambdaFunction(this.trigger.fn, { deadLetterQueue: undelivered, retryAttempts: 4, maxEventAge: Duration.hours(2) });
     const vended = new events.Rule(this, 'AccountVended', {
       description: 'Control Tower created or updated a managed account',

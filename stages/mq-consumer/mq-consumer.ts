@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
+import { acknowledgeEndOfLine, encryptedQueue } from '../shared/queues';
 import { dataTable } from '../shared/tables';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { MqConsumerParameters } from './parameters';
@@ -134,13 +135,8 @@ export class MqConsumer extends Construct {
 
     // ------------------------------------------------------------------ consumer
     this.messages = dataTable(this, 'Messages', { partitionKey: 'messageId', key, timeToLiveAttribute: 'expiresAt' });
-    this.rejected = new sqs.Queue(this, 'Rejected', {
-      fifo: true,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.rejected = encryptedQueue(this, 'Rejected', key, { fifo: true });
+    acknowledgeEndOfLine(this.rejected, 'This FIFO queue is where malformed broker messages are set aside with their reason; it is the end of the line, kept 14 days.');
     this.consumer = new PatternFunction(this, 'Consumer', {
       entry: 'mq-consumer/consumer/index.ts',
       description: `mq-consumer: stores messages of ${p.queue} once each, sets malformed ones aside`,
@@ -197,11 +193,6 @@ export class MqConsumer extends Construct {
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason: 'The broker user is defined on the broker from this secret at deploy time; rotating it needs a broker update, which a redeploy with a new secret version performs. Managed rotation would desynchronize the two.',
     });
-    const rejectedReason = 'This FIFO queue is where malformed broker messages are set aside with their reason; it is the end of the line, kept 14 days.';
-    Validations.of(this.rejected).acknowledge(
-      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: rejectedReason },
-      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: rejectedReason },
-    );
     if (!activeStandby) {
       const why = 'deploymentMode single-instance was chosen for this stage (the dev/test default); set deploymentMode: active-standby for production.';
       Validations.of(this.broker).acknowledge(

@@ -12,6 +12,7 @@ import { KinesisStreamsToLambda } from '@aws-solutions-constructs/aws-kinesisstr
 import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
 import { Construct } from 'constructs';
 import { patternKey } from '../shared/pattern-key';
+import { acknowledgeEndOfLine } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { REPO_ROOT } from '../shared/pattern-function';
 import type { StreamIngestionParameters } from './parameters';
@@ -90,11 +91,7 @@ export class StreamIngestion extends Construct {
       })),
     );
     Validations.of(this.stream).acknowledge({ id: 'AwsSolutions::AwsSolutions-KDS3', reason: 'Encrypted with this pattern\'s customer-managed, rotated key, which is stricter than aws/kinesis.' });
-    const dlqReason = 'This queue is the on-failure destination of the Kinesis event source: records Lambda gave up on land here.';
-    Validations.of(streamToFn.node.findChild('SqsDlqQueue')).acknowledge(
-      { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason },
-      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason },
-    );
+    acknowledgeEndOfLine(streamToFn.node.findChild('SqsDlqQueue'), 'This queue is the on-failure destination of the Kinesis event source: records Lambda gave up on land here.');
   }
 }
 
