@@ -11,8 +11,12 @@ export interface MotoServer {
   readonly endpoint: string;
   /** Client settings that point an SDK v3 client at this server. */
   readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** Stops the server and restores what useMotoForNewClients changed in the environment. */
   stop(): Promise<void>;
 }
+
+const MOTO_ENV = { AWS_ENDPOINT_URL: '', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
+const savedEnv = new Map<string, string | undefined>();
 
 const MOTO_BIN = process.env.MOTO_SERVER ?? path.resolve(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
 
@@ -52,6 +56,11 @@ export async function startMoto(): Promise<MotoServer> {
     clientConfig: { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
     stop: () =>
       new Promise<void>((resolve) => {
+        for (const [name, value] of savedEnv) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+        savedEnv.clear();
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill();
@@ -61,8 +70,8 @@ export async function startMoto(): Promise<MotoServer> {
 
 /** Points every SDK v3 client created from now on at the server (AWS_ENDPOINT_URL), for handlers that build their own. */
 export function useMotoForNewClients(moto: MotoServer): void {
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
-  process.env.AWS_ACCESS_KEY_ID = 'testing';
-  process.env.AWS_SECRET_ACCESS_KEY = 'testing';
-  process.env.AWS_REGION = 'us-east-1';
+  for (const [name, value] of Object.entries({ ...MOTO_ENV, AWS_ENDPOINT_URL: moto.endpoint })) {
+    if (!savedEnv.has(name)) savedEnv.set(name, process.env[name]);
+    process.env[name] = value;
+  }
 }

@@ -23,7 +23,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   world.uninstall();
-  delete process.env.AWS_ENDPOINT_URL;
   await moto?.stop();
 });
 

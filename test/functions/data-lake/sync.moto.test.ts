@@ -45,7 +45,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   world.uninstall();
-  delete process.env.AWS_ENDPOINT_URL;
   await moto?.stop();
 });
 

@@ -35,7 +35,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
   await moto?.stop();
 });
 

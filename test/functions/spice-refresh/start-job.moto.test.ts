@@ -22,7 +22,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  delete process.env.AWS_ENDPOINT_URL;
   await moto?.stop();
 });
 
