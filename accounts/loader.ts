@@ -17,6 +17,8 @@ import {
   UpdateFile,
   type Account,
   type BaselineProduct,
+  type DeliveryMode,
+  type Target,
 } from './schema';
 import { fromZodIssues } from './zod-issues';
 
@@ -117,7 +119,7 @@ export function mergeGenerated(org: Organization, gen: GeneratedOrganization): O
   const names = new Set(org.accounts.map((a) => a.name));
   const extra = gen.accounts.filter((a) => !ids.has(a.id) && !names.has(a.name));
   const ous = [...org.organizationalUnits, ...gen.organizationalUnits.filter((ou) => !org.organizationalUnits.includes(ou))];
-  return { ...org, organizationalUnits: ous, accounts: [...org.accounts, ...extra] };
+  return { ...org, organizationalUnits: ous, organizationalUnitIds: { ...gen.organizationalUnitIds, ...org.organizationalUnitIds }, accounts: [...org.accounts, ...extra] };
 }
 
 // ---------------------------------------------------------------- cross-checks
@@ -162,6 +164,21 @@ function checkOrganization(config: Config): ConfigIssue[] {
   if (!org.accounts.some((a) => a.id === org.management.account)) {
     issues.push({ file, path: 'management.account', problem: `management account ${org.management.account} is not in accounts`, fix: 'list it under accounts (usually with ou: Root)' });
   }
+  const idOwners = new Map<string, string>();
+  for (const [ou, id] of Object.entries(org.organizationalUnitIds)) {
+    const at = `organizationalUnitIds.${ou}`;
+    if (ou !== ROOT_OU && !ouSet.has(ou)) issues.push({ file, path: at, problem: `OU "${ou}" is not listed`, fix: suggestion(ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ' Or add it to organizationalUnits' });
+    if ((ou === ROOT_OU) !== id.startsWith('r-')) issues.push({ file, path: at, problem: `"${id}" is ${id.startsWith('r-') ? 'a root id' : 'an OU id'}, but ${ou === ROOT_OU ? 'Root is the root' : `"${ou}" is an OU`}`, fix: ou === ROOT_OU ? 'give Root its r-… id' : 'give an OU its ou-… id' });
+    const other = idOwners.get(id);
+    if (other) issues.push({ file, path: at, problem: `OU id "${id}" is also given to "${other}"`, fix: 'each OU has its own id; run npm run accounts:sync to fill them in' });
+    idOwners.set(id, ou);
+  }
+  const admin = org.stackSets.delegatedAdministrator;
+  if (admin === org.management.account) {
+    issues.push({ file, path: 'stackSets.delegatedAdministrator', problem: 'the management account is not a delegated administrator', fix: 'remove the key to administer StackSets from the management account (CallAs SELF), or name the member account you registered' });
+  } else if (admin && !org.accounts.some((a) => a.id === admin)) {
+    issues.push({ file, path: 'stackSets.delegatedAdministrator', problem: `account ${admin} is not in accounts`, fix: 'list it under accounts, or run npm run accounts:sync' });
+  }
   const [, connRegion] = /^arn:[^:]+:[^:]+:([^:]+):/.exec(org.pipeline.connectionArn) ?? [];
   if (connRegion && connRegion !== org.management.homeRegion) {
     issues.push({ file, path: 'pipeline.connectionArn', problem: `the connection is in ${connRegion} but the pipeline runs in ${org.management.homeRegion}`, fix: 'create the connection in the home Region' });
@@ -198,6 +215,20 @@ function checkDelivery(config: Config): ConfigIssue[] {
         waveRegions.add(r);
         if (!org.regions.includes(r)) issues.push({ file, path: `${at}.regions[${ri}]`, problem: `Region "${r}" is not governed`, fix: `governed Regions are ${org.regions.join(', ')}; add it to organization.yaml regions first` });
       });
+      if (deliveryMode(t) === 'stackset') {
+        const missing = [...new Set(stackSetOus(org.accounts, t).filter((ou) => ous.includes(ou) && !org.organizationalUnitIds[ou]))];
+        if (missing.length > 0) {
+          issues.push({
+            file,
+            path: t.delivery ? `${at}.delivery` : at,
+            problem: `delivered as a StackSet, which targets OUs by id, but ${missing.map((ou) => `"${ou}"`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no id`,
+            fix: `run npm run accounts:sync (it writes organizationalUnitIds), or add organizationalUnitIds: { ${missing[0]}: ou-… } to ${CONFIG_FILES.organization}`,
+          });
+        }
+      }
+    });
+    wave.stackSets.regionOrder?.forEach((r, ri) => {
+      if (!waveRegions.has(r)) issues.push({ file, path: `waves[${w}].stackSets.regionOrder[${ri}]`, problem: `Region "${r}" is not in any target of wave "${wave.name}"`, fix: `order the wave's Regions only: ${[...waveRegions].join(', ')}` });
     });
     wave.patterns.forEach((p, pi) => {
       if (typeof p === 'string' || !p.regions) return;
@@ -303,6 +334,20 @@ function duplicates(values: readonly string[]): Array<[number, number]> {
 }
 
 // ---------------------------------------------------------------- queries used by the planner
+
+/** How a target is delivered: as it says, else StackSets for OU targets and CDK Stages for account lists. */
+export function deliveryMode(target: Target): DeliveryMode {
+  return target.delivery ?? (target.organizationalUnits?.length ? 'stackset' : 'stages');
+}
+
+/**
+ * The OUs a StackSet target names by id: its OUs, and for accounts named alone the OU each of them is
+ * in (StackSets reach single accounts through an OU and an account filter).
+ */
+export function stackSetOus(accounts: readonly Account[], target: Target): string[] {
+  if (target.organizationalUnits?.length) return [...target.organizationalUnits];
+  return (target.accounts ?? []).map((ref) => findAccount(accounts, ref)?.ou).filter((ou): ou is string => ou !== undefined);
+}
 
 /** An account by name or by id. */
 export function findAccount(accounts: readonly Account[], ref: string): Account | undefined {

@@ -9,6 +9,12 @@ export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 export const OU_PATH_PATTERN = /^(Root|[A-Za-z0-9][\w .-]*(\/[A-Za-z0-9][\w .-]*)*)$/;
+/** An OU id (`ou-ab12-34cd5678`) or the root's id (`r-ab12`), as AWS Organizations prints them. */
+export const OU_ID_PATTERN = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
+/** Names AWS resources of the pipeline (CodePipeline, stacks, StackSets): letters, digits, dashes. */
+export const PIPELINE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]{0,39}$/;
+/** The pipeline's name when organization.yaml names none. */
+export const DEFAULT_PIPELINE_NAME = 'platform-delivery';
 /** The pseudo-OU for accounts placed directly under the organization root. */
 export const ROOT_OU = 'Root';
 
@@ -36,6 +42,27 @@ export const Account = z.strictObject({
   ou: OuPath,
 });
 
+export const OuId = z
+  .string()
+  .regex(OU_ID_PATTERN, { error: 'an OU id looks like ou-ab12-34cd5678 (the root: r-ab12)' })
+  .describe('The OU id from AWS Organizations; StackSets target OUs by id.');
+
+/**
+ * CodePipeline and CloudFormation limits. The defaults are AWS's; raise one only after AWS raised it
+ * for the organization (Service Quotas).
+ */
+export const Quotas = z
+  .strictObject({
+    stagesPerPipeline: z.number().int().min(5).max(1000).default(50).describe('CodePipeline: stages per pipeline.'),
+    actionsPerStage: z.number().int().min(5).max(1000).default(50).describe('CodePipeline: actions per stage.'),
+    actionsPerPipeline: z.number().int().min(10).max(10_000).default(500).describe('CodePipeline: actions per pipeline.'),
+    templateBytes: z.number().int().min(51_200).max(10_000_000).default(1_000_000).describe('CloudFormation: bytes of a template read from S3 (the pipeline stack, StackSet templates).'),
+    actionTemplateBytes: z.number().int().min(51_200).max(10_000_000).default(512_000).describe("CodePipeline's CloudFormation action: bytes of a stack template it deploys (stages mode)."),
+    resourcesPerStack: z.number().int().min(100).max(10_000).default(500).describe('CloudFormation: resources per stack.'),
+  })
+  .describe('Limits the plan is checked against; AWS defaults unless raised.');
+export type Quotas = z.output<typeof Quotas>;
+
 export const Organization = z.strictObject({
   management: z.strictObject({
     account: AccountId.describe('The Control Tower management account: home of the pipeline and the baseliner.'),
@@ -47,6 +74,11 @@ export const Organization = z.strictObject({
       .describe('AWS Organizations id; org-scoped policies (catalog asset buckets, portfolio share) need it.'),
   }),
   pipeline: z.strictObject({
+    name: z
+      .string()
+      .regex(PIPELINE_NAME_PATTERN, { error: 'a pipeline name is a letter, then letters, digits and dashes (at most 40)' })
+      .default(DEFAULT_PIPELINE_NAME)
+      .describe('Names the pipeline, its stacks and its StackSets; give a second pipeline in the same account its own.'),
     repository: z
       .string()
       .regex(/^[\w.-]+\/[\w.-]+$/, { error: 'the repository is owner/name' })
@@ -62,8 +94,21 @@ export const Organization = z.strictObject({
       .default([])
       .describe('Emails subscribed to pipeline failures and approval requests.'),
   }),
+  stackSets: z
+    .strictObject({
+      delegatedAdministrator: AccountId.optional().describe(
+        'A member account registered as CloudFormation StackSets delegated administrator: StackSets are created there (CallAs DELEGATED_ADMIN). Without it they are created in the management account (CallAs SELF).',
+      ),
+    })
+    .default({})
+    .describe('Where service-managed StackSets are administered.'),
+  quotas: Quotas.default(Quotas.parse({})),
   regions: z.array(RegionName).min(1, { error: 'list at least one governed Region' }).describe('Governed Regions; nothing deploys elsewhere.'),
   organizationalUnits: z.array(OuPath).default([]),
+  organizationalUnitIds: z
+    .record(OuPath, OuId)
+    .default({})
+    .describe('OU path → OU id (Root → the root id). StackSet targets need the ids; accounts:sync writes them.'),
   accounts: z.array(Account).min(1, { error: 'list at least the management account' }),
 });
 export type Organization = z.output<typeof Organization>;
@@ -74,16 +119,38 @@ export const GeneratedOrganization = z.strictObject({
   generatedBy: z.string(),
   generatedAt: z.string(),
   organizationalUnits: z.array(OuPath).default([]),
+  organizationalUnitIds: z.record(OuPath, OuId).default({}),
   accounts: z.array(Account).default([]),
 });
 export type GeneratedOrganization = z.output<typeof GeneratedOrganization>;
 
 // ---------------------------------------------------------------- delivery.yaml
+export const DELIVERY_MODES = ['stackset', 'stages'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
 export const Target = z.strictObject({
   accounts: z.array(z.string().min(1)).optional().describe('Account names (or ids) from organization.yaml.'),
   organizationalUnits: z.array(OuPath).optional().describe('OU paths; nested OUs are included.'),
   regions: z.array(RegionName).min(1, { error: 'list at least one Region' }),
+  delivery: z
+    .enum(DELIVERY_MODES, { error: 'delivery is stackset or stages' })
+    .optional()
+    .describe('stackset: one service-managed StackSet per (wave, pattern), auto-deployed to accounts that join the OUs; stages: one CDK Stage per (pattern, account, Region). Default: stackset for a target that names OUs, stages for one that names accounts only.'),
 });
+
+/** Operation preferences of a wave's StackSets; the defaults suit a first rollout. */
+export const StackSetPreferences = z.strictObject({
+  maxConcurrentPercentage: z.number().int().min(1).max(100).default(25).describe('Accounts deployed at once per Region, as a percentage of the targets.'),
+  failureTolerancePercentage: z.number().int().min(0).max(100).default(10).describe('Failed accounts per Region, as a percentage, before the operation stops.'),
+  regionConcurrency: z.enum(['PARALLEL', 'SEQUENTIAL']).default('PARALLEL').describe('Regions deployed in parallel or one after another (regionOrder).'),
+  regionOrder: z.array(RegionName).optional().describe('Order of the Regions (sequential deployments, and the first Regions tried).'),
+  concurrencyMode: z
+    .enum(['SOFT_FAILURE_TOLERANCE', 'STRICT_FAILURE_TOLERANCE'])
+    .default('SOFT_FAILURE_TOLERANCE')
+    .describe('SOFT keeps the concurrency at maxConcurrentPercentage; STRICT lowers it as failures accumulate.'),
+  retainStacksOnAccountRemoval: z.boolean().default(false).describe('Keep (true) or delete (false) an account\'s stacks when it leaves a target OU.'),
+});
+export type StackSetPreferences = z.output<typeof StackSetPreferences>;
 
 export const PatternRef = z.union([
   z.string().min(1).describe('A pattern id from the registry.'),
@@ -98,6 +165,7 @@ export const Wave = z.strictObject({
   name: Name,
   approval: z.boolean().default(false).describe('A manual approval gates this wave.'),
   targets: z.array(Target).min(1, { error: 'list at least one target' }),
+  stackSets: StackSetPreferences.default(StackSetPreferences.parse({})).describe("Operation preferences of this wave's StackSets."),
   patterns: z.array(PatternRef).min(1, { error: 'list at least one pattern' }),
 });
 

@@ -116,6 +116,7 @@ export function generatedOrganization(tree: OrgTree, now: Date): GeneratedOrgani
     generatedBy: 'accounts:sync',
     generatedAt: now.toISOString(),
     organizationalUnits: tree.organizationalUnits,
+    organizationalUnitIds: tree.ouIds,
     accounts,
   });
 }

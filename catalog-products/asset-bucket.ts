@@ -5,14 +5,16 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { accessLogsBucket, sendEventsToEventBridge } from '../stages/shared/buckets';
 import { patternKey } from '../stages/shared/pattern-key';
+import { ASSET_KEY_ALIAS, assetBucketName, assetReaderArns, filePublishingRoleName, STACKSET_ASSET_PREFIX } from '../stages/shared/stackset-assets';
 
-/** The role Control Tower's StackSets deploy with in member accounts (the seed post's execution role). */
-export const EXECUTION_ROLE_NAME = 'AWSControlTowerExecution';
+export { EXECUTION_ROLE_NAME } from '../stages/shared/stackset-assets';
 
 /**
- * Where product assets (Lambda code) live in one Region: readable only by principals of this
- * organization acting through the StackSet execution role or a CloudFormation-launched product,
- * encrypted with a key the same principals may decrypt with, TLS only, versioned.
+ * Where product assets and the code of StackSet-delivered patterns live in one Region: readable
+ * only by principals of this organization acting through the StackSet execution roles, a
+ * CloudFormation-launched product or a role a StackSet instance created, encrypted with a key the
+ * same principals may decrypt with, TLS only, versioned. The pipeline publishes StackSet assets
+ * under `stackset/` through this account's CDK file-publishing role of the Region.
  */
 export class ProductAssetBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -39,8 +41,36 @@ export class ProductAssetBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     sendEventsToEventBridge(this.bucket);
+    this.key.addAlias(ASSET_KEY_ALIAS);
     const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } };
-    const deployers = [`arn:${Aws.PARTITION}:iam::*:role/${EXECUTION_ROLE_NAME}`, `arn:${Aws.PARTITION}:iam::*:role/stacksets-exec-*`, `arn:${Aws.PARTITION}:iam::*:role/SC-*`];
+    const deployers = assetReaderArns();
+    const publisher = new iam.ArnPrincipal(`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${filePublishingRoleName(Aws.ACCOUNT_ID, Aws.REGION)}`);
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PipelinePublishesStackSetAssets',
+        principals: [publisher],
+        actions: ['s3:PutObject', 's3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.bucket.arnForObjects(`${STACKSET_ASSET_PREFIX}*`)],
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PipelineChecksTheBucket',
+        principals: [publisher],
+        // cdk-assets looks for the object and reads the bucket's location and default encryption first.
+        actions: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetEncryptionConfiguration'],
+        resources: [this.bucket.bucketArn],
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'PipelineEncryptsStackSetAssets',
+        principals: [publisher],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'], // in a key policy "*" means this key
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OrganizationDeployersRead',
@@ -60,10 +90,6 @@ export class ProductAssetBucket extends Construct {
       }),
     );
   }
-}
-
-export function assetBucketName(account: string, region: string): string {
-  return `platform-catalog-assets-${account}-${region}`;
 }
 
 /** The asset bucket of a governed Region other than the home Region. */

@@ -26,6 +26,7 @@ import {
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { STACKSET_TEMPLATE_SUFFIX, StackSetTemplateSynthesizer } from './stackset/synthesizers';
 
 /** Context key that turns the guards off (`-c guards=false`), for measuring their cost only. */
 export const GUARDS_CONTEXT = 'guards';
@@ -107,10 +108,15 @@ export class RuleLevelAcknowledgements extends PluginWrapper<IPolicyValidationPl
   }
 }
 
-/** The stack whose template holds a resource: product and nested stacks count as their parent's. */
+/** A stack whose template is not a stack of the assembly but a file of its parent's: a product, or a StackSet's template. */
+function isEmbeddedTemplate(stack: Stack): boolean {
+  return stack instanceof servicecatalog.ProductStack || stack.synthesizer instanceof StackSetTemplateSynthesizer;
+}
+
+/** The stack whose template holds a resource: product, StackSet-template and nested stacks count as their parent's. */
 function templateStack(node: IConstruct): Stack {
   let stack = Stack.of(node);
-  while ((stack instanceof servicecatalog.ProductStack || stack.nested) && stack.node.scope) stack = Stack.of(stack.node.scope);
+  while ((isEmbeddedTemplate(stack) || stack.nested) && stack.node.scope) stack = Stack.of(stack.node.scope);
   return stack;
 }
 
@@ -228,10 +234,10 @@ function listGuardFiles(dir: string): string[] {
 /** Validates each distinct template once and reports its findings on every copy. */
 export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    // Service Catalog product templates are assets, not stacks: validate them too.
-    const products = productTemplates(context.templatePaths).map((templatePath) => ({ stackConstructPath: '', templatePath, accountId: undefined, region: undefined }));
+    // Service Catalog product templates and StackSet templates are assets, not stacks: validate them too.
+    const products = embeddedTemplates(context.templatePaths).map((templatePath) => ({ stackConstructPath: '', templatePath, accountId: undefined, region: undefined }));
     const groups = groupDistinctTemplates([...context.stackTemplates, ...products]);
-    const productPaths = productConstructPaths(context.appConstruct);
+    const productPaths = embeddedConstructPaths(context.appConstruct);
     const representatives = [...groups.keys()];
     const report = this.inner.validate({
       ...context,
@@ -288,20 +294,22 @@ export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[])
   return groups;
 }
 
-/** Product templates (`*.product.template.json`) written beside the stack templates. */
-export function productTemplates(templatePaths: readonly string[]): string[] {
+/** Product templates (`*.product.template.json`) and StackSet templates written beside the stack templates. */
+export function embeddedTemplates(templatePaths: readonly string[]): string[] {
   const dirs = new Set(templatePaths.map((p) => path.dirname(p)));
-  return [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.product.template.json')).map((f) => path.join(d, f)) : [])).sort();
+  const embedded = (f: string) => f.endsWith('.product.template.json') || f.endsWith(STACKSET_TEMPLATE_SUFFIX);
+  return [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter(embedded).map((f) => path.join(d, f)) : [])).sort();
 }
 
 /**
- * Construct paths in product templates, from the app's ProductStacks: a resource's own construct,
- * or for a finding on the template itself (a parameter, an output) the product stack.
+ * Construct paths in product and StackSet templates, from the app's stacks that write them: a
+ * resource's own construct, or for a finding on the template itself (a parameter, an output) the stack.
  */
-function productConstructPaths(app: IConstruct | undefined): (templatePath: string, logicalId: string | undefined) => string | undefined {
-  const byFile = new Map<string, { stack: servicecatalog.ProductStack; ids?: Map<string, string> }>();
+function embeddedConstructPaths(app: IConstruct | undefined): (templatePath: string, logicalId: string | undefined) => string | undefined {
+  const byFile = new Map<string, { stack: Stack; ids?: Map<string, string> }>();
   for (const c of app?.node.findAll() ?? []) {
     if (c instanceof servicecatalog.ProductStack) byFile.set(c.templateFile, { stack: c });
+    else if (Stack.isStack(c) && c.synthesizer instanceof StackSetTemplateSynthesizer && c.synthesizer.fileName) byFile.set(c.synthesizer.fileName, { stack: c });
   }
   return (templatePath, logicalId) => {
     const entry = byFile.get(path.basename(templatePath));

@@ -7,25 +7,36 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
+import { ConfigError } from '../accounts/issues';
 import type { Config } from '../accounts/loader';
 import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
 import { allowServiceToUseKey, patternKey } from '../stages/shared/pattern-key';
 import type { Registry } from '../stages/types';
+import { createDeploymentStage, measureStage } from './deployment-stages';
 import { organizationContext } from './organization-context';
-import type { Plan } from './planner';
+import { shapePlan, type DeploymentShape, type DraftPlan, type Plan } from './planner';
 
-export const PIPELINE_NAME = 'platform-delivery';
-export const PIPELINE_STACK_NAME = 'platform-delivery-pipeline';
+/** The pipeline stack's name for a pipeline name (organization.yaml `pipeline.name`). */
+export function pipelineStackName(pipelineName: string): string {
+  return `${pipelineName}-pipeline`;
+}
 
 /**
  * Commands of the synth step: the setup a developer runs (npm ci, Go modules, moto into .venv),
- * the tests, then the synth itself.
+ * the tests, the organization's accounts and OUs refreshed from AWS Organizations (so an account
+ * vended since the last commit is in the plan), then the synth itself.
  */
-export const SYNTH_COMMANDS = ['bash scripts/setup.sh', 'npm test', 'npx cdk synth'];
+export function synthCommands(configPath: string): string[] {
+  return ['bash scripts/setup.sh', 'npm test', `npm run accounts:sync -- --config ${configPath}`, `npx cdk synth -c config=${configPath}`];
+}
+
+/** Read-only AWS Organizations calls of the synth step's accounts:sync. */
+export const ORGANIZATIONS_READ_ACTIONS = ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'];
 
 export interface DeliveryPipelineStackProps extends StackProps {
   readonly config: Config;
-  readonly plan: Plan;
+  /** The deployments; their shapes are measured on the stages built here. */
+  readonly draft: DraftPlan;
   readonly registry: Registry;
   /** The --config directory relative to the repository, passed on to synth in the pipeline. */
   readonly configPath: string;
@@ -33,15 +44,27 @@ export interface DeliveryPipelineStackProps extends StackProps {
 
 /**
  * The self-mutating delivery pipeline: source → synth (tests included) → self-mutation → assets →
- * one pipeline stage per wave, each (pattern, account, Region) a CDK Stage, approvals where asked.
+ * one pipeline stage per wave (or several for a large wave of CDK Stages): each StackSet's stack,
+ * each (pattern, account, Region) CDK Stage, approvals where asked.
  */
 export class DeliveryPipelineStack extends Stack {
   readonly pipeline: CodePipeline;
   readonly notifications: sns.Topic;
+  /** The plan, shaped by what the stages below synthesize. */
+  readonly plan: Plan;
 
   constructor(scope: Construct, id: string, props: DeliveryPipelineStackProps) {
     super(scope, id, props);
     const { organization } = props.config;
+    const org = organizationContext(props.config);
+
+    // Build every stage first and ask it what it deploys; the quotas are checked on that, before the pipeline is built.
+    const deployments = props.draft.waves.flatMap((w) => w.deployments);
+    const stages = new Map(deployments.map((d) => [d.id, createDeploymentStage(this, d, props.registry, org)]));
+    const shapes = new Map<string, DeploymentShape>(deployments.map((d) => [d.id, measureStage(stages.get(d.id)!, d)]));
+    const shaped = shapePlan(props.draft, shapes);
+    if (!shaped.plan) throw new ConfigError(shaped.issues);
+    this.plan = shaped.plan;
 
     const source = CodePipelineSource.connection(organization.pipeline.repository, organization.pipeline.branch, {
       connectionArn: organization.pipeline.connectionArn,
@@ -50,7 +73,7 @@ export class DeliveryPipelineStack extends Stack {
     const key = patternKey(this, 'Key', 'platform-delivery: build logs and notifications');
     const buildLogs = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
-      pipelineName: PIPELINE_NAME,
+      pipelineName: props.draft.pipelineName,
       pipelineType: PipelineType.V2,
       crossAccountKeys: true,
       enableKeyRotation: true,
@@ -61,7 +84,7 @@ export class DeliveryPipelineStack extends Stack {
       synth: new ShellStep('Synth', {
         input: source,
         installCommands: ['node --version', 'go version'],
-        commands: [...SYNTH_COMMANDS.slice(0, -1), `npx cdk synth -c config=${props.configPath}`],
+        commands: synthCommands(props.configPath),
       }),
       codeBuildDefaults: {
         logging: { cloudWatch: { logGroup: buildLogs } },
@@ -69,6 +92,8 @@ export class DeliveryPipelineStack extends Stack {
         timeout: Duration.minutes(60),
       },
       synthCodeBuildDefaults: {
+        // accounts:sync reads the organization; these list calls accept no narrower resource.
+        rolePolicy: [new iam.PolicyStatement({ actions: ORGANIZATIONS_READ_ACTIONS, resources: ['*'] })],
         partialBuildSpec: codebuild.BuildSpec.fromObject({
           // Node, Go and Python for the synth step; Go fetches the toolchain go.mod asks for (GOTOOLCHAIN=auto).
           phases: { install: { 'runtime-versions': { nodejs: '22', golang: '1.24', python: '3.12' } } },
@@ -76,21 +101,12 @@ export class DeliveryPipelineStack extends Stack {
       },
     });
 
-    for (const wave of props.plan.waves) {
-      const pipelineWave = this.pipeline.addWave(wave.name, {
-        pre: wave.approval
-          ? [new ManualApprovalStep(`Approve-${wave.name}`, { comment: `Approve wave "${wave.name}": ${wave.stages.length} stages (${[...new Set(wave.stages.map((s) => s.pattern))].join(', ')})` })]
-          : [],
-      });
-      for (const planned of wave.stages) {
-        const definition = props.registry.patterns.get(planned.pattern)!;
-        const stage = definition.createStage(this, planned.id, {
-          env: { account: planned.accountId, region: planned.region },
-          target: { accountName: planned.accountName, accountId: planned.accountId, region: planned.region },
-          parameters: planned.parameters,
-          organization: organizationContext(props.config),
+    for (const wave of this.plan.waves) {
+      for (const part of wave.parts) {
+        const pipelineWave = this.pipeline.addWave(part.name, {
+          pre: part.approval ? [new ManualApprovalStep(`Approve-${wave.name}`, { comment: approvalComment(wave) })] : [],
         });
-        pipelineWave.addStage(stage);
+        for (const id of part.deployments) pipelineWave.addStage(stages.get(id)!);
       }
     }
     this.pipeline.buildPipeline();
@@ -132,4 +148,12 @@ export class DeliveryPipelineStack extends Stack {
       });
     }
   }
+}
+
+/** What the approver is asked to let through: the patterns, and how many accounts and Regions they reach. */
+function approvalComment(wave: Plan['waves'][number]): string {
+  const patterns = [...new Set(wave.deployments.map((d) => d.pattern))].join(', ');
+  const instances = new Set(wave.deployments.flatMap((d) => (d.kind === 'stackset' ? d.instances.map((i) => `${i.accountId}/${i.region}`) : [`${d.accountId}/${d.region}`])));
+  const stackSets = wave.deployments.filter((d) => d.kind === 'stackset').length;
+  return `Approve wave "${wave.name}": ${patterns}; ${instances.size} account-Region targets today${stackSets ? ` (${stackSets} StackSets, which also reach accounts that join their OUs later)` : ''}`;
 }

@@ -1,19 +1,27 @@
 /**
- * The planner: a pure function from config (+ registry) to a rollout plan, in the spirit of CDK
- * Pipelines' blueprint → graph. No CDK and no AWS here, so it is tested directly.
+ * The planner: pure functions from config (+ registry) to a rollout plan, in the spirit of CDK
+ * Pipelines' blueprint → graph. No CDK and no AWS here, so they are tested directly.
  *
- *   waves → stages (pattern × account × Region, OU targets expanded) → stacks → pipeline shape
+ *   planDeployments: waves → deployments, each one of
+ *     - a CDK Stage per (pattern, account, Region)          (delivery mode `stages`)
+ *     - a service-managed StackSet per (wave, pattern)      (delivery mode `stackset`)
+ *   shapePlan: deployments + what each one synthesizes (stacks, assets, templates)
+ *     → pipeline stages (a wave too big for one is split), quotas, refusals
+ *
+ * The shapes come from the stages themselves (see deployment-shapes.ts), never from counts kept by hand.
  */
 import * as path from 'node:path';
 import { type ConfigIssue, suggestion } from '../accounts/issues';
-import { accountsInOu, CONFIG_FILES, findAccount, type Config } from '../accounts/loader';
-import type { Account } from '../accounts/schema';
+import { accountsInOu, CONFIG_FILES, deliveryMode, findAccount, stackSetOus, type Config } from '../accounts/loader';
+import { DEFAULT_PIPELINE_NAME, type Account, type Quotas, type StackSetPreferences, type Target } from '../accounts/schema';
 import { fromZodIssues } from '../accounts/zod-issues';
 import type { Registry } from '../stages/types';
 import { organizationContext } from './organization-context';
-import { ACTIONS_PER_STACK, FIXED_STAGES, QUOTAS, TEMPLATE_BYTES } from './quotas';
+import { ACTIONS_PER_STACK, FIXED_STAGES, TEMPLATE_BYTES } from './quotas';
 
+/** One workload or platform pattern in one account and Region: a CDK Stage of the pipeline. */
 export interface PlannedStage {
+  readonly kind: 'stage';
   /** Construct id of the CDK Stage: `<pattern>-<account>-<region>`. */
   readonly id: string;
   readonly pattern: string;
@@ -23,14 +31,93 @@ export interface PlannedStage {
   readonly region: string;
   /** Parameters after the pattern's schema applied its defaults. */
   readonly parameters: unknown;
-  readonly stacks: number;
+  /** The pattern stack's CloudFormation name (workload patterns). */
+  readonly stackName: string;
+  /** A platform part (baseliner, catalog): it has a stage of its own and cannot move to StackSets. */
+  readonly platform: boolean;
 }
 
-export interface PlannedWave {
+/** One StackSet instance group: OUs (and an account filter) in some Regions. */
+export interface StackSetGroup {
+  readonly organizationalUnits: readonly string[];
+  readonly organizationalUnitIds: readonly string[];
+  /** Account ids of the account filter. */
+  readonly accounts: readonly string[];
+  readonly accountFilter: 'NONE' | 'UNION' | 'INTERSECTION';
+  readonly regions: readonly string[];
+}
+
+export interface StackInstance {
+  readonly accountName: string;
+  readonly accountId: string;
+  readonly ou: string;
+  readonly region: string;
+}
+
+/** One workload pattern of one wave as a service-managed StackSet, deployed by the pipeline to its administrator. */
+export interface PlannedStackSet {
+  readonly kind: 'stackset';
+  /** Construct id of the CDK Stage that holds the StackSet: `stackset-<wave>-<pattern>`. */
+  readonly id: string;
+  readonly stackSetName: string;
+  /** The stack that holds the AWS::CloudFormation::StackSet resource. */
+  readonly stackName: string;
+  readonly pattern: string;
+  readonly wave: string;
+  readonly parameters: unknown;
+  /** Where the StackSet is administered: the management account, or the delegated administrator. */
+  readonly adminAccountId: string;
+  readonly region: string;
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+  /** Account that owns the regional asset buckets the template reads its code from. */
+  readonly assetAccountId: string;
+  readonly groups: readonly StackSetGroup[];
+  /** Every Region of every group. */
+  readonly regions: readonly string[];
+  /** On when a group names OUs: accounts that join them get the pattern. */
+  readonly autoDeployment: boolean;
+  readonly preferences: StackSetPreferences;
+  /** The stack instances the StackSet has in the organization as configured today. */
+  readonly instances: readonly StackInstance[];
+}
+
+export type PlannedDeployment = PlannedStage | PlannedStackSet;
+
+export interface DraftWave {
   readonly name: string;
   readonly approval: boolean;
-  readonly stages: readonly PlannedStage[];
-  /** Pipeline actions of this wave's pipeline stage. */
+  readonly deployments: readonly PlannedDeployment[];
+}
+
+/** The deployments of a config, before their shapes are known. */
+export interface DraftPlan {
+  readonly pipelineName: string;
+  readonly quotas: Quotas;
+  /** delivery.yaml, for messages. */
+  readonly file: string;
+  readonly waves: readonly DraftWave[];
+}
+
+/** What one deployment synthesizes, measured on its Stage. */
+export interface DeploymentShape {
+  /** CloudFormation stacks the pipeline deploys for it (2 actions each). */
+  readonly stacks: number;
+  /** Assets it publishes, by identity, each to these destinations (account/Region or bucket/Region). */
+  readonly assets: ReadonlyArray<{ readonly id: string; readonly destinations: readonly string[] }>;
+  /** Templates it deploys: those of its stacks (read by the CloudFormation action) and a StackSet's (read from S3). */
+  readonly templates: ReadonlyArray<{ readonly name: string; readonly resources: number; readonly bytes: number; readonly via: 'action' | 's3' }>;
+}
+
+/** One CodePipeline stage of a wave; a wave larger than one pipeline stage takes several, in order. */
+export interface PipelineWavePart {
+  readonly name: string;
+  readonly deployments: readonly string[];
+  readonly actions: number;
+  readonly approval: boolean;
+}
+
+export interface PlannedWave extends DraftWave {
+  readonly parts: readonly PipelineWavePart[];
   readonly actions: number;
 }
 
@@ -43,21 +130,18 @@ export interface QuotaUse {
   readonly quota: string;
   readonly used: number;
   readonly limit: number;
-  /** Where the largest use is (a wave name), when it is not the whole pipeline. */
+  /** Where the largest use is (a wave, a pattern), when it is not the whole pipeline. */
   readonly where?: string;
 }
 
 export interface Plan {
+  readonly pipelineName: string;
   readonly waves: readonly PlannedWave[];
   readonly pipeline: readonly PipelineStageShape[];
   readonly quotas: readonly QuotaUse[];
-}
-
-export interface PlanOptions {
-  /** Distinct assets the stages publish; from the registry when absent. */
-  readonly assets?: number;
-  /** Resources in the largest stack of each pattern, measured by synthesizing it (see stack-resources.ts). */
-  readonly resourcesPerStack?: ReadonlyMap<string, number>;
+  readonly shapes: ReadonlyMap<string, DeploymentShape>;
+  /** Distinct assets the pipeline publishes. */
+  readonly assets: number;
 }
 
 export interface PlanResult {
@@ -65,16 +149,30 @@ export interface PlanResult {
   readonly issues: ConfigIssue[];
 }
 
-export function planRollout(config: Config, registry: Registry, options: PlanOptions = {}): PlanResult {
+/** Measures the deployments of a draft: by synthesizing their stages (deployment-shapes.ts). */
+export type MeasureDeployments = (draft: DraftPlan) => ReadonlyMap<string, DeploymentShape>;
+
+/** Config → deployments → shapes → plan. */
+export function planRollout(config: Config, registry: Registry, measure: MeasureDeployments): PlanResult {
+  const { draft, issues } = planDeployments(config, registry);
+  if (!draft) return { issues };
+  return shapePlan(draft, measure(draft));
+}
+
+/** The first half: which deployments a config makes, with every config issue the registry finds. */
+export function planDeployments(config: Config, registry: Registry): { draft?: DraftPlan; issues: ConfigIssue[] } {
   const file = path.join(config.dir, CONFIG_FILES.delivery);
+  const org = config.organization;
   const issues: ConfigIssue[] = [];
-  const waves: PlannedWave[] = [];
-  const placed = new Map<string, string>(); // stage id → "waves[i].patterns[j]"
+  const waves: DraftWave[] = [];
+  const placed = new Map<string, string>(); // pattern/account/region → "waves[i].patterns[j]"
   const knownIds = [...registry.patterns.keys()];
   const organization = organizationContext(config);
+  const pipelineName = org.pipeline.name;
+  const admin = org.stackSets.delegatedAdministrator;
 
   config.delivery.waves.forEach((wave, w) => {
-    const stages: PlannedStage[] = [];
+    const deployments: PlannedDeployment[] = [];
     wave.patterns.forEach((ref, pi) => {
       const at = `waves[${w}].patterns[${pi}]`;
       const id = typeof ref === 'string' ? ref : ref.id;
@@ -96,38 +194,137 @@ export function planRollout(config: Config, registry: Registry, options: PlanOpt
         return;
       }
       const narrowed = typeof ref === 'string' ? undefined : ref.regions;
-      for (const { account, region } of expandTargets(config, w)) {
-        if (narrowed && !narrowed.includes(region)) continue;
-        const rule = definition.targetRule?.(parsed.data, { accountName: account.name, accountId: account.id, region }, organization);
-        if (rule) {
-          issues.push({ file, path: narrowed ? `${at}.regions` : at, problem: `${id} cannot go to ${account.name} in ${region}: ${rule.problem}`, fix: rule.fix });
-          continue;
+      const regionPath = narrowed ? `${at}.regions` : at;
+      const stackSetGroups: StackSetGroup[] = [];
+      const instances: StackInstance[] = [];
+
+      wave.targets.forEach((target, ti) => {
+        const regions = target.regions.filter((r) => !narrowed || narrowed.includes(r));
+        if (regions.length === 0) return;
+        const mode = deliveryMode(target);
+        if (mode === 'stackset' && definition.kind === 'platform') {
+          issues.push({ file, path: `waves[${w}].targets[${ti}]${target.delivery ? '.delivery' : ''}`, problem: `${id} is a platform part of the management account and is deployed as CDK Stages only`, fix: 'give this wave a target with accounts: [management] (delivery: stages)' });
+          return;
         }
-        const stageId = `${id}-${account.name}-${region}`;
-        const earlier = placed.get(stageId);
-        if (earlier) {
-          issues.push({ file, path: at, problem: `${id} is already deployed to ${account.name} in ${region} by ${earlier}`, fix: 'deploy each pattern to an account and Region from one wave only' });
-          continue;
+        const reached = targetAccounts(config, target);
+        for (const { account, region } of reached.flatMap((account) => regions.map((region) => ({ account, region })))) {
+          const rule = definition.targetRule?.(parsed.data, { accountName: account.name, accountId: account.id, region }, organization);
+          if (rule) {
+            issues.push({ file, path: regionPath, problem: `${id} cannot go to ${account.name} in ${region}: ${rule.problem}`, fix: rule.fix });
+            continue;
+          }
+          const key = `${id}/${account.id}/${region}`;
+          const earlier = placed.get(key);
+          if (earlier) {
+            if (earlier !== at) issues.push({ file, path: at, problem: `${id} is already deployed to ${account.name} in ${region} by ${earlier}`, fix: 'deploy each pattern to an account and Region from one wave only' });
+            continue;
+          }
+          placed.set(key, at);
+          // Service-managed StackSets never deploy to the management account, whatever OU it is in.
+          if (mode === 'stackset' && account.id === org.management.account) continue;
+          if (mode === 'stackset') instances.push({ accountName: account.name, accountId: account.id, ou: account.ou, region });
+          else {
+            deployments.push({
+              kind: 'stage',
+              id: `${id}-${account.name}-${region}`,
+              pattern: id,
+              wave: wave.name,
+              accountName: account.name,
+              accountId: account.id,
+              region,
+              parameters: parsed.data,
+              stackName: patternStackName(pipelineName, id),
+              platform: definition.kind === 'platform',
+            });
+          }
         }
-        placed.set(stageId, at);
-        const stacks = typeof definition.stacksPerStage === 'number' ? definition.stacksPerStage : definition.stacksPerStage(parsed.data, organization);
-        stages.push({ id: stageId, pattern: id, wave: wave.name, accountName: account.name, accountId: account.id, region, parameters: parsed.data, stacks });
+        if (mode === 'stackset') stackSetGroups.push(stackSetGroup(config, target, regions));
+      });
+
+      if (stackSetGroups.length > 0) {
+        const regions = [...new Set(stackSetGroups.flatMap((g) => g.regions))];
+        const stackSetName = `${pipelineName}-${wave.name}-${id}`;
+        deployments.push({
+          kind: 'stackset',
+          id: `stackset-${wave.name}-${id}`,
+          stackSetName,
+          stackName: `${stackSetName}-stackset`,
+          pattern: id,
+          wave: wave.name,
+          parameters: parsed.data,
+          adminAccountId: admin ?? org.management.account,
+          region: org.management.homeRegion,
+          callAs: admin ? 'DELEGATED_ADMIN' : 'SELF',
+          assetAccountId: org.management.account,
+          groups: stackSetGroups,
+          regions,
+          autoDeployment: stackSetGroups.some((g) => g.accountFilter !== 'INTERSECTION'),
+          preferences: { ...wave.stackSets, regionOrder: wave.stackSets.regionOrder?.filter((r) => regions.includes(r)) },
+          instances,
+        });
       }
     });
-    const actions = stages.reduce((n, s) => n + s.stacks * ACTIONS_PER_STACK, 0) + (wave.approval ? 1 : 0);
-    waves.push({ name: wave.name, approval: wave.approval, stages, actions });
+    waves.push({ name: wave.name, approval: wave.approval, deployments });
   });
   waves.forEach((wave, w) => {
-    if (wave.stages.length === 0 && !issues.some((i) => i.path.startsWith(`waves[${w}]`))) {
+    if (wave.deployments.length === 0 && !issues.some((i) => i.path.startsWith(`waves[${w}]`))) {
       issues.push({ file, path: `waves[${w}]`, problem: `wave "${wave.name}" deploys nothing: its targets hold no accounts`, fix: 'add accounts to its OUs, or remove the wave' });
     }
   });
+  issues.push(...assetBucketIssues(file, waves, registry));
   if (issues.length > 0) return { issues };
+  return { draft: { pipelineName, quotas: org.quotas, file, waves }, issues };
+}
 
-  const pipeline = pipelineShape(waves, options.assets ?? distinctAssets(waves, registry));
-  const quotas = quotaUse(pipeline, waves, options.resourcesPerStack);
-  issues.push(...quotaIssues(file, quotas, waves));
-  return issues.length > 0 ? { issues } : { plan: { waves, pipeline, quotas }, issues };
+/** StackSet templates read their code from the regional asset buckets, which a platform pattern (the catalog) creates first. */
+function assetBucketIssues(file: string, waves: readonly DraftWave[], registry: Registry): ConfigIssue[] {
+  const providers = [...registry.patterns.values()].filter((p) => p.kind === 'platform' && p.providesStackSetAssetBuckets).map((p) => p.id);
+  const firstStackSetWave = waves.findIndex((w) => w.deployments.some((d) => d.kind === 'stackset'));
+  if (firstStackSetWave < 0) return [];
+  const providerWave = waves.findIndex((w) => w.deployments.some((d) => providers.includes(d.pattern)));
+  if (providerWave >= 0 && providerWave < firstStackSetWave) return [];
+  const wave = waves[firstStackSetWave];
+  return [
+    {
+      file,
+      path: `waves[${firstStackSetWave}]`,
+      problem: `wave "${wave.name}" delivers StackSets, whose code is read from the regional asset buckets that ${providers.join(' or ')} creates, but ${providerWave < 0 ? 'no wave deploys it' : `it is deployed later, in wave "${waves[providerWave].name}"`}`,
+      fix: `deploy ${providers[0]} to the management account and home Region in a wave before "${wave.name}" (see the sample's platform wave)`,
+    },
+  ];
+}
+
+/** The CloudFormation name of a workload pattern's stack in stages mode. */
+export function patternStackName(pipelineName: string, pattern: string): string {
+  return pipelineName === DEFAULT_PIPELINE_NAME ? `pattern-${pattern}` : `${pipelineName}-${pattern}`;
+}
+
+/** The accounts a target reaches today, in config order, each once. */
+function targetAccounts(config: Config, target: Target): Account[] {
+  const accounts = [
+    ...(target.accounts ?? []).map((ref) => findAccount(config.organization.accounts, ref)).filter((a): a is Account => a !== undefined),
+    ...(target.organizationalUnits ?? []).flatMap((ou) => accountsInOu(config.organization.accounts, ou)),
+  ];
+  return [...new Map(accounts.map((a) => [a.id, a])).values()];
+}
+
+/**
+ * A StackSet target: its OUs (auto-deployment reaches accounts that join them later), with the
+ * accounts it names added (UNION); a target of accounts alone reaches them through their OUs and
+ * an INTERSECTION filter. The management account is never a StackSet instance: service-managed
+ * StackSets do not deploy to it.
+ */
+function stackSetGroup(config: Config, target: Target, regions: string[]): StackSetGroup {
+  const org = config.organization;
+  const ous = [...new Set(stackSetOus(org.accounts, target))];
+  const accounts = (target.accounts ?? []).map((ref) => findAccount(org.accounts, ref)!.id);
+  return {
+    organizationalUnits: ous,
+    organizationalUnitIds: ous.map((ou) => org.organizationalUnitIds[ou]!),
+    accounts,
+    accountFilter: accounts.length === 0 ? 'NONE' : target.organizationalUnits?.length ? 'UNION' : 'INTERSECTION',
+    regions,
+  };
 }
 
 /** Every (account, Region) a wave's targets name, in config order, each once. */
@@ -135,11 +332,7 @@ export function expandTargets(config: Config, waveIndex: number): Array<{ accoun
   const out: Array<{ account: Account; region: string }> = [];
   const seen = new Set<string>();
   for (const target of config.delivery.waves[waveIndex].targets) {
-    const accounts = [
-      ...(target.accounts ?? []).map((ref) => findAccount(config.organization.accounts, ref)).filter((a): a is Account => a !== undefined),
-      ...(target.organizationalUnits ?? []).flatMap((ou) => accountsInOu(config.organization.accounts, ou)),
-    ];
-    for (const account of accounts) {
+    for (const account of targetAccounts(config, target)) {
       for (const region of target.regions) {
         const key = `${account.id}/${region}`;
         if (!seen.has(key)) {
@@ -152,70 +345,154 @@ export function expandTargets(config: Config, waveIndex: number): Array<{ accoun
   return out;
 }
 
-/** Every copy of a pattern shares its Lambda bundles, so each pattern's assets publish once. */
-function distinctAssets(waves: readonly PlannedWave[], registry: Registry): number {
-  const patterns = new Set(waves.flatMap((w) => w.stages.map((s) => s.pattern)));
-  return new Set([...patterns].flatMap((id) => registry.patterns.get(id)?.assets ?? [])).size;
-}
+// ---------------------------------------------------------------- the second half: shapes → pipeline
 
-export function pipelineShape(waves: readonly PlannedWave[], assets: number): PipelineStageShape[] {
-  const shape: PipelineStageShape[] = FIXED_STAGES.map((s) => ({ ...s }));
-  for (let i = 0, n = 1; i < assets; i += QUOTAS.actionsPerStage, n++) {
-    shape.push({ name: n === 1 ? 'Assets' : `Assets${n}`, actions: Math.min(QUOTAS.actionsPerStage, assets - i) });
+const actionsOf = (shape: DeploymentShape) => shape.stacks * ACTIONS_PER_STACK;
+
+/** Deployments + their measured shapes → pipeline stages, quotas, and the refusals with one fix each. */
+export function shapePlan(draft: DraftPlan, shapes: ReadonlyMap<string, DeploymentShape>): PlanResult {
+  const { quotas, file } = draft;
+  const issues: ConfigIssue[] = [];
+  const shapeOf = (d: PlannedDeployment) => {
+    const s = shapes.get(d.id);
+    if (!s) throw new Error(`no measured shape for deployment ${d.id}`);
+    return s;
+  };
+
+  const waves: PlannedWave[] = draft.waves.map((wave, w) => {
+    const parts: PipelineWavePart[] = [];
+    let current: { deployments: string[]; actions: number } = { deployments: [], actions: wave.approval ? 1 : 0 };
+    const close = () => {
+      const n = parts.length + 1;
+      parts.push({ name: n === 1 ? wave.name : `${wave.name}-${n}`, deployments: current.deployments, actions: current.actions, approval: n === 1 && wave.approval });
+    };
+    // StackSets first: they reach the most accounts, so they go out as early as the wave allows.
+    const ordered = [...wave.deployments.filter((d) => d.kind === 'stackset'), ...wave.deployments.filter((d) => d.kind === 'stage')];
+    for (const d of ordered) {
+      const actions = actionsOf(shapeOf(d));
+      if (actions > quotas.actionsPerStage) {
+        issues.push({ file, path: `waves[${w}]`, problem: `${d.id} deploys ${shapeOf(d).stacks} stacks, ${actions} actions, more than one pipeline stage holds (${quotas.actionsPerStage})`, fix: `split pattern ${d.pattern} into fewer stacks` });
+        continue;
+      }
+      if (current.deployments.length > 0 && current.actions + actions > quotas.actionsPerStage) {
+        close();
+        current = { deployments: [], actions: 0 };
+      }
+      current.deployments.push(d.id);
+      current.actions += actions;
+    }
+    close();
+    // CDK Pipelines names a pipeline stage after its CDK Stage when it holds only one.
+    const named = parts.map((p) => (p.deployments.length === 1 ? { ...p, name: p.deployments[0] } : p));
+    return { ...wave, parts: named, actions: named.reduce((n, p) => n + p.actions, 0) };
+  });
+  if (issues.length > 0) return { issues };
+
+  const assetDestinations = new Map<string, Set<string>>();
+  for (const d of draft.waves.flatMap((w) => w.deployments)) {
+    for (const a of shapeOf(d).assets) {
+      const set = assetDestinations.get(a.id) ?? new Set<string>();
+      a.destinations.forEach((x) => set.add(x));
+      assetDestinations.set(a.id, set);
+    }
   }
-  // CDK Pipelines names a wave's pipeline stage after its only CDK Stage when it has just one.
-  for (const wave of waves) shape.push({ name: wave.stages.length === 1 ? wave.stages[0].id : wave.name, actions: wave.actions });
-  return shape;
+  const pipeline: PipelineStageShape[] = FIXED_STAGES.map((s) => ({ ...s }));
+  const assets = assetDestinations.size;
+  for (let i = 0, n = 1; i < assets; i += quotas.actionsPerStage, n++) {
+    pipeline.push({ name: n === 1 ? 'Assets' : `Assets${n}`, actions: Math.min(quotas.actionsPerStage, assets - i) });
+  }
+  for (const wave of waves) pipeline.push(...wave.parts.map((p) => ({ name: p.name, actions: p.actions })));
+  const destinations = [...assetDestinations.values()].reduce((n, s) => n + s.size, 0);
+
+  const plan: Plan = { pipelineName: draft.pipelineName, waves, pipeline, quotas: [], shapes, assets };
+  const quotaUses = quotaUse(plan, quotas, destinations);
+  issues.push(...quotaIssues(draft, plan, quotaUses));
+  return issues.length > 0 ? { issues } : { plan: { ...plan, quotas: quotaUses }, issues };
 }
 
-function quotaUse(pipeline: readonly PipelineStageShape[], waves: readonly PlannedWave[], resources?: ReadonlyMap<string, number>): QuotaUse[] {
-  const totalActions = pipeline.reduce((n, s) => n + s.actions, 0);
-  const largestWave = [...waves].sort((a, b) => b.actions - a.actions)[0];
-  const largestStack = [...(resources ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1])[0];
+/** Pipeline template bytes, from its actions and asset destinations (checked against real templates in the tests). */
+export function estimatedPipelineTemplateBytes(actions: number, assetDestinations: number): number {
+  return TEMPLATE_BYTES.base + TEMPLATE_BYTES.perAction * actions + TEMPLATE_BYTES.perAssetDestination * assetDestinations;
+}
+
+function quotaUse(plan: Plan, quotas: Quotas, destinations: number): QuotaUse[] {
+  const totalActions = plan.pipeline.reduce((n, s) => n + s.actions, 0);
+  const largestPart = plan.waves.flatMap((w) => w.parts).sort((a, b) => b.actions - a.actions)[0];
+  const templates = [...plan.shapes.entries()].flatMap(([id, s]) => s.templates.map((t) => ({ ...t, id })));
+  const largest = (via: 'action' | 's3') => templates.filter((t) => t.via === via).sort((a, b) => b.bytes - a.bytes)[0];
+  const largestResources = [...templates].sort((a, b) => b.resources - a.resources)[0];
+  const action = largest('action');
+  const s3 = largest('s3');
   return [
-    ...(largestStack ? [{ quota: 'resources per stack', used: largestStack[1], limit: QUOTAS.resourcesPerStack, where: largestStack[0] }] : []),
-    { quota: 'stages per pipeline', used: pipeline.length, limit: QUOTAS.stagesPerPipeline },
-    { quota: 'actions per stage', used: largestWave?.actions ?? 0, limit: QUOTAS.actionsPerStage, where: largestWave?.name },
-    { quota: 'actions per pipeline', used: totalActions, limit: QUOTAS.actionsPerPipeline },
-    { quota: 'pipeline template bytes (estimated)', used: TEMPLATE_BYTES.base + TEMPLATE_BYTES.perAction * totalActions, limit: QUOTAS.pipelineTemplateBytes },
+    ...(largestResources ? [{ quota: 'resources per stack', used: largestResources.resources, limit: quotas.resourcesPerStack, where: largestResources.name }] : []),
+    ...(action ? [{ quota: 'stack template bytes (CloudFormation action)', used: action.bytes, limit: quotas.actionTemplateBytes, where: action.name }] : []),
+    ...(s3 ? [{ quota: 'StackSet template bytes', used: s3.bytes, limit: quotas.templateBytes, where: s3.name }] : []),
+    { quota: 'stages per pipeline', used: plan.pipeline.length, limit: quotas.stagesPerPipeline },
+    { quota: 'actions per stage', used: largestPart?.actions ?? 0, limit: quotas.actionsPerStage, where: largestPart?.name },
+    { quota: 'actions per pipeline', used: totalActions, limit: quotas.actionsPerPipeline },
+    { quota: 'pipeline template bytes (estimated)', used: estimatedPipelineTemplateBytes(totalActions, destinations), limit: quotas.templateBytes },
   ];
 }
 
-function quotaIssues(file: string, quotas: readonly QuotaUse[], waves: readonly PlannedWave[]): ConfigIssue[] {
+/**
+ * Pipeline-wide refusals. Each says one thing to do that fits: move the largest waves that have
+ * CDK Stages to StackSets (their actions then stop growing with accounts), or, when that is not
+ * enough or not possible, what else is.
+ */
+function quotaIssues(draft: DraftPlan, plan: Plan, uses: readonly QuotaUse[]): ConfigIssue[] {
+  const { file } = draft;
   const issues: ConfigIssue[] = [];
-  waves.forEach((wave, w) => {
-    if (wave.actions > QUOTAS.actionsPerStage) {
-      const parts = Math.ceil(wave.actions / QUOTAS.actionsPerStage);
-      issues.push({
-        file,
-        path: `waves[${w}]`,
-        problem: `wave "${wave.name}" is too big: ${wave.stages.length} stages need ${wave.actions} actions in one pipeline stage, CodePipeline allows ${QUOTAS.actionsPerStage}`,
-        fix: `split it into at least ${parts} waves (for example one per Region or per OU), or deploy fewer patterns in it`,
-      });
-    }
-  });
-  const byName = new Map(quotas.map((q) => [q.quota, q]));
-  const biggest = [...waves].sort((a, b) => b.actions - a.actions).slice(0, 3).map((w) => `"${w.name}" (${w.actions})`).join(', ');
-  const total = byName.get('actions per pipeline')!;
-  if (total.used > total.limit) {
-    issues.push({
-      file,
-      path: 'waves',
-      problem: `the pipeline needs ${total.used} actions, CodePipeline allows ${total.limit}; the largest waves are ${biggest}`,
-      fix: 'run a second pipeline with its own config for part of the organization, or deploy fewer patterns per account',
-    });
+  const byName = new Map(uses.map((q) => [q.quota, q]));
+  const over = (name: string) => {
+    const q = byName.get(name);
+    return q && q.used > q.limit ? q : undefined;
+  };
+  for (const name of ['resources per stack', 'stack template bytes (CloudFormation action)', 'StackSet template bytes']) {
+    const q = over(name);
+    if (q) issues.push({ file, path: 'waves', problem: `${q.where} synthesizes a ${name.startsWith('resources') ? `stack of ${q.used} resources` : `template of ${q.used} bytes`}, ${name.includes('action') ? "CodePipeline's CloudFormation action" : 'CloudFormation'} allows ${q.limit}`, fix: 'reduce what its parameters create (or raise quotas in organization.yaml if AWS raised the limit for you)' });
   }
-  const stages = byName.get('stages per pipeline')!;
-  if (stages.used > stages.limit) {
-    issues.push({ file, path: 'waves', problem: `the pipeline needs ${stages.used} stages, CodePipeline allows ${stages.limit}`, fix: 'merge small waves' });
-  }
-  const resources = byName.get('resources per stack');
-  if (resources && resources.used > resources.limit) {
-    issues.push({ file, path: 'waves', problem: `pattern ${resources.where} synthesizes a stack of ${resources.used} resources, CloudFormation allows ${resources.limit}`, fix: 'split the pattern into more stacks (stacksPerStage) or reduce what its parameters create' });
-  }
-  const bytes = byName.get('pipeline template bytes (estimated)')!;
-  if (bytes.used > bytes.limit && total.used <= total.limit) {
-    issues.push({ file, path: 'waves', problem: `the pipeline template would be about ${bytes.used} bytes, CloudFormation allows ${bytes.limit}`, fix: 'split the organization across two pipelines' });
-  }
+
+  const actions = over('actions per pipeline');
+  const stages = over('stages per pipeline');
+  const bytes = over('pipeline template bytes (estimated)');
+  if (!actions && !stages && !bytes) return issues;
+  const what = [
+    actions ? `${actions.used} actions (CodePipeline allows ${actions.limit})` : undefined,
+    stages ? `${stages.used} stages (CodePipeline allows ${stages.limit})` : undefined,
+    bytes ? `a template of about ${bytes.used} bytes (CloudFormation allows ${bytes.limit})` : undefined,
+  ].filter(Boolean);
+  issues.push({ file, path: 'waves', problem: `the pipeline would need ${what.join(', ')}`, fix: fixForPipelineSize(draft, plan) });
   return issues;
+}
+
+/** The smallest set of the largest stage-mode waves whose move to StackSets makes the pipeline fit. */
+function fixForPipelineSize(draft: DraftPlan, plan: Plan): string {
+  const { quotas } = draft;
+  const fits = (moved: ReadonlySet<string>) => {
+    let actions = FIXED_STAGES.length + plan.assets;
+    let stages = FIXED_STAGES.length + Math.ceil(plan.assets / quotas.actionsPerStage);
+    for (const w of plan.waves) {
+      if (!moved.has(w.name)) {
+        actions += w.actions;
+        stages += w.parts.length;
+        continue;
+      }
+      // As StackSets: one host stack per pattern (the platform patterns cannot move and stay as they are).
+      const patterns = new Set(w.deployments.map((d) => d.pattern));
+      const waveActions = (w.approval ? 1 : 0) + ACTIONS_PER_STACK * patterns.size;
+      actions += waveActions;
+      stages += Math.max(1, Math.ceil(waveActions / quotas.actionsPerStage));
+    }
+    return actions <= quotas.actionsPerPipeline && stages <= quotas.stagesPerPipeline && estimatedPipelineTemplateBytes(actions, 0) <= quotas.templateBytes;
+  };
+  const movable = plan.waves.filter((w) => w.deployments.some((d) => d.kind === 'stage' && !d.platform)).sort((a, b) => b.actions - a.actions);
+  const moved = new Set<string>();
+  for (const w of movable) {
+    moved.add(w.name);
+    if (fits(moved)) {
+      const names = [...moved].map((n) => `"${n}"`).join(', ');
+      return `move wave${moved.size === 1 ? '' : 's'} ${names} to StackSets: give ${moved.size === 1 ? 'its' : 'their'} targets organizationalUnits (or delivery: stackset), and their actions stop growing with the number of accounts`;
+    }
+  }
+  return 'merge waves (fewer waves, each a pipeline stage) and deliver them as StackSets; if the plan still does not fit, run a second pipeline for part of the organization with its own config and pipeline.name';
 }

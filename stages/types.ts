@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { Construct } from 'constructs';
-import type { Stage, StageProps } from 'aws-cdk-lib';
+import type { Environment, IStackSynthesizer, Stack, Stage, StageProps } from 'aws-cdk-lib';
 
 /** Where one copy of a pattern goes. */
 export interface DeploymentTarget {
@@ -26,13 +26,26 @@ export interface OrganizationContext {
   readonly configDir: string;
 }
 
+/** What a workload pattern's stack is built from, in either delivery mode. */
+export interface PatternStackProps<P> {
+  readonly parameters: P;
+  readonly stackName?: string;
+  /** Absent in StackSet mode: the template then serves every account and Region. */
+  readonly env?: Environment;
+  /** StackSet mode gives a synthesizer that writes the template for the StackSet and sends the assets to the regional asset buckets. */
+  readonly synthesizer?: IStackSynthesizer;
+}
+
 export interface PatternStageProps<P> extends StageProps {
   readonly target: DeploymentTarget;
   readonly parameters: P;
   readonly organization: OrganizationContext;
 }
 
-export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
+/** A problem with one placement of a pattern, and its fix. */
+export type TargetRule<P> = (parameters: P, target: DeploymentTarget, organization: Omit<OrganizationContext, 'configDir'>) => { problem: string; fix: string } | undefined;
+
+interface PatternBase<S extends z.ZodType> {
   /** The id users write in delivery.yaml; also the folder name under stages/ and functions/. */
   readonly id: string;
   /** One line for `plan --list-patterns` and the README. */
@@ -41,21 +54,32 @@ export interface PatternDefinition<S extends z.ZodType = z.ZodType> {
   readonly parameters: S;
   /**
    * Whether the pattern may go to this account and Region with these parameters. Returns the
-   * problem and its fix when it may not (a CLOUDFRONT-scoped web ACL only in us-east-1; the
-   * baseliner only in the management account's home Region).
+   * problem and its fix when it may not (QuickSight Regions only; the baseliner only in the
+   * management account's home Region).
    */
-  readonly targetRule?: (parameters: z.output<S>, target: DeploymentTarget, organization: Omit<OrganizationContext, 'configDir'>) => { problem: string; fix: string } | undefined;
-  /** How many CloudFormation stacks one stage of this pattern deploys (2 pipeline actions each). */
-  readonly stacksPerStage: number | ((parameters: z.output<S>, organization: Omit<OrganizationContext, 'configDir'>) => number);
-  /**
-   * Names of the file assets one stage publishes (Lambda bundles, CDK handlers, product templates).
-   * Every copy of a pattern shares them, and patterns that share an asset (a CDK handler, a bundle
-   * reused by a catalog product) name it alike, so the planner counts each asset once.
-   */
-  readonly assets: readonly string[];
-  /** Builds the stage for one (account, Region). */
+  readonly targetRule?: TargetRule<z.output<S>>;
+}
+
+/**
+ * A workload pattern: one environment-agnostic stack, the same class in both delivery modes
+ * (a CDK Stage per account and Region, or the template of a StackSet) and in a catalog product.
+ */
+export interface WorkloadPattern<S extends z.ZodType = z.ZodType> extends PatternBase<S> {
+  readonly kind: 'workload';
+  /** Construct id of the stack (its logical ids and asset paths follow from it). */
+  readonly stackId: string;
+  readonly createStack: (scope: Construct, id: string, props: PatternStackProps<z.output<S>>) => Stack;
+}
+
+/** A platform part in the management account (baseliner, catalog): a stage of its own, CDK Stages only. */
+export interface PlatformPattern<S extends z.ZodType = z.ZodType> extends PatternBase<S> {
+  readonly kind: 'platform';
+  /** It creates the regional asset buckets that StackSet templates read their code from (the catalog). */
+  readonly providesStackSetAssetBuckets?: boolean;
   readonly createStage: (scope: Construct, id: string, props: PatternStageProps<z.output<S>>) => Stage;
 }
+
+export type PatternDefinition<S extends z.ZodType = z.ZodType> = WorkloadPattern<S> | PlatformPattern<S>;
 
 /** Ids that are reserved for work that has not landed: a plan naming one is refused. */
 export interface PlannedPattern {

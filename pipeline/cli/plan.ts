@@ -2,15 +2,15 @@
 import { loadConfig, defaultConfigDir } from '../../accounts/loader';
 import { parameterDocs } from '../../stages/parameter-docs';
 import { REGISTRY } from '../../stages';
+import { measureDraft } from '../deployment-stages';
 import { planRollout } from '../planner';
 import { organizationContext } from '../organization-context';
-import { measureResourcesPerStack } from '../stack-resources';
 import { FORMATS, renderPlan, type Format } from '../render';
 import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
 
 const spec = {
   name: 'plan',
-  summary: 'print the rollout plan of an organization config (waves → stages → stacks) and its quota headroom',
+  summary: 'print the rollout plan of an organization config (waves → StackSets and stages → stacks), the pipeline it makes and its quota headroom',
   usage: 'npm run plan -- [--config DIR] [--format table|json|markdown|mermaid] [--list-patterns]',
   options: {
     config: { type: 'string', short: 'c' },
@@ -40,9 +40,8 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     printIssues(issues, err);
     return 1;
   }
-  const first = planRollout(config, REGISTRY);
-  // Resources per stack need a synth of each distinct pattern copy; only for a plan that is valid so far.
-  const result = first.plan ? planRollout(config, REGISTRY, { resourcesPerStack: measureResourcesPerStack(first.plan.waves, REGISTRY, organizationContext(config)) }) : first;
+  // The shapes come from the stages: one stand-in per distinct deployment, synthesized without bundling.
+  const result = planRollout(config, REGISTRY, (draft) => measureDraft(draft, REGISTRY, organizationContext(config)));
   if (!result.plan) {
     printIssues(result.issues, err);
     return 1;
@@ -54,7 +53,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 function listPatterns(): string {
   const lines: string[] = ['Available patterns:'];
   for (const p of REGISTRY.patterns.values()) {
-    lines.push(`  ${p.id} — ${p.description}`);
+    lines.push(`  ${p.id} — ${p.description}`, `      delivered as: ${p.kind === 'workload' ? 'StackSets or CDK Stages (delivery: stackset | stages)' : 'CDK Stages, in the management account and home Region only'}`);
     for (const d of parameterDocs(p.parameters)) {
       const shown = d.default !== undefined && d.default.length > 60 ? `${d.default.slice(0, 57)}...` : d.default;
       const value = shown !== undefined ? `default ${shown}` : d.required ? 'required' : 'optional';

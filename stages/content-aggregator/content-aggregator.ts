@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { PatternFunction } from '../shared/pattern-function';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
@@ -128,8 +129,8 @@ export class ContentAggregator extends Construct {
 
 export class ContentAggregatorStack extends Stack {
   readonly pattern: ContentAggregator;
-  constructor(scope: Construct, id: string, props: { parameters: ContentAggregatorParameters; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: 'content-aggregator: Step Functions content aggregation into a GitHub repository (platform-delivery)' });
+  constructor(scope: Construct, id: string, props: PatternStackProps<ContentAggregatorParameters>) {
+    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'content-aggregator: Step Functions content aggregation into a GitHub repository (platform-delivery)' });
     this.pattern = new ContentAggregator(this, 'Pattern', { parameters: props.parameters });
   }
 }

@@ -12,6 +12,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
 import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
@@ -271,8 +272,8 @@ export class DataLake extends Construct {
 export class DataLakeStack extends Stack {
   readonly pattern: DataLake;
   private readonly azCount: number;
-  constructor(scope: Construct, id: string, props: { parameters: DataLakeParameters; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: 'data-lake: LMS (Canvas Data 2) sync, Glue catalog, Athena; optional DMS and Redshift (platform-delivery)' });
+  constructor(scope: Construct, id: string, props: PatternStackProps<DataLakeParameters>) {
+    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'data-lake: LMS (Canvas Data 2) sync, Glue catalog, Athena; optional DMS and Redshift (platform-delivery)' });
     this.azCount = 3;
     this.pattern = new DataLake(this, 'Pattern', { parameters: props.parameters });
   }

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
@@ -205,8 +206,8 @@ export class MqConsumer extends Construct {
 
 export class MqConsumerStack extends Stack {
   readonly pattern: MqConsumer;
-  constructor(scope: Construct, id: string, props: { parameters: MqConsumerParameters; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: 'mq-consumer: Amazon MQ (ActiveMQ) as a Lambda event source (platform-delivery)' });
+  constructor(scope: Construct, id: string, props: PatternStackProps<MqConsumerParameters>) {
+    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'mq-consumer: Amazon MQ (ActiveMQ) as a Lambda event source (platform-delivery)' });
     this.pattern = new MqConsumer(this, 'Pattern', { parameters: props.parameters });
   }
 

@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from '../shared/network';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
@@ -71,8 +72,8 @@ export class PrivatelinkLambda extends Construct {
 export class PrivatelinkLambdaStack extends Stack {
   readonly pattern: PrivatelinkLambda;
   private readonly azCount: number;
-  constructor(scope: Construct, id: string, props: { parameters: PrivatelinkLambdaParameters; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: 'privatelink-lambda: Lambda through an interface VPC endpoint (platform-delivery)' });
+  constructor(scope: Construct, id: string, props: PatternStackProps<PrivatelinkLambdaParameters>) {
+    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'privatelink-lambda: Lambda through an interface VPC endpoint (platform-delivery)' });
     this.azCount = props.parameters.availabilityZones;
     this.pattern = new PrivatelinkLambda(this, 'Pattern', { parameters: props.parameters });
   }

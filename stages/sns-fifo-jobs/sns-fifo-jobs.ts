@@ -10,6 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-function';
 import { dataTable } from '../shared/tables';
@@ -160,10 +161,11 @@ export class SnsFifoJobs extends Construct {
 /** The pattern as one stack, so the pipeline stage and the catalog product share it. */
 export class SnsFifoJobsStack extends Stack {
   readonly jobs: SnsFifoJobs;
-  constructor(scope: Construct, id: string, props: { parameters: SnsFifoJobsParameters; stackName?: string; env?: { account?: string; region?: string } }) {
+  constructor(scope: Construct, id: string, props: PatternStackProps<SnsFifoJobsParameters>) {
     super(scope, id, {
       stackName: props.stackName,
       env: props.env,
+      synthesizer: props.synthesizer,
       description: 'sns-fifo-jobs: event-driven jobs on SNS FIFO (platform-delivery)',
     });
     this.jobs = new SnsFifoJobs(this, 'Jobs', { parameters: props.parameters });

@@ -9,11 +9,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
 import { deadLetterQueue, encryptedQueue } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
+import { grantAssetRead } from '../shared/stackset-assets';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import type { SpiceRefreshParameters } from './parameters';
 
@@ -87,8 +89,8 @@ export class SpiceRefresh extends Construct {
     // ------------------------------------------------------------------ the Glue job
     const script = new Asset(this, 'Script', { path: path.join(REPO_ROOT, 'functions', 'spice-refresh', 'etl', 'csv_to_parquet.py') });
     const jobRole = new iam.Role(this, 'JobRole', { assumedBy: new iam.ServicePrincipal('glue.amazonaws.com'), description: 'spice-refresh: the CSV to Parquet Glue job' });
-    // The script object only (CDK's grantRead would add wildcard actions).
-    jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${script.s3BucketName}/${script.s3ObjectKey}`] }));
+    // The script object only (CDK's grantRead would add wildcard actions); its key too in StackSet mode.
+    grantAssetRead(this, jobRole, script);
     jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.raw.arnForObjects(`${p.incomingPrefix}*`)] }));
     jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.raw.bucketArn, this.processed.bucketArn] }));
     jobRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [this.processed.arnForObjects(`${PROCESSED_PREFIX}*`)] }));
@@ -200,8 +202,8 @@ export class SpiceRefresh extends Construct {
 
 export class SpiceRefreshStack extends Stack {
   readonly pattern: SpiceRefresh;
-  constructor(scope: Construct, id: string, props: { parameters: SpiceRefreshParameters; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: 'spice-refresh: S3 → Glue CSV to Parquet → QuickSight SPICE refresh (platform-delivery)' });
+  constructor(scope: Construct, id: string, props: PatternStackProps<SpiceRefreshParameters>) {
+    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'spice-refresh: S3 → Glue CSV to Parquet → QuickSight SPICE refresh (platform-delivery)' });
     this.pattern = new SpiceRefresh(this, 'Pattern', { parameters: props.parameters });
   }
 }

@@ -11,6 +11,7 @@ import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
 import { KinesisStreamsToLambda } from '@aws-solutions-constructs/aws-kinesisstreams-lambda';
 import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
 import { Construct } from 'constructs';
+import type { PatternStackProps } from '../types';
 import { patternKey } from '../shared/pattern-key';
 import { acknowledgeEndOfLine } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
@@ -97,8 +98,8 @@ export class StreamIngestion extends Construct {
 
 export class StreamIngestionStack extends Stack {
   readonly pattern: StreamIngestion;
-  constructor(scope: Construct, id: string, props: { parameters: StreamIngestionParameters; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: 'stream-ingestion: Kinesis → Go Lambda → DynamoDB (platform-delivery)' });
+  constructor(scope: Construct, id: string, props: PatternStackProps<StreamIngestionParameters>) {
+    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'stream-ingestion: Kinesis → Go Lambda → DynamoDB (platform-delivery)' });
     this.pattern = new StreamIngestion(this, 'Pattern', { parameters: props.parameters });
   }
 }

@@ -1,0 +1,143 @@
+/**
+ * Synthesizers for StackSet delivery.
+ *
+ * A pattern's stack becomes the template of a StackSet: it is synthesized as a file (not a stack
+ * of the assembly), and its file assets are published by the pipeline, once per asset, into the
+ * organization's asset bucket of every Region the StackSet deploys to. The template reads them from
+ * the bucket of the Region it runs in (`${AWS::Region}`), so one template serves every account and
+ * Region.
+ *
+ * The host stack (the one that holds the AWS::CloudFormation::StackSet) carries both: the
+ * template as one of its own file assets, and the Lambda code as a second asset manifest whose
+ * destinations are the regional buckets. CDK Pipelines reads every asset manifest of a stack, so
+ * it publishes them like any other asset.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  DefaultStackSynthesizer,
+  FileAssetPackaging,
+  Fn,
+  StackSynthesizer,
+  type DockerImageAssetLocation,
+  type DockerImageAssetSource,
+  type FileAssetLocation,
+  type FileAssetSource,
+  type ISynthesisSession,
+  type SynthesizeStackArtifactOptions,
+} from 'aws-cdk-lib';
+import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
+
+import { assetBucketName, filePublishingRoleName, STACKSET_ASSET_PREFIX, type StackSetAssetSource } from '../../stages/shared/stackset-assets';
+
+/** File name ending of StackSet templates in the cloud assembly (the guards validate them). */
+export const STACKSET_TEMPLATE_SUFFIX = '.stackset.template.json';
+
+export interface StackSetAssetDestinations {
+  /** The account that owns the regional asset buckets (the management account). */
+  readonly assetAccount: string;
+  /** Every Region the StackSet deploys to: each gets a copy of each asset. */
+  readonly regions: readonly string[];
+}
+
+/** The synthesizer of the stack that holds the StackSet resource: the default one, plus the StackSet's assets. */
+export class StackSetHostSynthesizer extends DefaultStackSynthesizer {
+  private readonly files: Record<string, cxschema.FileAsset> = {};
+
+  constructor(private readonly destinations: StackSetAssetDestinations) {
+    super();
+  }
+
+  /** Publishes an asset of the StackSet's template into every Region's asset bucket. */
+  addStackSetAsset(asset: FileAssetSource, objectKey: string): void {
+    if (!asset.fileName) throw new Error(`StackSet asset ${asset.sourceHash} has no file: StackSet templates take file assets only`);
+    const entry: cxschema.FileAsset = this.files[asset.sourceHash] ?? {
+      displayName: asset.displayName,
+      source: { path: asset.fileName, packaging: asset.packaging },
+      destinations: {},
+    };
+    for (const region of this.destinations.regions) {
+      entry.destinations[`${this.destinations.assetAccount}-${region}`] = {
+        bucketName: assetBucketName(this.destinations.assetAccount, region),
+        objectKey,
+        region,
+        assumeRoleArn: `arn:\${AWS::Partition}:iam::${this.destinations.assetAccount}:role/${filePublishingRoleName(this.destinations.assetAccount, region)}`,
+      };
+    }
+    this.files[asset.sourceHash] = entry;
+  }
+
+  /** Asset ids this host publishes to the regional buckets. */
+  get stackSetAssetIds(): string[] {
+    return Object.keys(this.files);
+  }
+
+  protected emitArtifact(session: ISynthesisSession, options: SynthesizeStackArtifactOptions = {}): void {
+    const dependencies = [...(options.additionalDependencies ?? [])];
+    if (Object.keys(this.files).length > 0) {
+      const artifactId = `${this.boundStack.artifactId}.stackset-assets`;
+      const file = `${artifactId}.json`;
+      const manifest: cxschema.AssetManifest = { version: cxschema.Manifest.version(), files: this.files, dockerImages: {} };
+      fs.writeFileSync(path.join(session.assembly.outdir, file), JSON.stringify(manifest, undefined, 2));
+      session.assembly.addArtifact(artifactId, {
+        type: cxschema.ArtifactType.ASSET_MANIFEST,
+        // The publishing roles come with bootstrap version 6; this project needs far newer anyway.
+        properties: { file, requiresBootstrapStackVersion: 6, bootstrapStackVersionSsmParameter: `/cdk-bootstrap/${this.qualifierOrDefault}/version` },
+      });
+      dependencies.push(artifactId);
+    }
+    super.emitArtifact(session, { ...options, additionalDependencies: dependencies });
+  }
+
+  private get qualifierOrDefault(): string {
+    return DefaultStackSynthesizer.DEFAULT_QUALIFIER;
+  }
+}
+
+/**
+ * The synthesizer of a pattern stack delivered as a StackSet: an environment-agnostic template
+ * written as a file and handed to the host as an asset; its assets go to the regional buckets.
+ */
+export class StackSetTemplateSynthesizer extends StackSynthesizer implements StackSetAssetSource {
+  private templateUrl?: string;
+  private templateFileName?: string;
+
+  constructor(private readonly host: StackSetHostSynthesizer, readonly assetAccount: string) {
+    super();
+  }
+
+  addFileAsset(asset: FileAssetSource): FileAssetLocation {
+    const extension = asset.packaging === FileAssetPackaging.ZIP_DIRECTORY ? '.zip' : path.extname(asset.fileName ?? '');
+    const objectKey = `${STACKSET_ASSET_PREFIX}${asset.sourceHash}${extension}`;
+    this.host.addStackSetAsset(asset, objectKey);
+    const bucketName = Fn.sub(assetBucketName(this.assetAccount, '${AWS::Region}'));
+    return {
+      bucketName,
+      objectKey,
+      httpUrl: Fn.sub(`https://s3.\${AWS::Region}.\${AWS::URLSuffix}/${assetBucketName(this.assetAccount, '${AWS::Region}')}/${objectKey}`),
+      s3ObjectUrl: Fn.sub(`s3://${assetBucketName(this.assetAccount, '${AWS::Region}')}/${objectKey}`),
+    };
+  }
+
+  addDockerImageAsset(_asset: DockerImageAssetSource): DockerImageAssetLocation {
+    throw new Error(`${this.boundStack.node.path}: a StackSet template cannot use Docker image assets; bundle locally (esbuild, GoFunction) instead`);
+  }
+
+  /** The template's URL once synthesized (the host's template reads it lazily; children synthesize first). */
+  get url(): string | undefined {
+    return this.templateUrl;
+  }
+
+  /** The template's file in the host's assembly directory, once synthesized. */
+  get fileName(): string | undefined {
+    return this.templateFileName;
+  }
+
+  synthesize(session: ISynthesisSession): void {
+    const source = this.synthesizeTemplate(session);
+    const fileName = `${this.boundStack.artifactId}${STACKSET_TEMPLATE_SUFFIX}`;
+    fs.renameSync(path.join(session.outdir, source.fileName!), path.join(session.outdir, fileName));
+    this.templateFileName = fileName;
+    this.templateUrl = this.host.addFileAsset({ ...source, fileName, displayName: `${this.boundStack.node.path} StackSet template` }).httpUrl;
+  }
+}
