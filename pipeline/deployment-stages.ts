@@ -13,7 +13,7 @@ import { PatternStage } from '../stages/pattern-stage';
 import type { OrganizationContext, Registry } from '../stages/types';
 import { newApp } from './app-context';
 import type { DeploymentShape, DraftPlan, PlannedDeployment } from './planner';
-import { StackSetStage } from './stackset/stackset-stage';
+import { StackSetHostStack, StackSetStage } from './stackset/stackset-stage';
 import { STACKSET_TEMPLATE_SUFFIX } from './stackset/synthesizers';
 
 /** The CDK Stage of a deployment: a pattern's own stage, a platform part's, or a StackSet's. */
@@ -104,14 +104,23 @@ export function measureDraft(draft: DraftPlan, registry: Registry, organization:
  * asset once bundled (the same code gives the same bytes).
  */
 export function skippedBundleIdentities(scope: Construct): (assetId: string) => string {
-  const names = new Map<string, string>();
-  for (const c of scope.node.findAll()) {
-    if (!(c instanceof AssetStaging)) continue;
-    const stack = Stack.of(c);
-    if (stack.bundlingRequired || c.absoluteStagedPath !== c.sourcePath) continue;
-    const inStack = c.node.path.slice(stack.node.path.length + 1);
-    const owner = stack.node.tryFindChild(inStack.split('/')[0]);
-    names.set(c.assetHash, `bundle:${owner?.constructor.name ?? ''}/${inStack}`);
-  }
-  return (assetId) => names.get(assetId) ?? assetId;
+  let names: Map<string, string> | undefined;
+  const collect = () => {
+    const out = new Map<string, string>();
+    for (const c of scope.node.findAll()) {
+      if (c instanceof StackSetHostStack && c.templateAssetHash) {
+        // Its hash holds the stand-in bundle names; once bundled, equal parameters give equal templates.
+        out.set(c.templateAssetHash, `stackset-template:${c.template.constructor.name}:${JSON.stringify(c.parameters)}`);
+      }
+      if (!(c instanceof AssetStaging)) continue;
+      const stack = Stack.of(c);
+      if (stack.bundlingRequired || c.absoluteStagedPath !== c.sourcePath) continue;
+      const inStack = c.node.path.slice(stack.node.path.length + 1);
+      const owner = stack.node.tryFindChild(inStack.split('/')[0]);
+      out.set(c.assetHash, `bundle:${owner?.constructor.name ?? ''}/${inStack}`);
+    }
+    return out;
+  };
+  // Asked after synthesis, when the StackSet templates (and so their hashes) exist.
+  return (assetId) => (names ??= collect()).get(assetId) ?? assetId;
 }

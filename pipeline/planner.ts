@@ -271,17 +271,18 @@ export function planDeployments(config: Config, registry: Registry): { draft?: D
       issues.push({ file, path: `waves[${w}]`, problem: `wave "${wave.name}" deploys nothing: its targets hold no accounts`, fix: 'add accounts to its OUs, or remove the wave' });
     }
   });
-  issues.push(...assetBucketIssues(file, waves, registry));
+  issues.push(...assetBucketIssues(file, config, waves, registry));
   if (issues.length > 0) return { issues };
   return { draft: { pipelineName, quotas: org.quotas, file, waves }, issues };
 }
 
 /** StackSet templates read their code from the regional asset buckets, which a platform pattern (the catalog) creates first. */
-function assetBucketIssues(file: string, waves: readonly DraftWave[], registry: Registry): ConfigIssue[] {
+function assetBucketIssues(file: string, config: Config, waves: readonly DraftWave[], registry: Registry): ConfigIssue[] {
   const providers = [...registry.patterns.values()].filter((p) => p.kind === 'platform' && p.providesStackSetAssetBuckets).map((p) => p.id);
   const firstStackSetWave = waves.findIndex((w) => w.deployments.some((d) => d.kind === 'stackset'));
   if (firstStackSetWave < 0) return [];
-  const providerWave = waves.findIndex((w) => w.deployments.some((d) => providers.includes(d.pattern)));
+  // As written in delivery.yaml: a provider refused for another reason is reported there, not here.
+  const providerWave = config.delivery.waves.findIndex((w) => w.patterns.some((ref) => providers.includes(typeof ref === 'string' ? ref : ref.id)));
   if (providerWave >= 0 && providerWave < firstStackSetWave) return [];
   const wave = waves[firstStackSetWave];
   return [

@@ -1,6 +1,7 @@
 import { Aws, Lazy, Stack, Stage } from 'aws-cdk-lib';
 import * as cloudformation from 'aws-cdk-lib/aws-cloudformation';
-import type { Construct } from 'constructs';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
 import type { OrganizationContext, WorkloadPattern } from '../../stages/types';
 import type { PlannedStackSet } from '../planner';
 import { StackSetHostSynthesizer, StackSetTemplateSynthesizer } from './synthesizers';
@@ -32,6 +33,8 @@ export class StackSetHostStack extends Stack {
   /** The pattern's own stack, synthesized as the StackSet's template (no account, no Region in it). */
   readonly template: Stack;
   readonly hostSynthesizer: StackSetHostSynthesizer;
+  readonly parameters: unknown;
+  private readonly templateSynthesizer: StackSetTemplateSynthesizer;
 
   constructor(scope: Construct, id: string, props: StackSetStageProps) {
     const planned = props.stackSet;
@@ -43,7 +46,13 @@ export class StackSetHostStack extends Stack {
     // The stack binds a copy of the synthesizer it is given (DefaultStackSynthesizer is reusable): use that one.
     this.hostSynthesizer = this.synthesizer as StackSetHostSynthesizer;
     const templateSynthesizer = new StackSetTemplateSynthesizer(this.hostSynthesizer, planned.assetAccountId);
-    this.template = props.pattern.createStack(this, props.pattern.stackId, {
+    this.templateSynthesizer = templateSynthesizer;
+    this.parameters = planned.parameters;
+    // Without construct-path metadata the template of a pattern is the same in every wave that gives
+    // it the same parameters, so it is published once.
+    const templateScope = new Construct(this, 'Template');
+    templateScope.node.setContext(cxapi.PATH_METADATA_ENABLE_CONTEXT, false);
+    this.template = props.pattern.createStack(templateScope, props.pattern.stackId, {
       parameters: planned.parameters,
       // Explicitly agnostic: otherwise the template would inherit the stage's account and Region.
       env: { account: Aws.ACCOUNT_ID, region: Aws.REGION },
@@ -76,5 +85,10 @@ export class StackSetHostStack extends Stack {
       // Known once the template stack (a child, so synthesized first) has been written; references are resolved earlier, hence uncached.
       templateUrl: Lazy.uncachedString({ produce: () => templateSynthesizer.url }),
     });
+  }
+
+  /** The hash of the template asset, once synthesized. */
+  get templateAssetHash(): string | undefined {
+    return this.templateSynthesizer.sourceHash;
   }
 }

@@ -101,6 +101,7 @@ export class StackSetHostSynthesizer extends DefaultStackSynthesizer {
 export class StackSetTemplateSynthesizer extends StackSynthesizer implements StackSetAssetSource {
   private templateUrl?: string;
   private templateFileName?: string;
+  private templateHash?: string;
 
   constructor(private readonly host: StackSetHostSynthesizer, readonly assetAccount: string) {
     super();
@@ -128,6 +129,11 @@ export class StackSetTemplateSynthesizer extends StackSynthesizer implements Sta
     return this.templateUrl;
   }
 
+  /** The template asset's hash, once synthesized. */
+  get sourceHash(): string | undefined {
+    return this.templateHash;
+  }
+
   /** The template's file in the host's assembly directory, once synthesized. */
   get fileName(): string | undefined {
     return this.templateFileName;
@@ -138,6 +144,7 @@ export class StackSetTemplateSynthesizer extends StackSynthesizer implements Sta
     const fileName = `${this.boundStack.artifactId}${STACKSET_TEMPLATE_SUFFIX}`;
     fs.renameSync(path.join(session.outdir, source.fileName!), path.join(session.outdir, fileName));
     this.templateFileName = fileName;
+    this.templateHash = source.sourceHash;
     this.templateUrl = this.host.addFileAsset({ ...source, fileName, displayName: `${this.boundStack.node.path} StackSet template` }).httpUrl;
   }
 }

@@ -9,13 +9,12 @@ import { currentProductTemplates } from '../../catalog-products/snapshot';
 import { toolkitBootstrapVersion } from '../../catalog-products/products/cdk-bootstrap';
 import { newApp } from '../../pipeline/app-context';
 import { organizationContext } from '../../pipeline/organization-context';
-import { planRollout } from '../../pipeline/planner';
-import { REGISTRY } from '../../stages';
 import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
 import { PrivatelinkLambdaStack } from '../../stages/privatelink-lambda/privatelink-lambda';
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobsStack } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
 import { configFixture, replaceOnce } from '../support/config-fixture';
+import { draftOf, planOf } from '../support/plan';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-'));
 // Path metadata on, to compare product and stage resource by resource (their construct paths).
@@ -83,8 +82,9 @@ describe('the platform-baseline portfolio', () => {
   });
 });
 
+const buckets = [catalog, ...stage.regionalAssets.map((s) => Template.fromStack(s))];
+
 describe('the product asset buckets', () => {
-  const buckets = [catalog, ...stage.regionalAssets.map((s) => Template.fromStack(s))];
 
   it('exist in every governed Region', () => {
     expect(stage.regionalAssets.map((s) => s.region)).toEqual(['eu-west-1']);
@@ -101,11 +101,38 @@ describe('the product asset buckets', () => {
       }),
     );
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    // Roles that StackSet instances create (a Glue job reading its script) may read too, still only inside the organization.
+    const readers = JSON.stringify(statements.find((st: { Sid?: string }) => st.Sid === 'OrganizationDeployersRead').Condition.ArnLike['aws:PrincipalArn']);
+    for (const role of ['stacksets-exec-*', 'SC-*', 'StackSet-*']) expect(readers).toContain(`:iam::*:role/${role}`);
     (template as Template).hasResourceProperties('AWS::S3::Bucket', {
       BucketName: Match.stringLikeRegexp('^platform-catalog-assets-111111111111-'),
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
     });
+  });
+});
+
+describe('the asset buckets take StackSet assets from the pipeline', () => {
+  it.each(buckets.map((t, i) => [i === 0 ? 'us-east-1' : 'eu-west-1', t]))('in %s: the Region’s CDK file-publishing role of this account writes under stackset/ and may use the key through S3 only', (_region, template) => {
+    const t = template as Template;
+    const publisher = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/cdk-hnb659fds-file-publishing-role-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } };
+    const statements = Object.values(t.findResources('AWS::S3::BucketPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const write = statements.find((st: { Sid?: string }) => st.Sid === 'PipelinePublishesStackSetAssets');
+    expect(write).toMatchObject({ Effect: 'Allow', Principal: publisher });
+    expect([...write.Action].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+    expect(JSON.stringify(write.Resource)).toContain('/stackset/*');
+    const check = statements.find((st: { Sid?: string }) => st.Sid === 'PipelineChecksTheBucket');
+    expect(check).toMatchObject({ Principal: publisher });
+    expect([...check.Action].sort()).toEqual(['s3:GetBucketLocation', 's3:GetEncryptionConfiguration', 's3:ListBucket']);
+    const keyStatements = Object.values(t.findResources('AWS::KMS::Key')).flatMap((k) => k.Properties.KeyPolicy.Statement);
+    const encrypt = keyStatements.find((st: { Sid?: string }) => st.Sid === 'PipelineEncryptsStackSetAssets');
+    expect([...encrypt.Action].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(encrypt).toMatchObject({
+      Principal: publisher,
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+    // Member-account roles are granted decrypt by this alias (the key id differs per Region).
+    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/platform-catalog-assets' });
   });
 });
 
@@ -172,13 +199,15 @@ describe('versions', () => {
 
 describe('the plan', () => {
   it('places the catalog in the platform wave, two stacks: home Region and eu-west-1 assets', () => {
-    const stage = planRollout(loadConfigOrThrow(configFixture()), REGISTRY).plan!.waves[0].stages.find((s) => s.pattern === 'catalog')!;
-    expect(stage).toMatchObject({ id: 'catalog-management-us-east-1', stacks: 2 });
+    const plan = planOf(configFixture());
+    const stage = plan.waves[0].deployments.find((d) => d.pattern === 'catalog')!;
+    expect(stage).toMatchObject({ kind: 'stage', id: 'catalog-management-us-east-1' });
+    expect(plan.shapes.get(stage.id)!.stacks).toBe(2);
   });
 
   it('refuses the catalog without the organization id', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('  organizationId: o-a1b2c3d4e5    # AWS Organizations id (org-scoped bucket policies, portfolio share)\n', '') });
-    expect(planRollout(loadConfigOrThrow(dir), REGISTRY).issues.map((i) => `${i.problem} (${i.fix})`)).toEqual([
+    expect(draftOf(dir).issues.map((i) => `${i.problem} (${i.fix})`)).toEqual([
       'catalog cannot go to management in us-east-1: its asset buckets are readable by the organization, whose id is not configured (set management.organizationId (o-…) in organization.yaml)',
     ]);
   });

@@ -2,13 +2,13 @@ import * as path from 'node:path';
 import { formatIssue } from '../../accounts/issues';
 import { loadConfig, loadConfigOrThrow } from '../../accounts/loader';
 import { REGISTRY } from '../../stages';
-import { planRollout } from '../../pipeline/planner';
+import { planDeployments } from '../../pipeline/planner';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 
 /** Every message the loader and the planner give for a config, formatted as users see them. */
 function messages(dir: string): string[] {
   const { config, issues } = loadConfig(dir);
-  const planned = config && issues.length === 0 ? planRollout(config, REGISTRY).issues : [];
+  const planned = config && issues.length === 0 ? planDeployments(config, REGISTRY).issues : [];
   return [...issues, ...planned].map(formatIssue).map((m) => m.split(dir + path.sep).join('<dir>/'));
 }
 
@@ -96,6 +96,7 @@ describe('bad organization.yaml', () => {
     expect(messages(dir)).toEqual([
       '<dir>/organization.yaml: organizationalUnits[2]: the parent OU "Workloads" of "Workloads/Dev" is not listed (add "Workloads" to organizationalUnits)',
       '<dir>/organization.yaml: organizationalUnits[3]: the parent OU "Workloads" of "Workloads/Prod" is not listed (add "Workloads" to organizationalUnits)',
+      '<dir>/organization.yaml: organizationalUnitIds.Workloads: OU "Workloads" is not listed (did you mean "Workloads/Dev"? Or add it to organizationalUnits)',
     ]);
   });
 
@@ -200,7 +201,7 @@ describe('bad delivery.yaml', () => {
   });
 
   it('rejects a Region that is not governed', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('regions: [us-east-1, eu-west-1] }]\n    patterns:\n      - sns', 'regions: [us-east-1, ap-south-1] }]\n    patterns:\n      - sns') });
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'organizationalUnits: [Workloads/Dev], regions: [us-east-1, ap-south-1] }]') });
     expect(messages(dir)).toEqual([
       '<dir>/delivery.yaml: waves[1].targets[0].regions[1]: Region "ap-south-1" is not governed (governed Regions are us-east-1, eu-west-1; add it to organization.yaml regions first)',
     ]);
@@ -270,19 +271,40 @@ describe('bad delivery.yaml', () => {
     expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].targets: list at least one target']);
   });
 
-  it('refuses a wave too large for the CodePipeline quotas, saying how to split it', () => {
-    const accounts = Array.from({ length: 13 }, (_, i) => `  - { name: w${i}, id: "${String(700000000000 + i)}", email: w${i}@example.com, ou: Workloads/Dev }`).join('\n');
-    const dir = configFixture({
-      'organization.yaml': (s) => `${s}${accounts}\n`,
-      'delivery.yaml': `waves:
-  - name: everyone
-    targets: [{ organizationalUnits: [Workloads], regions: [us-east-1, eu-west-1] }]
-    patterns: [sns-fifo-jobs]
-`,
-    });
-    expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[0]: wave "everyone" is too big: 32 stages need 64 actions in one pipeline stage, CodePipeline allows 50 (split it into at least 2 waves (for example one per Region or per OU), or deploy fewer patterns in it)',
+  it('rejects OU ids that are malformed, given to an OU not listed, or given twice', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('  Security: ou-a1b2-11111111\n', '  Security: ou-12\n') });
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: organizationalUnitIds.Security: "ou-12": an OU id looks like ou-ab12-34cd5678 (the root: r-ab12)']);
+    const unlisted = configFixture({ 'organization.yaml': replaceOnce('  Sandbox: ou-a1b2-66666666\n', '  Sandbox: ou-a1b2-66666666\n  Sandbx: ou-a1b2-77777777\n') });
+    expect(messages(unlisted)).toEqual(['<dir>/organization.yaml: organizationalUnitIds.Sandbx: OU "Sandbx" is not listed (did you mean "Sandbox"? Or add it to organizationalUnits)']);
+    const twice = configFixture({ 'organization.yaml': (s) => replaceOnce('  Root: r-a1b2\n', '  Root: ou-a1b2-77777777\n')(replaceOnce('  Sandbox: ou-a1b2-66666666\n', '  Sandbox: ou-a1b2-55555555\n')(s)) });
+    expect(messages(twice)).toEqual([
+      '<dir>/organization.yaml: organizationalUnitIds.Root: "ou-a1b2-77777777" is an OU id, but Root is the root (give Root its r-… id)',
+      '<dir>/organization.yaml: organizationalUnitIds.Sandbox: OU id "ou-a1b2-55555555" is also given to "Workloads/Prod" (each OU has its own id; run npm run accounts:sync to fill them in)',
     ]);
+  });
+
+  it('rejects a delegated administrator that is the management account or not an account of the organization', () => {
+    const self = configFixture({ 'organization.yaml': (s) => `${s}stackSets: { delegatedAdministrator: "111111111111" }\n` });
+    expect(messages(self)).toEqual([
+      '<dir>/organization.yaml: stackSets.delegatedAdministrator: the management account is not a delegated administrator (remove the key to administer StackSets from the management account (CallAs SELF), or name the member account you registered)',
+    ]);
+    const unknown = configFixture({ 'organization.yaml': (s) => `${s}stackSets: { delegatedAdministrator: "999999999999" }\n` });
+    expect(messages(unknown)).toEqual(['<dir>/organization.yaml: stackSets.delegatedAdministrator: account 999999999999 is not in accounts (list it under accounts, or run npm run accounts:sync)']);
+  });
+
+  it('rejects StackSet preferences that are out of range, unknown, or order Regions the wave does not have', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('stackSets: { maxConcurrentPercentage: 50, failureTolerancePercentage: 10 }', 'stackSets: { maxConcurrentPercentage: 150, regionOrder: [eu-west-1, ap-south-1], retainStacks: true }') });
+    expect(messages(dir)).toEqual([
+      expect.stringMatching(/^<dir>\/delivery.yaml: waves\[1\].stackSets.maxConcurrentPercentage: .*100/),
+      '<dir>/delivery.yaml: waves[1].stackSets.retainStacks: unknown key "retainStacks" (did you mean "retainStacksOnAccountRemoval"?)',
+    ]);
+    const order = configFixture({ 'delivery.yaml': replaceOnce('stackSets: { maxConcurrentPercentage: 50, failureTolerancePercentage: 10 }', 'stackSets: { regionOrder: [eu-west-1, us-west-2] }') });
+    expect(messages(order)).toEqual(['<dir>/delivery.yaml: waves[1].stackSets.regionOrder[1]: Region "us-west-2" is not in any target of wave "dev" (order the wave\'s Regions only: us-east-1, eu-west-1)']);
+  });
+
+  it('rejects an unknown delivery mode with a suggestion', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1] }]', 'targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1], delivery: stacksets }]') });
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].targets[0].delivery: "stacksets" is not allowed (did you mean "stackset"?)']);
   });
 });
 

@@ -21,24 +21,24 @@ const account = (Id: string, Name: string, State: AccountState = 'ACTIVE') => ({
 
 /** Root → Workloads → {Dev, Prod}; Sandbox; accounts spread over two pages. */
 function organization(): void {
-  orgs.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-root', Name: 'Root' }] });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'r-root' }).resolves({ Accounts: [account('111111111111', 'Management')] });
+  orgs.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-ab12', Name: 'Root' }] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'r-ab12' }).resolves({ Accounts: [account('111111111111', 'Management')] });
   orgs
-    .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-root' })
-    .resolves({ OrganizationalUnits: [{ Id: 'ou-work', Name: 'Workloads' }], NextToken: 'page-2' });
-  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-root', NextToken: 'page-2' }).resolves({ OrganizationalUnits: [{ Id: 'ou-sand', Name: 'Sandbox' }] });
-  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-work' }).resolves({
+    .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12' })
+    .resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-11111111', Name: 'Workloads' }], NextToken: 'page-2' });
+  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12', NextToken: 'page-2' }).resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-22222222', Name: 'Sandbox' }] });
+  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-ab12-11111111' }).resolves({
     OrganizationalUnits: [
-      { Id: 'ou-dev', Name: 'Dev' },
-      { Id: 'ou-prod', Name: 'Prod' },
+      { Id: 'ou-ab12-33333333', Name: 'Dev' },
+      { Id: 'ou-ab12-44444444', Name: 'Prod' },
     ],
   });
-  for (const leaf of ['ou-dev', 'ou-prod', 'ou-sand']) orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: leaf }).resolves({ OrganizationalUnits: [] });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-work' }).resolves({ Accounts: [] });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-dev' }).resolves({ Accounts: [account('444444444444', 'Dev Account')], NextToken: 'more' });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-dev', NextToken: 'more' }).resolves({ Accounts: [account('555555555555', 'Dev Account'), account('777777777777', 'Old', 'SUSPENDED')] });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-prod' }).resolves({ Accounts: [account('666666666666', 'Prod')] });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-sand' }).resolves({ Accounts: [account('888888888888', 'Sandbox 1')] });
+  for (const leaf of ['ou-ab12-33333333', 'ou-ab12-44444444', 'ou-ab12-22222222']) orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: leaf }).resolves({ OrganizationalUnits: [] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-11111111' }).resolves({ Accounts: [] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-33333333' }).resolves({ Accounts: [account('444444444444', 'Dev Account')], NextToken: 'more' });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-33333333', NextToken: 'more' }).resolves({ Accounts: [account('555555555555', 'Dev Account'), account('777777777777', 'Old', 'SUSPENDED')] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-44444444' }).resolves({ Accounts: [account('666666666666', 'Prod')] });
+  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-22222222' }).resolves({ Accounts: [account('888888888888', 'Sandbox 1')] });
 }
 
 beforeEach(() => orgs.reset());
@@ -56,13 +56,13 @@ describe('readOrganization', () => {
       ['666666666666', 'Workloads/Prod', 'ACTIVE'],
       ['888888888888', 'Sandbox', 'ACTIVE'],
     ]);
-    expect(orgs).toHaveReceivedCommandWith(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-root', NextToken: 'page-2' });
+    expect(orgs).toHaveReceivedCommandWith(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12', NextToken: 'page-2' });
   });
 
   it('retries throttling, then succeeds', async () => {
     organization();
     const throttled = new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
-    orgs.on(ListRootsCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ Roots: [{ Id: 'r-root' }] });
+    orgs.on(ListRootsCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ Roots: [{ Id: 'r-ab12' }] });
     const sleeps: number[] = [];
     const tree = await readOrganization(new OrganizationsClient({}), { attempts: 5, baseDelayMs: 100, sleep: async (ms) => void sleeps.push(ms) });
     expect(tree.accounts).toHaveLength(6);
@@ -104,6 +104,8 @@ describe('the generated file', () => {
       const gen = generatedOrganization(tree, new Date('2026-11-29T00:00:00Z'));
       expect(gen.accounts.map((a) => a.name)).toEqual(['management', 'dev-account', 'dev-account-555555', 'prod', 'sandbox-1']);
       expect(gen.generatedAt).toBe('2026-11-29T00:00:00.000Z');
+      // StackSet targets name OUs by id: every OU's id, and the root's, from the live organization.
+      expect(gen.organizationalUnitIds).toEqual({ Root: 'r-ab12', Workloads: 'ou-ab12-11111111', 'Workloads/Dev': 'ou-ab12-33333333', 'Workloads/Prod': 'ou-ab12-44444444', Sandbox: 'ou-ab12-22222222' });
     });
   });
 
@@ -140,7 +142,7 @@ describe('the generated file', () => {
   it('puts the previous file back when the synced organization does not merge', async () => {
     organization();
     // An account whose email is already used by a hand-written account with another id and name.
-    orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-sand' }).resolves({ Accounts: [{ ...account('888888888888', 'Sandbox 1'), Email: 'prod@example.com' }] });
+    orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-22222222' }).resolves({ Accounts: [{ ...account('888888888888', 'Sandbox 1'), Email: 'prod@example.com' }] });
     const dir = configFixture({ 'organization.generated.yaml': 'generatedBy: accounts:sync\ngeneratedAt: "2026-01-01T00:00:00Z"\n' });
     await expect(main(['--config', dir], new OrganizationsClient({}), () => undefined)).rejects.toThrow(
       /does not merge cleanly; organization.generated.yaml left as it was:\n {2}.*organization.yaml: accounts\[6\]\.email: duplicate account email "prod@example.com" \(also accounts\[5\]\)/,

@@ -7,12 +7,13 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { loadConfigOrThrow } from '../../accounts/loader';
 import { assemblyFacts, checkAssembly } from '../../pipeline/assembly-checks';
 import { GUARD_PLUGIN_NAMES } from '../../pipeline/guards';
-import { PIPELINE_STACK_NAME } from '../../pipeline/pipeline-stack';
-import { planRollout } from '../../pipeline/planner';
-import { QUOTAS, TEMPLATE_BYTES } from '../../pipeline/quotas';
-import { REGISTRY } from '../../stages';
+import { pipelineStackName, synthCommands, type DeliveryPipelineStack } from '../../pipeline/pipeline-stack';
+import { TEMPLATE_BYTES } from '../../pipeline/quotas';
 import { configFixture, replaceOnce } from '../support/config-fixture';
+import { planOf } from '../support/plan';
 import { synthOrganization } from '../support/synth';
+
+const PIPELINE_STACK_NAME = pipelineStackName('platform-delivery');
 
 interface PipelineStage {
   Name: string;
@@ -25,9 +26,10 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   let outdir: string;
   let template: Template;
   let stages: PipelineStage[];
+  let app: ReturnType<typeof synthOrganization>['app'];
 
   beforeAll(() => {
-    ({ assembly, outdir } = synthOrganization(dir));
+    ({ assembly, outdir, app } = synthOrganization(dir));
     template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, `${PIPELINE_STACK_NAME}.template.json`), 'utf8')));
     stages = Object.values(template.findResources('AWS::CodePipeline::Pipeline'))[0].Properties.Stages;
   });
@@ -49,12 +51,21 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(stages[2].Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
   });
 
-  it('the synth step installs Node, Go and Python, then runs the setup (npm ci and more), the tests and cdk synth', () => {
+  it('the synth step installs Node, Go and Python, then runs the setup (npm ci and more), the tests, accounts:sync and cdk synth', () => {
     const projects = template.findResources('AWS::CodeBuild::Project');
-    const synth = Object.values(projects).find((p) => JSON.stringify(p.Properties.Source.BuildSpec).includes('npx cdk synth'));
-    const spec = JSON.parse(synth!.Properties.Source.BuildSpec);
+    const [synthId, synth] = Object.entries(projects).find(([, p]) => JSON.stringify(p.Properties.Source.BuildSpec).includes('npx cdk synth'))!;
+    const spec = JSON.parse(synth.Properties.Source.BuildSpec);
     expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22', golang: '1.24', python: '3.12' });
-    expect(spec.phases.build.commands).toEqual(['bash scripts/setup.sh', 'npm test', `npx cdk synth -c config=${path.relative(process.cwd(), dir)}`]);
+    const configPath = path.relative(path.join(__dirname, '..', '..'), dir);
+    expect(spec.phases.build.commands).toEqual(['bash scripts/setup.sh', 'npm test', `npm run accounts:sync -- --config ${configPath}`, `npx cdk synth -c config=${configPath}`]);
+    expect(synthCommands(configPath)).toEqual(spec.phases.build.commands);
+    // accounts:sync reads the live organization with list calls only, so a vended account is in the next plan.
+    const role = synth.Properties.ServiceRole['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(role));
+    const organizations = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st: { Action: string | string[] }) => JSON.stringify(st.Action).includes('organizations:'));
+    expect(organizations).toEqual([{ Effect: 'Allow', Action: expect.any(Array), Resource: '*' }]);
+    expect([...organizations[0].Action].sort()).toEqual(['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListRoots']);
+    expect(synthId).toBeDefined();
   });
 
   it('gates prod, and only prod, behind a manual approval that runs before its deployments', () => {
@@ -65,7 +76,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(stages.find((s) => s.Name === 'dev')!.Actions.some((a) => a.ActionTypeId.Category === 'Approval')).toBe(false);
   });
 
-  it('deploys each planned stage into its own account and Region', () => {
+  it('deploys each CDK Stage into its own account and Region, and each StackSet’s stack into the management account', () => {
     // A wave of one stage becomes a pipeline stage named after it, with plain Prepare/Deploy actions.
     const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('Deploy')).map((a) => (a.Name === 'Deploy' ? `${s.Name}.Deploy` : a.Name)));
     expect(deploys.sort()).toEqual(
@@ -73,9 +84,8 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         'baseliner-management-us-east-1.platform-baseliner.Deploy',
         'catalog-management-us-east-1.platform-catalog.Deploy',
         'catalog-management-us-east-1.platform-catalog-assets.Deploy',
-        ...['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1', 'prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
-        ...['stream-ingestion', 'mq-consumer'].flatMap((p) => ['dev-us-east-1', 'dev-eu-west-1', 'test-us-east-1', 'test-eu-west-1'].map((t) => `${p}-${t}.pattern-${p}.Deploy`)),
-        ...['content-aggregator', 'spice-refresh', 'data-lake'].flatMap((p) => ['dev-us-east-1', 'test-us-east-1'].map((t) => `${p}-${t}.pattern-${p}.Deploy`)),
+        ...['prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
+        ...['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer', 'content-aggregator', 'spice-refresh', 'data-lake'].map((p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`),
       ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
@@ -84,23 +94,25 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         '111111111111/us-east-1',
         '111111111111/us-east-1',
         '111111111111/eu-west-1',
-        // sns-fifo-jobs, stream-ingestion and mq-consumer in both Regions; the other three in us-east-1.
-        ...[1, 2, 3].flatMap(() => ['444444444444/us-east-1', '444444444444/eu-west-1', '555555555555/us-east-1', '555555555555/eu-west-1']),
-        ...[1, 2, 3].flatMap(() => ['444444444444/us-east-1', '555555555555/us-east-1']),
+        // One StackSet stack per dev pattern, all in the management account and home Region.
+        ...Array.from({ length: 6 }, () => '111111111111/us-east-1'),
         '666666666666/us-east-1',
         '666666666666/eu-west-1',
       ].sort(),
     );
   });
 
-  it('keeps every stage within 50 actions and matches the planner’s predicted shape', () => {
-    for (const s of stages) expect(s.Actions.length).toBeLessThanOrEqual(QUOTAS.actionsPerStage);
-    const plan = planRollout(loadConfigOrThrow(dir), REGISTRY).plan!;
+  it('keeps every stage within 50 actions and matches the shape `npm run plan` predicts from its stand-in stages', () => {
+    for (const s of stages) expect(s.Actions.length).toBeLessThanOrEqual(50);
     const facts = assemblyFacts(assembly);
-    expect(facts.pipeline!.stages).toEqual(plan.pipeline.map((s) => ({ name: s.name, actions: s.actions })));
-    const predicted = plan.quotas.find((q) => q.quota.startsWith('pipeline template bytes'))!.used;
-    expect(Math.abs(predicted - facts.pipeline!.templateBytes) / facts.pipeline!.templateBytes).toBeLessThan(0.25);
-    expect(checkAssembly(assembly)).toEqual([]);
+    const predicted = planOf(dir);
+    expect(facts.pipeline!.stages).toEqual(predicted.pipeline.map((s) => ({ name: s.name, actions: s.actions })));
+    // The pipeline stack shaped itself from its real stages: the same shape.
+    const pipelineStack = app.node.findChild(PIPELINE_STACK_NAME) as DeliveryPipelineStack;
+    expect(pipelineStack.plan.pipeline).toEqual(predicted.pipeline);
+    const estimate = predicted.quotas.find((q) => q.quota.startsWith('pipeline template bytes'))!.used;
+    expect(Math.abs(estimate - facts.pipeline!.templateBytes) / facts.pipeline!.templateBytes).toBeLessThan(0.25);
+    expect(checkAssembly(assembly, loadConfigOrThrow(dir).organization.quotas)).toEqual([]);
     expect(TEMPLATE_BYTES.perAction).toBeGreaterThan(0);
   });
 
@@ -140,11 +152,10 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     }
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
-    // dev and test share one template per Region: 25 stacks (pipeline, its cross-Region support stack,
-    // catalog and its eu-west-1 asset stack, baseliner, 20 pattern copies) and 4 product templates
-    // (cdk-bootstrap, account-baseline, sns-fifo-jobs, privatelink-lambda): 20 distinct templates
-    // (13 before batch 1, plus stream-ingestion and mq-consumer per Region, plus the three us-east-1 patterns).
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('20 of 29');
+    // 13 stacks (pipeline, its cross-Region support stack, catalog and its eu-west-1 asset stack,
+    // baseliner, six StackSet stacks, two prod copies), 4 product templates (cdk-bootstrap,
+    // account-baseline, sns-fifo-jobs, privatelink-lambda) and six StackSet templates, all distinct.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('23 of 23');
   });
 });
 

@@ -1,55 +1,133 @@
 import { loadConfigOrThrow } from '../../accounts/loader';
-import { expandTargets, pipelineShape, planRollout, type PlannedWave } from '../../pipeline/planner';
-import { QUOTAS } from '../../pipeline/quotas';
+import { expandTargets, shapePlan, type DeploymentShape, type DraftPlan, type PlannedStackSet, type PlannedStage } from '../../pipeline/planner';
 import { REGISTRY } from '../../stages';
 import type { Registry } from '../../stages/types';
+import { generatedOrganization, workloadPatterns } from '../../bench/organizations';
 import { configFixture, replaceOnce } from '../support/config-fixture';
+import { draftOf, planOf, planResult } from '../support/plan';
 
-function planOf(dir: string, registry: Registry = REGISTRY) {
-  const result = planRollout(loadConfigOrThrow(dir), registry);
-  if (!result.plan) throw new Error(result.issues.map((i) => i.problem).join('\n'));
-  return result.plan;
-}
+const stackSets = (w: { deployments: readonly (PlannedStage | PlannedStackSet)[] }) => w.deployments.filter((d): d is PlannedStackSet => d.kind === 'stackset');
+const stages = (w: { deployments: readonly (PlannedStage | PlannedStackSet)[] }) => w.deployments.filter((d): d is PlannedStage => d.kind === 'stage');
+const problems = (dir: string) => draftOf(dir).issues.map((i) => `${i.path}: ${i.problem} (${i.fix})`);
 
-describe('planRollout on the sample organization', () => {
+describe('the sample organization: both delivery modes', () => {
   const plan = planOf(configFixture());
 
-  it('expands OU targets into one stage per (pattern, account, Region), waves in order', () => {
-    expect(plan.waves.map((w) => [w.name, w.approval, w.stages.map((s) => s.id)])).toEqual([
-      ['platform', false, ['catalog-management-us-east-1', 'baseliner-management-us-east-1']],
-      [
-        'dev',
-        false,
-        [
-          ...['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer'].flatMap((p) => [`${p}-dev-us-east-1`, `${p}-dev-eu-west-1`, `${p}-test-us-east-1`, `${p}-test-eu-west-1`]),
-          // Narrowed to us-east-1 by the pattern's own regions.
-          ...['content-aggregator', 'spice-refresh', 'data-lake'].flatMap((p) => [`${p}-dev-us-east-1`, `${p}-test-us-east-1`]),
-        ],
-      ],
-      ['prod', true, ['sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-prod-eu-west-1']],
+  it('delivers the OU wave as one StackSet per pattern and the account lists as CDK Stages', () => {
+    expect(plan.waves.map((w) => [w.name, w.approval, stages(w).map((s) => s.id), stackSets(w).map((s) => s.id)])).toEqual([
+      ['platform', false, ['catalog-management-us-east-1', 'baseliner-management-us-east-1'], []],
+      ['dev', false, [], ['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer', 'content-aggregator', 'spice-refresh', 'data-lake'].map((p) => `stackset-dev-${p}`)],
+      ['prod', true, ['sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-prod-eu-west-1'], []],
     ]);
+  });
+
+  it('targets the OU by id with auto-deployment on, in the pattern’s Regions, with the wave’s operation preferences', () => {
+    const [jobs, , , aggregator] = stackSets(plan.waves[1]);
+    expect(jobs).toMatchObject({
+      stackSetName: 'platform-delivery-dev-sns-fifo-jobs',
+      stackName: 'platform-delivery-dev-sns-fifo-jobs-stackset',
+      adminAccountId: '111111111111',
+      region: 'us-east-1',
+      callAs: 'SELF',
+      assetAccountId: '111111111111',
+      autoDeployment: true,
+      groups: [{ organizationalUnits: ['Workloads/Dev'], organizationalUnitIds: ['ou-a1b2-44444444'], accounts: [], accountFilter: 'NONE', regions: ['us-east-1', 'eu-west-1'] }],
+      regions: ['us-east-1', 'eu-west-1'],
+      preferences: { maxConcurrentPercentage: 50, failureTolerancePercentage: 10, regionConcurrency: 'PARALLEL', concurrencyMode: 'SOFT_FAILURE_TOLERANCE', retainStacksOnAccountRemoval: false },
+    });
+    expect(jobs.instances.map((i) => `${i.accountName}/${i.region}`)).toEqual(['dev/us-east-1', 'dev/eu-west-1', 'test/us-east-1', 'test/eu-west-1']);
+    // Narrowed to us-east-1 by the pattern's own regions.
+    expect(aggregator.groups[0].regions).toEqual(['us-east-1']);
+    expect(aggregator.instances.map((i) => i.accountName)).toEqual(['dev', 'test']);
   });
 
   it('applies the pattern schema defaults to the parameters', () => {
-    expect(plan.waves[1].stages[0].parameters).toEqual({ publishEveryMinutes: 1, publisherEnabled: true, maxReceiveCount: 3, batchSize: 10, logRetentionDays: 365 });
-    expect(plan.waves[2].stages[0].parameters).toMatchObject({ publishEveryMinutes: 5 });
+    expect(stackSets(plan.waves[1])[0].parameters).toEqual({ publishEveryMinutes: 1, publisherEnabled: true, maxReceiveCount: 3, batchSize: 10, logRetentionDays: 365 });
+    expect(stages(plan.waves[2])[0].parameters).toMatchObject({ publishEveryMinutes: 5 });
   });
 
-  it('computes the CodePipeline shape: 2 actions per stack, one for the approval, assets published once', () => {
-    expect(plan.pipeline).toEqual([
+  it('takes the pipeline shape from what the stages synthesize: 2 actions per stack, one for the approval', () => {
+    expect(plan.pipeline.filter((s) => s.name !== 'Assets')).toEqual([
       { name: 'Source', actions: 1 },
       { name: 'Build', actions: 1 },
       { name: 'UpdatePipeline', actions: 1 },
-      { name: 'Assets', actions: 28 },
-      { name: 'platform', actions: 6 },
-      { name: 'dev', actions: 36 },
+      { name: 'platform', actions: 6 }, // catalog: home Region and eu-west-1 asset bucket; baseliner
+      { name: 'dev', actions: 12 }, // six StackSet stacks
       { name: 'prod', actions: 5 },
     ]);
-    expect(plan.quotas.map((q) => [q.quota, q.used, q.limit])).toEqual([
-      ['stages per pipeline', 7, 50],
-      ['actions per stage', 36, 50],
-      ['actions per pipeline', 78, 500],
-      ['pipeline template bytes (estimated)', 40_000 + 78 * 1_900, 1_000_000],
+    expect(plan.shapes.get('catalog-management-us-east-1')!.stacks).toBe(2);
+    expect(plan.shapes.get('stackset-dev-data-lake')!.templates.map((t) => t.via)).toEqual(['action', 's3']);
+  });
+});
+
+describe('delivery modes', () => {
+  const dev = (target: string) => configFixture({ 'delivery.yaml': replaceOnce('targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', `targets: [${target}]`) });
+
+  it('delivers an OU target as CDK Stages when it says delivery: stages', () => {
+    const plan = planOf(dev('{ organizationalUnits: [Workloads/Dev], regions: [us-east-1], delivery: stages }'));
+    expect(stackSets(plan.waves[1])).toEqual([]);
+    expect(stages(plan.waves[1]).map((s) => s.id).slice(0, 2)).toEqual(['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-test-us-east-1']);
+  });
+
+  it('delivers an account list as a StackSet when it says so: through the accounts’ OU and an INTERSECTION filter, no auto-deployment', () => {
+    const { draft } = draftOf(dev('{ accounts: [dev], regions: [us-east-1], delivery: stackset }'));
+    const [jobs] = stackSets(draft!.waves[1]);
+    expect(jobs).toMatchObject({ autoDeployment: false, groups: [{ organizationalUnits: ['Workloads/Dev'], organizationalUnitIds: ['ou-a1b2-44444444'], accounts: ['444444444444'], accountFilter: 'INTERSECTION' }] });
+    expect(jobs.instances.map((i) => i.accountName)).toEqual(['dev']);
+  });
+
+  it('adds named accounts to an OU target (UNION), one instance group per target', () => {
+    const { draft } = draftOf(dev('{ organizationalUnits: [Workloads/Dev], accounts: [audit], regions: [us-east-1] }, { organizationalUnits: [Sandbox], regions: [eu-west-1] }'));
+    const [jobs] = stackSets(draft!.waves[1]);
+    expect(jobs.groups).toEqual([
+      { organizationalUnits: ['Workloads/Dev'], organizationalUnitIds: ['ou-a1b2-44444444'], accounts: ['333333333333'], accountFilter: 'UNION', regions: ['us-east-1'] },
+      { organizationalUnits: ['Sandbox'], organizationalUnitIds: ['ou-a1b2-66666666'], accounts: [], accountFilter: 'NONE', regions: ['eu-west-1'] },
+    ]);
+    expect(jobs.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('never makes the management account a StackSet instance (service-managed StackSets do not deploy there)', () => {
+    const dir = configFixture({ 'delivery.yaml': (s) => s.slice(0, s.indexOf('  - name: prod')).replace('targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'targets: [{ organizationalUnits: [Root], regions: [us-east-1] }]') });
+    const [jobs] = stackSets(draftOf(dir).draft!.waves[1]);
+    expect(jobs.groups[0].organizationalUnitIds).toEqual(['r-a1b2']);
+    expect(jobs.instances.map((i) => i.accountName)).toEqual(['log-archive', 'audit', 'dev', 'test', 'prod']);
+  });
+
+  it('administers StackSets from the delegated administrator when organization.yaml names one', () => {
+    const dir = configFixture({ 'organization.yaml': (s) => `${s}stackSets: { delegatedAdministrator: "333333333333" }\n` });
+    const [jobs] = stackSets(draftOf(dir).draft!.waves[1]);
+    expect(jobs).toMatchObject({ adminAccountId: '333333333333', callAs: 'DELEGATED_ADMIN', assetAccountId: '111111111111', region: 'us-east-1' });
+  });
+
+  it('names the pipeline’s StackSets and stacks after pipeline.name, so a second pipeline can live beside the first', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('  branch: main\n', '  branch: main\n  name: data-platform\n') });
+    const { draft } = draftOf(dir);
+    expect(draft!.pipelineName).toBe('data-platform');
+    expect(stackSets(draft!.waves[1])[0].stackSetName).toBe('data-platform-dev-sns-fifo-jobs');
+    expect(stages(draft!.waves[2])[0].stackName).toBe('data-platform-sns-fifo-jobs');
+    expect(stages(draftOf(configFixture()).draft!.waves[2])[0].stackName).toBe('pattern-sns-fifo-jobs');
+  });
+
+  it('refuses a StackSet target whose OU has no id, saying how to get it', () => {
+    const dir = configFixture({ 'organization.yaml': replaceOnce('  Workloads/Dev: ou-a1b2-44444444\n', '') });
+    const { issues } = require('../../accounts/loader').loadConfig(dir);
+    expect(issues.map((i: { path: string; problem: string; fix: string }) => `${i.path}: ${i.problem} (${i.fix})`)).toEqual([
+      'waves[1].targets[0]: delivered as a StackSet, which targets OUs by id, but "Workloads/Dev" has no id (run npm run accounts:sync (it writes organizationalUnitIds), or add organizationalUnitIds: { Workloads/Dev: ou-… } to organization.yaml)',
+    ]);
+  });
+
+  it('refuses a platform part as a StackSet', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('targets: [{ accounts: [management], regions: [us-east-1] }]', 'targets: [{ accounts: [management], regions: [us-east-1], delivery: stackset }]') });
+    expect(problems(dir).slice(0, 2)).toEqual([
+      'waves[0].targets[0].delivery: catalog is a platform part of the management account and is deployed as CDK Stages only (give this wave a target with accounts: [management] (delivery: stages))',
+      'waves[0].targets[0].delivery: baseliner is a platform part of the management account and is deployed as CDK Stages only (give this wave a target with accounts: [management] (delivery: stages))',
+    ]);
+  });
+
+  it('refuses StackSets before the catalog, which creates the buckets their code is read from', () => {
+    const dir = configFixture({ 'delivery.yaml': (s) => s.replace('      - catalog\n', '') });
+    expect(problems(dir)).toEqual([
+      'waves[1]: wave "dev" delivers StackSets, whose code is read from the regional asset buckets that catalog creates, but no wave deploys it (deploy catalog to the management account and home Region in a wave before "dev" (see the sample\'s platform wave))',
     ]);
   });
 });
@@ -60,88 +138,146 @@ describe('targets', () => {
       'delivery.yaml': `waves:
   - name: all
     targets:
-      - { organizationalUnits: [Workloads], regions: [us-east-1] }
+      - { organizationalUnits: [Workloads], regions: [us-east-1], delivery: stages }
       - { accounts: [dev, "666666666666"], regions: [us-east-1, eu-west-1] }
     patterns: [sns-fifo-jobs]
 `,
     });
     const config = loadConfigOrThrow(dir);
-    expect(expandTargets(config, 0).map((t) => `${t.account.name}/${t.region}`)).toEqual([
-      'dev/us-east-1',
-      'test/us-east-1',
-      'prod/us-east-1',
-      'dev/eu-west-1',
-      'prod/eu-west-1',
-    ]);
+    expect(expandTargets(config, 0).map((t) => `${t.account.name}/${t.region}`)).toEqual(['dev/us-east-1', 'test/us-east-1', 'prod/us-east-1', 'dev/eu-west-1', 'prod/eu-west-1']);
+    expect(stages(draftOf(dir).draft!.waves[0]).map((s) => s.id)).toEqual(['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-test-us-east-1', 'sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-dev-eu-west-1', 'sns-fifo-jobs-prod-eu-west-1']);
   });
 
   it('narrows Regions per pattern', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('      - id: sns-fifo-jobs\n', '      - id: sns-fifo-jobs\n        regions: [eu-west-1]\n') });
-    expect(planOf(dir).waves[2].stages.map((s) => s.id)).toEqual(['sns-fifo-jobs-prod-eu-west-1']);
+    expect(stages(draftOf(dir).draft!.waves[2]).map((s) => s.id)).toEqual(['sns-fifo-jobs-prod-eu-west-1']);
   });
 
-  it('refuses a wave whose targets hold no accounts', () => {
+  it('refuses a wave of CDK Stages whose targets hold no accounts', () => {
+    const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }', 'organizationalUnits: [Sandbox], regions: [us-east-1, eu-west-1], delivery: stages }') });
+    expect(problems(dir)).toEqual(['waves[1]: wave "dev" deploys nothing: its targets hold no accounts (add accounts to its OUs, or remove the wave)']);
+  });
+
+  it('accepts StackSets on an OU with no accounts yet: auto-deployment reaches the accounts it gets later', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev]', 'organizationalUnits: [Sandbox]') });
-    const { issues } = planRollout(loadConfigOrThrow(dir), REGISTRY);
-    expect(issues.map((i) => `${i.path}: ${i.problem}`)).toEqual(['waves[1]: wave "dev" deploys nothing: its targets hold no accounts']);
+    const [jobs] = stackSets(draftOf(dir).draft!.waves[1]);
+    expect(jobs).toMatchObject({ autoDeployment: true, instances: [], groups: [{ organizationalUnitIds: ['ou-a1b2-66666666'] }] });
   });
 });
 
-describe('region rules and resources', () => {
+describe('region rules', () => {
   const base = REGISTRY.patterns.get('sns-fifo-jobs')!;
   const restricted: Registry = {
     planned: REGISTRY.planned,
     patterns: new Map([...REGISTRY.patterns, ['sns-fifo-jobs', { ...base, targetRule: (_p, { region }) => (region === 'us-east-1' ? undefined : { problem: 'CLOUDFRONT scope lives in us-east-1', fix: 'narrow it with regions: [us-east-1]' }) }]]),
   };
 
-  it('refuses a Region the pattern rules out, with its fix', () => {
-    const { issues } = planRollout(loadConfigOrThrow(configFixture()), restricted);
-    expect(issues.map((i) => `${i.path}: ${i.problem} (${i.fix})`)).toEqual([
+  it('refuses a Region the pattern rules out, with its fix, in both modes', () => {
+    expect(draftOf(configFixture(), restricted).issues.map((i) => `${i.path}: ${i.problem} (${i.fix})`)).toEqual([
       'waves[1].patterns[0]: sns-fifo-jobs cannot go to dev in eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
       'waves[1].patterns[0]: sns-fifo-jobs cannot go to test in eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
       'waves[2].patterns[0]: sns-fifo-jobs cannot go to prod in eu-west-1: CLOUDFRONT scope lives in us-east-1 (narrow it with regions: [us-east-1])',
     ]);
   });
+});
 
-  it('refuses a pattern whose stack exceeds 500 resources', () => {
-    const { issues } = planRollout(loadConfigOrThrow(configFixture()), REGISTRY, { resourcesPerStack: new Map([['sns-fifo-jobs', 612]]) });
-    expect(issues.map((i) => i.problem)).toEqual(['pattern sns-fifo-jobs synthesizes a stack of 612 resources, CloudFormation allows 500']);
+/** A generated organization in a config fixture (the bench's generator). */
+function generated(options: Parameters<typeof generatedOrganization>[0], extra = '') {
+  const { organization, delivery } = generatedOrganization(options);
+  return configFixture({ 'organization.yaml': organization + extra, 'delivery.yaml': delivery, 'baseline.yaml': null });
+}
+const FOUR_REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
+
+describe('organization scale', () => {
+  it('plans 1,000 accounts in 4 Regions, 3 OU waves, every workload pattern, in a pipeline of at most 100 actions', () => {
+    const plan = planOf(generated({ accounts: 1000, regions: FOUR_REGIONS, patterns: workloadPatterns(), mode: 'stackset' }));
+    expect(plan.waves.map((w) => [w.name, stackSets(w).length, stages(w).length])).toEqual([
+      ['platform', 0, 1],
+      ['dev', workloadPatterns().length, 0],
+      ['staging', workloadPatterns().length, 0],
+      ['prod', workloadPatterns().length, 0],
+    ]);
+    const instances = plan.waves.flatMap((w) => stackSets(w)).reduce((n, s) => n + s.instances.length, 0);
+    expect(instances).toBe(1000 * 4 * workloadPatterns().length);
+    const actions = plan.pipeline.reduce((n, s) => n + s.actions, 0);
+    expect(actions).toBeLessThanOrEqual(100);
+    // The same pattern with the same parameters in three waves publishes one template and one copy of its code.
+    const templates = new Set(plan.waves.flatMap((w) => stackSets(w)).flatMap((s) => plan.shapes.get(s.id)!.assets.map((a) => a.id)));
+    expect(plan.assets).toBeLessThan(templates.size + 10);
+  });
+
+  it('keeps the pipeline the same size whatever the number of accounts in StackSet mode', () => {
+    const shape = (accounts: number) => planOf(generated({ accounts, regions: FOUR_REGIONS, patterns: ['sns-fifo-jobs', 'stream-ingestion'], mode: 'stackset' })).pipeline;
+    expect(shape(10)).toEqual(shape(1000));
+  });
+
+  it('splits a wave of CDK Stages larger than one pipeline stage into consecutive pipeline stages, the approval in the first', () => {
+    const plan = planOf(generated({ accounts: 90, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }));
+    const prod = plan.waves.find((w) => w.name === 'prod')!;
+    expect(prod.parts.map((p) => [p.name, p.actions, p.approval, p.deployments.length])).toEqual([
+      ['prod', 49, true, 24],
+      ['prod-2', 12, false, 6],
+    ]);
+    expect(Math.max(...plan.pipeline.map((s) => s.actions))).toBeLessThanOrEqual(50);
+  });
+
+  it('refuses a stages-mode pipeline over 500 actions with one fix that works: the largest waves to StackSets', () => {
+    const { issues } = planResult(generated({ accounts: 300, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }));
+    expect(issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([expect.stringMatching(/^waves: the pipeline would need 6\d\d actions \(CodePipeline allows 500\), a template of about \d+ bytes \(CloudFormation allows 1000000\)$/)]);
+    expect(issues[0].fix).toBe('move wave "prod" to StackSets: give its targets organizationalUnits (or delivery: stackset), and their actions stop growing with the number of accounts');
+    // The largest wave (prod: its approval is an action too). Taking the fix all the way, the organization by OU fits.
+    expect(planResult(generated({ accounts: 300, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stackset' })).issues).toEqual([]);
+  });
+
+  it('checks the quotas organization.yaml sets instead of the defaults', () => {
+    const options = { accounts: 90, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' as const };
+    const plan = planOf(generated(options));
+    const stagesUsed = plan.pipeline.length;
+    const { issues } = planResult(generated(options, `quotas: { stagesPerPipeline: ${stagesUsed - 1} }\n`));
+    expect(issues.map((i) => i.problem)).toEqual([`the pipeline would need ${stagesUsed} stages (CodePipeline allows ${stagesUsed - 1})`]);
+    expect(issues[0].fix).toMatch(/^move wave "(dev|staging|prod)" to StackSets/);
+  });
+
+  it('refuses more than 50 pipeline stages, saying which wave to move', () => {
+    const { issues } = planResult(generated({ accounts: 1500, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }, 'quotas: { actionsPerPipeline: 10000, templateBytes: 10000000 }\n'));
+    expect(issues.map((i) => i.problem)).toEqual([expect.stringMatching(/^the pipeline would need (5[1-9]|[6-9]\d) stages \(CodePipeline allows 50\)$/)]);
+    expect(issues[0].fix).toBe('move wave "prod" to StackSets: give its targets organizationalUnits (or delivery: stackset), and their actions stop growing with the number of accounts');
   });
 });
 
-describe('pipeline quotas', () => {
-  /** An organization of `accounts` accounts in Workloads/Dev and one wave per `perWave` of them. */
-  function bigOrg(accounts: number, perWave: number, regions = ['us-east-1', 'eu-west-1']) {
-    const list = Array.from({ length: accounts }, (_, i) => `  - { name: a${i}, id: "${String(700000000000 + i)}", email: a${i}@example.com, ou: Workloads/Dev }`).join('\n');
-    const waves = Array.from({ length: Math.ceil(accounts / perWave) }, (_, w) => {
-      const names = Array.from({ length: Math.min(perWave, accounts - w * perWave) }, (_, i) => `a${w * perWave + i}`);
-      return `  - name: w${w}\n    targets: [{ accounts: [${names.join(', ')}], regions: [${regions.join(', ')}] }]\n    patterns: [sns-fifo-jobs]`;
-    });
-    return configFixture({ 'organization.yaml': (s) => `${s}${list}\n`, 'delivery.yaml': `waves:\n${waves.join('\n')}\n` });
-  }
-
-  it('refuses a pipeline of more than 500 actions, naming the largest waves', () => {
-    const { issues } = planRollout(loadConfigOrThrow(bigOrg(288, 12)), REGISTRY);
-    expect(issues.map((i) => i.problem)).toEqual([
-      'the pipeline needs 1158 actions, CodePipeline allows 500; the largest waves are "w0" (48), "w1" (48), "w2" (48)',
-    ]);
-    expect(issues[0].fix).toBe('run a second pipeline with its own config for part of the organization, or deploy fewer patterns per account');
+describe('shapePlan on given shapes', () => {
+  const draft = (deployments: number): DraftPlan => ({
+    pipelineName: 'platform-delivery',
+    file: 'delivery.yaml',
+    quotas: { stagesPerPipeline: 50, actionsPerStage: 50, actionsPerPipeline: 500, templateBytes: 1_000_000, actionTemplateBytes: 512_000, resourcesPerStack: 500 },
+    waves: [
+      {
+        name: 'w',
+        approval: false,
+        deployments: Array.from({ length: deployments }, (_, i) => ({ kind: 'stage' as const, id: `p-a${i}-us-east-1`, pattern: 'p', wave: 'w', accountName: `a${i}`, accountId: String(100000000000 + i), region: 'us-east-1', parameters: {}, stackName: 'pattern-p', platform: false })),
+      },
+    ],
   });
-
-  it('refuses more than 50 pipeline stages', () => {
-    const { issues } = planRollout(loadConfigOrThrow(bigOrg(47, 1, ['us-east-1'])), REGISTRY);
-    expect(issues.map((i) => i.problem)).toEqual(['the pipeline needs 51 stages, CodePipeline allows 50']);
-    expect(issues[0].fix).toBe('merge small waves');
-  });
-
-  it('accepts a large plan that fits: 64 account-Region targets in 3 waves', () => {
-    const plan = planOf(bigOrg(32, 12));
-    expect(plan.waves.map((w) => w.actions)).toEqual([48, 48, 32]);
-    expect(Math.max(...plan.pipeline.map((s) => s.actions))).toBeLessThanOrEqual(QUOTAS.actionsPerStage);
-  });
+  const shape = (over: Partial<DeploymentShape> = {}): DeploymentShape => ({ stacks: 1, assets: [], templates: [{ name: 'p (pattern-p)', resources: 10, bytes: 1000, via: 'action' }], ...over });
 
   it('splits asset publishing across stages of at most 50 actions', () => {
-    const waves: PlannedWave[] = [{ name: 'w', approval: false, stages: [], actions: 2 }];
-    expect(pipelineShape(waves, 120).map((s) => `${s.name}:${s.actions}`)).toEqual(['Source:1', 'Build:1', 'UpdatePipeline:1', 'Assets:50', 'Assets2:50', 'Assets3:20', 'w:2']);
+    const assets = Array.from({ length: 120 }, (_, i) => ({ id: `asset-${i}`, destinations: ['100000000000/us-east-1'] }));
+    const { plan } = shapePlan(draft(1), new Map([['p-a0-us-east-1', shape({ assets })]]));
+    expect(plan!.pipeline.map((s) => `${s.name}:${s.actions}`)).toEqual(['Source:1', 'Build:1', 'UpdatePipeline:1', 'Assets:50', 'Assets2:50', 'Assets3:20', 'p-a0-us-east-1:2']);
+  });
+
+  it('refuses a stack over 500 resources, naming the pattern and its stack', () => {
+    const { issues } = shapePlan(draft(1), new Map([['p-a0-us-east-1', shape({ templates: [{ name: 'p (pattern-p)', resources: 612, bytes: 90_000, via: 'action' }] })]]));
+    expect(issues.map((i) => i.problem)).toEqual(['p (pattern-p) synthesizes a stack of 612 resources, CloudFormation allows 500']);
+  });
+
+  it('refuses a stack template over what CodePipeline’s CloudFormation action reads', () => {
+    const { issues } = shapePlan(draft(1), new Map([['p-a0-us-east-1', shape({ templates: [{ name: 'p (pattern-p)', resources: 100, bytes: 600_000, via: 'action' }] })]]));
+    expect(issues.map((i) => i.problem)).toEqual(["p (pattern-p) synthesizes a template of 600000 bytes, CodePipeline's CloudFormation action allows 512000"]);
+  });
+
+  it('refuses a deployment larger than a pipeline stage', () => {
+    const { issues } = shapePlan(draft(1), new Map([['p-a0-us-east-1', shape({ stacks: 26 })]]));
+    expect(issues.map((i) => `${i.problem} (${i.fix})`)).toEqual(['p-a0-us-east-1 deploys 26 stacks, 52 actions, more than one pipeline stage holds (50) (split pattern p into fewer stacks)']);
   });
 });

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CONFIG_DIR } from '../../accounts/loader';
+import { REPO_ROOT } from '../../stages/shared/pattern-function';
+
+/** Config fixtures live inside the repository (git-ignored .tmp/): synth refuses a config folder outside it. */
+export const FIXTURES_DIR = path.join(REPO_ROOT, '.tmp');
 
 export type Edit = string | ((original: string) => string) | null;
 
@@ -10,7 +13,8 @@ export type Edit = string | ((original: string) => string) | null;
  * (null deletes a file). Returns the directory.
  */
 export function configFixture(edits: Record<string, Edit> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-'));
+  fs.mkdirSync(FIXTURES_DIR, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(FIXTURES_DIR, 'config-'));
   for (const name of ['organization.yaml', 'delivery.yaml', 'baseline.yaml']) {
     fs.copyFileSync(path.join(DEFAULT_CONFIG_DIR, name), path.join(dir, name));
   }

@@ -1,0 +1,23 @@
+import { loadConfigOrThrow } from '../../accounts/loader';
+import { measureDraft } from '../../pipeline/deployment-stages';
+import { organizationContext } from '../../pipeline/organization-context';
+import { planDeployments, planRollout, type Plan, type PlanResult } from '../../pipeline/planner';
+import { REGISTRY } from '../../stages';
+import type { Registry } from '../../stages/types';
+
+/** The plan of a config dir as `npm run plan` makes it: shapes measured on stand-in stages. */
+export function planResult(dir: string, registry: Registry = REGISTRY): PlanResult {
+  const config = loadConfigOrThrow(dir);
+  return planRollout(config, registry, (draft) => measureDraft(draft, registry, organizationContext(config)));
+}
+
+export function planOf(dir: string, registry: Registry = REGISTRY): Plan {
+  const result = planResult(dir, registry);
+  if (!result.plan) throw new Error(result.issues.map((i) => `${i.path}: ${i.problem} (${i.fix})`).join('\n'));
+  return result.plan;
+}
+
+/** The deployments of a config dir, with no shapes (config-level issues only). */
+export function draftOf(dir: string, registry: Registry = REGISTRY) {
+  return planDeployments(loadConfigOrThrow(dir), registry);
+}
