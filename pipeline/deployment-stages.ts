@@ -50,9 +50,9 @@ export function measureStage(stage: Stage, d: PlannedDeployment, identity: (asse
     }
   }
   const assembly = stage.synth();
-  const templates: Array<DeploymentShape['templates'][number]> = assembly.stacks.map((s) => templateFacts(s.templateFullPath, `${d.pattern} (${s.stackName})`, 'action'));
+  const templates: Array<DeploymentShape['templates'][number]> = assembly.stacks.map((s) => templateFacts(s.templateFullPath, s.stackName, 'action'));
   for (const file of fs.readdirSync(assembly.directory).filter((f) => f.endsWith(STACKSET_TEMPLATE_SUFFIX))) {
-    templates.push(templateFacts(path.join(assembly.directory, file), `${d.pattern} (StackSet template)`, 's3'));
+    templates.push(templateFacts(path.join(assembly.directory, file), d.kind === 'stackset' ? `${d.stackSetName} template` : file, 's3'));
   }
   return { stacks: deployment.stacks.length, assets: [...assets].map(([id, destinations]) => ({ id, destinations: [...destinations] })), templates };
 }

@@ -426,7 +426,7 @@ function quotaUse(plan: Plan, quotas: Quotas, destinations: number): QuotaUse[] 
   const s3 = largest('s3');
   return [
     ...(largestResources ? [{ quota: 'resources per stack', used: largestResources.resources, limit: quotas.resourcesPerStack, where: largestResources.name }] : []),
-    ...(action ? [{ quota: 'stack template bytes (CloudFormation action)', used: action.bytes, limit: quotas.actionTemplateBytes, where: action.name }] : []),
+    ...(action ? [{ quota: 'stack template bytes', used: action.bytes, limit: quotas.actionTemplateBytes, where: action.name }] : []),
     ...(s3 ? [{ quota: 'StackSet template bytes', used: s3.bytes, limit: quotas.templateBytes, where: s3.name }] : []),
     { quota: 'stages per pipeline', used: plan.pipeline.length, limit: quotas.stagesPerPipeline },
     { quota: 'actions per stage', used: largestPart?.actions ?? 0, limit: quotas.actionsPerStage, where: largestPart?.name },
@@ -448,9 +448,9 @@ function quotaIssues(draft: DraftPlan, plan: Plan, uses: readonly QuotaUse[]): C
     const q = byName.get(name);
     return q && q.used > q.limit ? q : undefined;
   };
-  for (const name of ['resources per stack', 'stack template bytes (CloudFormation action)', 'StackSet template bytes']) {
+  for (const name of ['resources per stack', 'stack template bytes', 'StackSet template bytes']) {
     const q = over(name);
-    if (q) issues.push({ file, path: 'waves', problem: `${q.where} synthesizes a ${name.startsWith('resources') ? `stack of ${q.used} resources` : `template of ${q.used} bytes`}, ${name.includes('action') ? "CodePipeline's CloudFormation action" : 'CloudFormation'} allows ${q.limit}`, fix: 'reduce what its parameters create (or raise quotas in organization.yaml if AWS raised the limit for you)' });
+    if (q) issues.push({ file, path: 'waves', problem: `${q.where} synthesizes a ${name.startsWith('resources') ? `stack of ${q.used} resources` : `template of ${q.used} bytes`}, ${name === 'stack template bytes' ? "CodePipeline's CloudFormation action" : 'CloudFormation'} allows ${q.limit}`, fix: "reduce what the pattern's parameters create" });
   }
 
   const actions = over('actions per pipeline');

@@ -182,4 +182,20 @@ describe('cdk synth on a bad config', () => {
     );
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
+
+  it('refuses a config folder outside the repository, which the pipeline’s synth step could not find', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'));
+    for (const f of ['organization.yaml', 'delivery.yaml']) fs.copyFileSync(path.join(configFixture(), f), path.join(outside, f));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-synth-'));
+    const root = path.join(__dirname, '..', '..');
+    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'pipeline', 'app.ts')], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: outside }), CDK_OUTDIR: outdir },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `1 configuration error:\n  ${outside}: the config directory is outside the repository (${root}): the pipeline synthesizes from a clone of the repository and would not find it (put it inside the repository, for example as ./my-org, and pass -c config=my-org)\n`,
+    );
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../pipeline/cli/plan';
 import { runCli } from '../support/cli';
+import { generatedOrganization, workloadPatterns } from '../../bench/organizations';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 
 const run = (argv: string[]) => runCli(main, argv);
@@ -12,11 +13,15 @@ describe('npm run plan', () => {
   it('prints a table with waves, approvals, the pipeline and the quota headroom', () => {
     const { code, out } = run(['--config', dir]);
     expect(code).toBe(0);
+    expect(out).toContain('Wave 2: dev (6 StackSets, 12 actions)');
+    expect(out).toMatch(/ {2}platform-delivery-dev-sns-fifo-jobs +sns-fifo-jobs +OU Workloads\/Dev → 2 accounts × 2 Regions +4\n/);
+    expect(out).toMatch(/ {2}platform-delivery-dev-data-lake +data-lake +OU Workloads\/Dev → 2 accounts × 1 Region +2\n/);
     expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 5 actions)');
     expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
-    expect(out).toContain('Pipeline: Source(1) → Build(1) → UpdatePipeline(1) → Assets(28) → platform(6) → dev(36) → prod(5)');
-    expect(out).toMatch(/resources per stack \(largest: (sns-fifo-jobs|baseliner)\)\s+\d+\s+500/);
-    expect(out).toMatch(/actions per stage \(largest: dev\)\s+36\s+50\s+14 \(28%\)/);
+    expect(out).toMatch(/Pipeline: Source\(1\) → Build\(1\) → UpdatePipeline\(1\) → Assets\(\d+\) → platform\(6\) → dev\(12\) → prod\(5\)/);
+    expect(out).toMatch(/resources per stack \(largest: [\w-]+( template)?\)\s+\d+\s+500/);
+    expect(out).toMatch(/StackSet template bytes \(largest: platform-delivery-dev-[\w-]+ template\)\s+\d+\s+1000000/);
+    expect(out).toMatch(/actions per stage \(largest: dev\)\s+12\s+50\s+38 \(76%\)/);
   });
 
   it('prints JSON that tools can read', () => {
@@ -35,20 +40,49 @@ describe('npm run plan', () => {
       ['dev', false],
       ['prod', true],
     ]);
-    expect(json.waves[2].stages[0]).toMatchObject({ id: 'sns-fifo-jobs-prod-us-east-1', accountId: '666666666666', parameters: { publishEveryMinutes: 5 } });
-    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: 78, limit: 500, headroom: 422 });
+    expect(json.waves[2].stages[0]).toMatchObject({ id: 'sns-fifo-jobs-prod-us-east-1', accountId: '666666666666', stacks: 1, parameters: { publishEveryMinutes: 5 } });
+    // Every stack instance of every StackSet, for tools.
+    expect(json.waves[1].stackSets[0]).toMatchObject({
+      stackSetName: 'platform-delivery-dev-sns-fifo-jobs',
+      administrator: { accountId: '111111111111', region: 'us-east-1', callAs: 'SELF' },
+      autoDeployment: true,
+      groups: [{ organizationalUnits: ['Workloads/Dev'], organizationalUnitIds: ['ou-a1b2-44444444'], regions: ['us-east-1', 'eu-west-1'] }],
+      instances: [
+        { account: 'dev', accountId: '444444444444', ou: 'Workloads/Dev', region: 'us-east-1' },
+        { account: 'dev', accountId: '444444444444', ou: 'Workloads/Dev', region: 'eu-west-1' },
+        { account: 'test', accountId: '555555555555', ou: 'Workloads/Dev', region: 'us-east-1' },
+        { account: 'test', accountId: '555555555555', ou: 'Workloads/Dev', region: 'eu-west-1' },
+      ],
+    });
+    const total = json.pipeline.reduce((n: number, s: { actions: number }) => n + s.actions, 0);
+    expect(json.quotas.find((q: { quota: string }) => q.quota === 'actions per pipeline')).toEqual({ quota: 'actions per pipeline', used: total, limit: 500, headroom: 500 - total });
   });
 
   it('prints markdown and a mermaid diagram of waves → targets → patterns', () => {
     const md = run(['--config', dir, '--format', 'markdown']).out;
-    expect(md).toContain('## Wave 3: prod (manual approval)');
+    expect(md).toContain('## Wave 3: prod — manual approval first (2 stages, 5 actions)');
     expect(md).toContain('| `sns-fifo-jobs` | prod | 666666666666 | us-east-1 | 1 |');
+    expect(md).toContain('| platform-delivery-dev-mq-consumer | mq-consumer | OU Workloads/Dev → 2 accounts × 2 Regions | 4 |');
     const mermaid = run(['--config', dir, '-f', 'mermaid']).out.split('\n');
     expect(mermaid[0]).toBe('flowchart LR');
     expect(mermaid).toContain('  wave_prod["3. prod (approval)"]');
     expect(mermaid).toContain('  wave_dev --> wave_prod');
     expect(mermaid).toContain('  wave_prod --> wave_prod_prod_us_east_1["prod us-east-1"]');
     expect(mermaid).toContain('  wave_prod_prod_us_east_1 --> wave_prod_prod_us_east_1_sns_fifo_jobs(["sns-fifo-jobs"])');
+    expect(mermaid).toContain('  wave_dev --> wave_dev_stackset_dev_sns_fifo_jobs[["sns-fifo-jobs (StackSet)<br/>OU Workloads/Dev → 2 accounts × 2 Regions"]]');
+  });
+
+  it('keeps a 1,000-account plan readable: one row and one box per StackSet, far under Mermaid’s 500 edges', () => {
+    const { organization, delivery } = generatedOrganization({ accounts: 1000, regions: ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'], patterns: workloadPatterns(), mode: 'stackset' });
+    const big = configFixture({ 'organization.yaml': organization, 'delivery.yaml': delivery, 'baseline.yaml': null });
+    const table = run(['--config', big]).out;
+    expect(table).toMatch(/ {2}platform-delivery-prod-sns-fifo-jobs +sns-fifo-jobs +OU Workloads\/Prod → 333 accounts × 4 Regions +1332\n/);
+    expect(table.split('\n').length).toBeLessThan(80);
+    const edges = run(['--config', big, '-f', 'mermaid']).out.split('\n').filter((l) => l.includes('-->'));
+    expect(edges.length).toBe(3 /* wave → wave */ + 1 /* platform → management target */ + 1 /* → catalog */ + 3 * workloadPatterns().length);
+    const json = JSON.parse(run(['--config', big, '-f', 'json']).out);
+    const instances = json.waves.flatMap((w: { stackSets: Array<{ instances: unknown[] }> }) => w.stackSets.flatMap((s) => s.instances));
+    expect(instances).toHaveLength(1000 * 4 * workloadPatterns().length);
   });
 
   it('lists the patterns with their parameters', () => {
