@@ -13,8 +13,7 @@ import { PatternStage } from '../stages/pattern-stage';
 import type { OrganizationContext, Registry } from '../stages/types';
 import { newApp } from './app-context';
 import type { DeploymentShape, DraftPlan, PlannedDeployment } from './planner';
-import { StackSetHostStack, StackSetStage } from './stackset/stackset-stage';
-import { STACKSET_TEMPLATE_SUFFIX } from './stackset/synthesizers';
+import { stackSetTemplate, StackSetStage } from './stackset/stackset-stage';
 
 /** The CDK Stage of a deployment: a pattern's own stage, a platform part's, or a StackSet's. */
 export function createDeploymentStage(scope: Construct, d: PlannedDeployment, registry: Registry, organization: OrganizationContext): Stage {
@@ -22,7 +21,7 @@ export function createDeploymentStage(scope: Construct, d: PlannedDeployment, re
   if (!definition) throw new Error(`unknown pattern ${d.pattern}`);
   if (d.kind === 'stackset') {
     if (definition.kind !== 'workload') throw new Error(`${d.pattern} is not a workload pattern and cannot be a StackSet`);
-    return new StackSetStage(scope, d.id, { stackSet: d, pattern: definition, organization });
+    return new StackSetStage(scope, d.id, { stackSet: d, template: stackSetTemplate(scope, definition, d.parameters, d.assetAccountId) });
   }
   const target = { accountName: d.accountName, accountId: d.accountId, region: d.region };
   const env = { account: d.accountId, region: d.region };
@@ -51,9 +50,7 @@ export function measureStage(stage: Stage, d: PlannedDeployment, identity: (asse
   }
   const assembly = stage.synth();
   const templates: Array<DeploymentShape['templates'][number]> = assembly.stacks.map((s) => templateFacts(s.templateFullPath, s.stackName, 'action'));
-  for (const file of fs.readdirSync(assembly.directory).filter((f) => f.endsWith(STACKSET_TEMPLATE_SUFFIX))) {
-    templates.push(templateFacts(path.join(assembly.directory, file), d.kind === 'stackset' ? `${d.stackSetName} template` : file, 's3'));
-  }
+  if (stage instanceof StackSetStage) templates.push(templateFacts(stage.template.synthesizedTemplate().file, `${d.pattern} StackSet template`, 's3'));
   return { stacks: deployment.stacks.length, assets: [...assets].map(([id, destinations]) => ({ id, destinations: [...destinations] })), templates };
 }
 
@@ -103,15 +100,14 @@ export function measureDraft(draft: DraftPlan, registry: Registry, organization:
  * pattern construct it belongs to and its path inside it, which is what makes two copies one
  * asset once bundled (the same code gives the same bytes).
  */
-export function skippedBundleIdentities(scope: Construct): (assetId: string) => string {
+export function skippedBundleIdentities(stage: Stage): (assetId: string) => string {
+  // A StackSet's code is built in its template's stage.
+  const scopes: Construct[] = stage instanceof StackSetStage ? [stage, stage.template] : [stage];
   let names: Map<string, string> | undefined;
   const collect = () => {
+    // The templates of StackSets hold these names too, but a template is shared by every wave, so its hash already is its identity.
     const out = new Map<string, string>();
-    for (const c of scope.node.findAll()) {
-      if (c instanceof StackSetHostStack && c.templateAssetHash) {
-        // Its hash holds the stand-in bundle names; once bundled, equal parameters give equal templates.
-        out.set(c.templateAssetHash, `stackset-template:${c.template.constructor.name}:${JSON.stringify(c.parameters)}`);
-      }
+    for (const c of scopes.flatMap((scope) => scope.node.findAll())) {
       if (!(c instanceof AssetStaging)) continue;
       const stack = Stack.of(c);
       if (stack.bundlingRequired || c.absoluteStagedPath !== c.sourcePath) continue;

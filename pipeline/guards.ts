@@ -26,7 +26,7 @@ import {
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { STACKSET_TEMPLATE_SUFFIX, StackSetTemplateSynthesizer } from './stackset/synthesizers';
+import { StackSetTemplateSynthesizer } from './stackset/synthesizers';
 
 /** Context key that turns the guards off (`-c guards=false`), for measuring their cost only. */
 export const GUARDS_CONTEXT = 'guards';
@@ -108,15 +108,15 @@ export class RuleLevelAcknowledgements extends PluginWrapper<IPolicyValidationPl
   }
 }
 
-/** A stack whose template is not a stack of the assembly but a file of its parent's: a product, or a StackSet's template. */
-function isEmbeddedTemplate(stack: Stack): boolean {
-  return stack instanceof servicecatalog.ProductStack || stack.synthesizer instanceof StackSetTemplateSynthesizer;
+/** A StackSet's template: a stack of its own, written as a file rather than as a stack of the assembly. */
+function isStackSetTemplate(c: IConstruct): c is Stack {
+  return Stack.isStack(c) && c.synthesizer instanceof StackSetTemplateSynthesizer;
 }
 
-/** The stack whose template holds a resource: product, StackSet-template and nested stacks count as their parent's. */
+/** The stack whose template holds a resource: product and nested stacks count as their parent's. */
 function templateStack(node: IConstruct): Stack {
   let stack = Stack.of(node);
-  while ((isEmbeddedTemplate(stack) || stack.nested) && stack.node.scope) stack = Stack.of(stack.node.scope);
+  while ((stack instanceof servicecatalog.ProductStack || stack.nested) && stack.node.scope) stack = Stack.of(stack.node.scope);
   return stack;
 }
 
@@ -165,8 +165,11 @@ export class DistinctStackChecks implements IPolicyValidationPlugin {
     const byRule = new Map<string, PolicyViolation>();
     let success = true;
     const groups = groupDistinctTemplates(context.stackTemplates);
-    for (const [rep, copies] of groups) {
-      const stack = stacks.get(rep.stackConstructPath);
+    const checks = [...groups].map(([rep, copies]) => ({ rep: rep.stackConstructPath, copies: copies.map((c) => c.stackConstructPath) }));
+    // StackSet templates are not stacks of the assembly: each is checked once, as itself.
+    for (const template of stacks.values()) if (isStackSetTemplate(template)) checks.push({ rep: template.node.path, copies: [template.node.path] });
+    for (const { rep, copies } of checks) {
+      const stack = stacks.get(rep);
       if (!stack) continue;
       const report = this.inner.validateStack(stack);
       success &&= report.success;
@@ -175,13 +178,13 @@ export class DistinctStackChecks implements IPolicyValidationPlugin {
         byRule.set(v.ruleName, merged);
         for (const r of v.violatingResources) {
           for (const copy of copies) {
-            const constructPath = r.constructPath?.startsWith(`${rep.stackConstructPath}/`) ? `${copy.stackConstructPath}${r.constructPath.slice(rep.stackConstructPath.length)}` : r.constructPath;
+            const constructPath = r.constructPath?.startsWith(`${rep}/`) ? `${copy}${r.constructPath.slice(rep.length)}` : r.constructPath;
             merged.violatingResources.push({ ...r, constructPath });
           }
         }
       }
     }
-    return { success: success && byRule.size === 0, violations: [...byRule.values()], metadata: { distinctStacks: `${groups.size} of ${context.stackTemplates.length}` } };
+    return { success: success && byRule.size === 0, violations: [...byRule.values()], metadata: { distinctStacks: `${checks.length} of ${context.stackTemplates.length + checks.length - groups.size}` } };
   }
 }
 
@@ -235,7 +238,7 @@ function listGuardFiles(dir: string): string[] {
 export class DistinctTemplates extends PluginWrapper<TemplatePlugin> {
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     // Service Catalog product templates and StackSet templates are assets, not stacks: validate them too.
-    const products = embeddedTemplates(context.templatePaths).map((templatePath) => ({ stackConstructPath: '', templatePath, accountId: undefined, region: undefined }));
+    const products = embeddedTemplates(context.templatePaths, context.appConstruct).map((templatePath) => ({ stackConstructPath: '', templatePath, accountId: undefined, region: undefined }));
     const groups = groupDistinctTemplates([...context.stackTemplates, ...products]);
     const productPaths = embeddedConstructPaths(context.appConstruct);
     const representatives = [...groups.keys()];
@@ -295,10 +298,15 @@ export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[])
 }
 
 /** Product templates (`*.product.template.json`) and StackSet templates written beside the stack templates. */
-export function embeddedTemplates(templatePaths: readonly string[]): string[] {
+export function embeddedTemplates(templatePaths: readonly string[], app?: IConstruct): string[] {
   const dirs = new Set(templatePaths.map((p) => path.dirname(p)));
-  const embedded = (f: string) => f.endsWith('.product.template.json') || f.endsWith(STACKSET_TEMPLATE_SUFFIX);
-  return [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter(embedded).map((f) => path.join(d, f)) : [])).sort();
+  const products = [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.product.template.json')).map((f) => path.join(d, f)) : []));
+  // StackSet templates live in stages of their own, which hold no stack of the assembly.
+  const stackSets = (app?.node.findAll() ?? []).filter(isStackSetTemplate).flatMap((t) => {
+    const file = (t.synthesizer as StackSetTemplateSynthesizer).template?.file;
+    return file && fs.existsSync(file) ? [file] : [];
+  });
+  return [...new Set([...products, ...stackSets])].sort();
 }
 
 /**
@@ -309,7 +317,7 @@ function embeddedConstructPaths(app: IConstruct | undefined): (templatePath: str
   const byFile = new Map<string, { stack: Stack; ids?: Map<string, string> }>();
   for (const c of app?.node.findAll() ?? []) {
     if (c instanceof servicecatalog.ProductStack) byFile.set(c.templateFile, { stack: c });
-    else if (Stack.isStack(c) && c.synthesizer instanceof StackSetTemplateSynthesizer && c.synthesizer.fileName) byFile.set(c.synthesizer.fileName, { stack: c });
+    else if (isStackSetTemplate(c) && (c.synthesizer as StackSetTemplateSynthesizer).template) byFile.set(path.basename((c.synthesizer as StackSetTemplateSynthesizer).template!.file), { stack: c });
   }
   return (templatePath, logicalId) => {
     const entry = byFile.get(path.basename(templatePath));

@@ -10,7 +10,8 @@
  * The host stack (the one that holds the AWS::CloudFormation::StackSet) carries both: the
  * template as one of its own file assets, and the Lambda code as a second asset manifest whose
  * destinations are the regional buckets. CDK Pipelines reads every asset manifest of a stack, so
- * it publishes them like any other asset.
+ * it publishes them like any other asset. A template is synthesized once per (pattern,
+ * parameters), in a stage of its own, so the waves that deploy it promote the very same file.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -94,29 +95,38 @@ export class StackSetHostSynthesizer extends DefaultStackSynthesizer {
   }
 }
 
+/** An asset of a StackSet template: its source (relative to the template's assembly directory) and its key in the asset buckets. */
+export interface StackSetTemplateAsset {
+  readonly source: FileAssetSource;
+  readonly objectKey: string;
+}
+
 /**
  * The synthesizer of a pattern stack delivered as a StackSet: an environment-agnostic template
- * written as a file and handed to the host as an asset; its assets go to the regional buckets.
+ * written as a file; its assets are read from the asset bucket of the Region the stack runs in.
+ * It publishes nothing itself: every StackSet that uses the template (one per wave) publishes
+ * the template and its assets through its own host (StackSetHostSynthesizer), and since the
+ * template is the same file, CDK Pipelines publishes it once.
  */
 export class StackSetTemplateSynthesizer extends StackSynthesizer implements StackSetAssetSource {
-  private templateUrl?: string;
-  private templateFileName?: string;
-  private templateHash?: string;
+  readonly assets: StackSetTemplateAsset[] = [];
+  private synthesized?: { file: string; sourceHash: string };
 
-  constructor(private readonly host: StackSetHostSynthesizer, readonly assetAccount: string) {
+  constructor(readonly assetAccount: string) {
     super();
   }
 
   addFileAsset(asset: FileAssetSource): FileAssetLocation {
     const extension = asset.packaging === FileAssetPackaging.ZIP_DIRECTORY ? '.zip' : path.extname(asset.fileName ?? '');
     const objectKey = `${STACKSET_ASSET_PREFIX}${asset.sourceHash}${extension}`;
-    this.host.addStackSetAsset(asset, objectKey);
-    const bucketName = Fn.sub(assetBucketName(this.assetAccount, '${AWS::Region}'));
+    if (!asset.fileName) throw new Error(`${this.boundStack.node.path}: StackSet templates take file assets only`);
+    if (!this.assets.some((a) => a.source.sourceHash === asset.sourceHash)) this.assets.push({ source: asset, objectKey });
+    const bucket = assetBucketName(this.assetAccount, '${AWS::Region}');
     return {
-      bucketName,
+      bucketName: Fn.sub(bucket),
       objectKey,
-      httpUrl: Fn.sub(`https://s3.\${AWS::Region}.\${AWS::URLSuffix}/${assetBucketName(this.assetAccount, '${AWS::Region}')}/${objectKey}`),
-      s3ObjectUrl: Fn.sub(`s3://${assetBucketName(this.assetAccount, '${AWS::Region}')}/${objectKey}`),
+      httpUrl: Fn.sub(`https://s3.\${AWS::Region}.\${AWS::URLSuffix}/${bucket}/${objectKey}`),
+      s3ObjectUrl: Fn.sub(`s3://${bucket}/${objectKey}`),
     };
   }
 
@@ -124,27 +134,15 @@ export class StackSetTemplateSynthesizer extends StackSynthesizer implements Sta
     throw new Error(`${this.boundStack.node.path}: a StackSet template cannot use Docker image assets; bundle locally (esbuild, GoFunction) instead`);
   }
 
-  /** The template's URL once synthesized (the host's template reads it lazily; children synthesize first). */
-  get url(): string | undefined {
-    return this.templateUrl;
-  }
-
-  /** The template asset's hash, once synthesized. */
-  get sourceHash(): string | undefined {
-    return this.templateHash;
-  }
-
-  /** The template's file in the host's assembly directory, once synthesized. */
-  get fileName(): string | undefined {
-    return this.templateFileName;
+  /** The template file (absolute) and its hash, once synthesized. */
+  get template(): { file: string; sourceHash: string } | undefined {
+    return this.synthesized;
   }
 
   synthesize(session: ISynthesisSession): void {
     const source = this.synthesizeTemplate(session);
     const fileName = `${this.boundStack.artifactId}${STACKSET_TEMPLATE_SUFFIX}`;
     fs.renameSync(path.join(session.outdir, source.fileName!), path.join(session.outdir, fileName));
-    this.templateFileName = fileName;
-    this.templateHash = source.sourceHash;
-    this.templateUrl = this.host.addFileAsset({ ...source, fileName, displayName: `${this.boundStack.node.path} StackSet template` }).httpUrl;
+    this.synthesized = { file: path.join(session.outdir, fileName), sourceHash: source.sourceHash };
   }
 }

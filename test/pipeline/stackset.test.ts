@@ -35,16 +35,17 @@ function stackSetOf(dir: string, id: string) {
   const host = (stage as StackSetStage).host;
   const template = Template.fromStack(host);
   const stackSet = Object.values(template.findResources('AWS::CloudFormation::StackSet'))[0].Properties;
-  const templateFile = fs.readdirSync(directory).find((f) => f.endsWith(STACKSET_TEMPLATE_SUFFIX))!;
-  const body = JSON.parse(fs.readFileSync(path.join(directory, templateFile), 'utf8'));
+  const templateFile = (stage as StackSetStage).template.synthesizedTemplate().file;
+  expect(templateFile.endsWith(STACKSET_TEMPLATE_SUFFIX)).toBe(true);
+  const body = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
   const manifests = fs.readdirSync(directory).filter((f) => f.endsWith('.json') && f.includes('assets'));
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(directory, f), 'utf8'));
-  return { d, host, stage, stackSet, body, templateFile, regional: read(manifests.find((f) => f.endsWith('.stackset-assets.json'))!), own: read(manifests.find((f) => !f.endsWith('.stackset-assets.json'))!) };
+  return { d, host, stage, directory, stackSet, body, templateFile, regional: read(manifests.find((f) => f.endsWith('.stackset-assets.json'))!), own: read(manifests.find((f) => !f.endsWith('.stackset-assets.json'))!) };
 }
 
 describe('the StackSet of sns-fifo-jobs in the sample’s dev wave', () => {
   const dir = configFixture();
-  const { stage, stackSet, body, templateFile, regional, own } = stackSetOf(dir, 'stackset-dev-sns-fifo-jobs');
+  const { stage, directory, stackSet, body, templateFile, regional, own } = stackSetOf(dir, 'stackset-dev-sns-fifo-jobs');
 
   it('is service-managed, auto-deployed to the OU, administered by the management account in the home Region', () => {
     expect(stage.account).toBe('111111111111');
@@ -66,7 +67,9 @@ describe('the StackSet of sns-fifo-jobs in the sample’s dev wave', () => {
   it('reads its template from the administrator’s bootstrap bucket, where the host publishes it', () => {
     const url = stackSet.TemplateURL['Fn::Sub'] as string;
     const [, hash] = /cdk-hnb659fds-assets-111111111111-us-east-1\/([0-9a-f]{64})\.json$/.exec(url)!;
-    expect(own.files[hash].source).toEqual({ path: templateFile, packaging: 'file' });
+    // The template is written once, in a stage of its own that names no wave; each wave's host publishes that file.
+    expect(own.files[hash].source).toEqual({ path: path.relative(directory, templateFile), packaging: 'file' });
+    expect(path.basename(path.dirname(templateFile))).toMatch(/^assembly-.*stackset-template-sns-fifo-jobs$/);
     expect(Object.values(own.files[hash].destinations)).toEqual([expect.objectContaining({ bucketName: 'cdk-hnb659fds-assets-111111111111-us-east-1', region: 'us-east-1' })]);
   });
 
@@ -85,6 +88,28 @@ describe('the StackSet of sns-fifo-jobs in the sample’s dev wave', () => {
         })),
       );
     }
+  });
+});
+
+describe('one template per pattern and parameters, promoted wave after wave', () => {
+  it('gives two waves with the same parameters the same template file, and a wave with other parameters its own', () => {
+    const dir = configFixture({
+      'delivery.yaml': (s) =>
+        s.replace(
+          '  - name: prod\n',
+          '  - name: staging\n    targets: [{ organizationalUnits: [Sandbox], regions: [us-east-1] }]\n    patterns: [sns-fifo-jobs, { id: stream-ingestion, parameters: { shards: 2 } }]\n  - name: prod\n',
+        ),
+    });
+    const outdir = fs.mkdtempSync(path.join(FIXTURES_DIR, 'stackset-'));
+    const app = newApp({ 'aws:cdk:bundling-stacks': [] }, outdir);
+    const org = organizationContext(loadConfigOrThrow(dir));
+    const byId = new Map(deploymentsOf(dir).map((d) => [d.id, d]));
+    const stage = (id: string) => createDeploymentStage(app, byId.get(id)!, REGISTRY, org) as StackSetStage;
+    const [devJobs, stagingJobs, devStream, stagingStream] = ['stackset-dev-sns-fifo-jobs', 'stackset-staging-sns-fifo-jobs', 'stackset-dev-stream-ingestion', 'stackset-staging-stream-ingestion'].map(stage);
+    expect(stagingJobs.template).toBe(devJobs.template);
+    expect(stagingJobs.template.synthesizedTemplate()).toEqual(devJobs.template.synthesizedTemplate());
+    expect(stagingStream.template).not.toBe(devStream.template);
+    expect(stagingStream.template.node.id).toBe('stackset-template-stream-ingestion-2');
   });
 });
 
