@@ -6,6 +6,12 @@ import { REPO_ROOT } from '../../stages/shared/pattern-function';
 /** Config fixtures live inside the repository (git-ignored .tmp/): synth refuses a config folder outside it. */
 export const FIXTURES_DIR = path.join(REPO_ROOT, '.tmp');
 
+const made: string[] = [];
+// Fixtures are removed when the test process ends.
+process.once('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 export type Edit = string | ((original: string) => string) | null;
 
 /**
@@ -15,6 +21,7 @@ export type Edit = string | ((original: string) => string) | null;
 export function configFixture(edits: Record<string, Edit> = {}): string {
   fs.mkdirSync(FIXTURES_DIR, { recursive: true });
   const dir = fs.mkdtempSync(path.join(FIXTURES_DIR, 'config-'));
+  made.push(dir);
   for (const name of ['organization.yaml', 'delivery.yaml', 'baseline.yaml']) {
     fs.copyFileSync(path.join(DEFAULT_CONFIG_DIR, name), path.join(dir, name));
   }
