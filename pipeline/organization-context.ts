@@ -7,6 +7,7 @@ export function organizationContext(config: Config): OrganizationContext {
   return {
     managementAccount: org.management.account,
     homeRegion: org.management.homeRegion,
+    pipelineName: org.pipeline.name,
     organizationId: org.management.organizationId,
     regions: org.regions,
     accounts: org.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),

@@ -17,6 +17,8 @@ export interface DeploymentTarget {
 export interface OrganizationContext {
   readonly managementAccount: string;
   readonly homeRegion: string;
+  /** The delivery pipeline's name (organization.yaml pipeline.name). */
+  readonly pipelineName: string;
   readonly organizationId?: string;
   /** Governed Regions. */
   readonly regions: readonly string[];

@@ -72,7 +72,7 @@ export class Baseliner extends Construct {
     this.steps = new PatternFunction(this, 'Steps', {
       entry: 'baseliner/steps/index.ts',
       description: 'baseliner: the tasks of the baseline workflow',
-      environment: { TABLE_NAME: this.table.tableName, TOPIC_ARN: this.topic.topicArn, PIPELINE_NAME: p.pipelineName },
+      environment: { TABLE_NAME: this.table.tableName, TOPIC_ARN: this.topic.topicArn, PIPELINE_NAME: p.pipelineName ?? props.organization.pipelineName },
       // A poll task looks at its record for up to 4 minutes (POLL_BUDGET_MS) before handing back.
       timeout: Duration.minutes(5),
       memorySize: 128,
@@ -231,7 +231,7 @@ export class Baseliner extends Construct {
     // Templates of products live in Service Catalog's buckets, whose names it chooses.
     steps.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'], resources: ['*'] }));
     steps.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::cf-templates-*/*`, `arn:${Aws.PARTITION}:s3:::sc-*/*`] }));
-    steps.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [stack.formatArn({ service: 'codepipeline', resource: p.pipelineName })] }));
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [stack.formatArn({ service: 'codepipeline', resource: p.pipelineName ?? org.pipelineName })] }));
 
     const reason =
       'Wildcard resources only where the API takes no narrower ARN (Organizations and Service Catalog list/search calls, DescribeRecord, template checks) or names are chosen at run time (SC-* StackSets, Service Catalog template buckets, execution ARNs, portfolio/product ARNs of this account); each statement says which.';

@@ -160,17 +160,23 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
 });
 
 describe('cdk synth on a bad config', () => {
+  const root = path.join(__dirname, '..', '..');
+  /** Runs the CDK app as `cdk synth -c config=DIR` would, into an empty output folder. */
+  const synthProcess = (config: string) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-synth-'));
+    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'pipeline', 'app.ts')], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config }), CDK_OUTDIR: outdir },
+    });
+    return { ...result, outdir };
+  };
+
   it('prints every error, exits 1 without a stack trace, and writes nothing', () => {
     const bad = configFixture({
       'organization.yaml': replaceOnce('id: "444444444444"', 'id: "4444444444444"'),
       'delivery.yaml': replaceOnce('approval: true', 'approval: yes-please'),
     });
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-synth-'));
-    const root = path.join(__dirname, '..', '..');
-    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'pipeline', 'app.ts')], {
-      encoding: 'utf8',
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: bad }), CDK_OUTDIR: outdir },
-    });
+    const result = synthProcess(bad);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       [
@@ -180,22 +186,17 @@ describe('cdk synth on a bad config', () => {
         '',
       ].join('\n'),
     );
-    expect(fs.readdirSync(outdir)).toEqual([]);
+    expect(fs.readdirSync(result.outdir)).toEqual([]);
   });
 
   it('refuses a config folder outside the repository, which the pipeline’s synth step could not find', () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-'));
     for (const f of ['organization.yaml', 'delivery.yaml']) fs.copyFileSync(path.join(configFixture(), f), path.join(outside, f));
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'outside-synth-'));
-    const root = path.join(__dirname, '..', '..');
-    const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'pipeline', 'app.ts')], {
-      encoding: 'utf8',
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: outside }), CDK_OUTDIR: outdir },
-    });
+    const result = synthProcess(outside);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `1 configuration error:\n  ${outside}: the config directory is outside the repository (${root}): the pipeline synthesizes from a clone of the repository and would not find it (put it inside the repository, for example as ./my-org, and pass -c config=my-org)\n`,
     );
-    expect(fs.readdirSync(outdir)).toEqual([]);
+    expect(fs.readdirSync(result.outdir)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { baselinerDefinition, synthesizeBaseliner } from '../support/baseliner-asl';
+import { configFixture, replaceOnce } from '../support/config-fixture';
 
 type State = { Type: string; Default?: string; Retry?: unknown[]; Catch?: unknown[]; MaxConcurrency?: number; ItemProcessor?: { States: Record<string, State> }; Resource?: string };
 
@@ -111,5 +112,26 @@ describe('baseliner stage', () => {
 
   it('bounds the poll loop by polls (in the Choice) besides the clock (in the handler)', () => {
     expect(JSON.stringify(states.find(([n]) => n === 'RecordDone?')![1])).toContain('"NumericGreaterThanEqualsPath":"$.maxPolls"');
+  });
+});
+
+describe('the pipeline the baseliner starts after bootstrap', () => {
+  const started = (template: ReturnType<typeof synthesizeBaseliner>['template']) => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables?.PIPELINE_NAME).filter(Boolean);
+    const grants = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: unknown }) => st.Action === 'codepipeline:StartPipelineExecution')
+      .map((st: { Resource: unknown }) => JSON.stringify(st.Resource));
+    return { functions, grants };
+  };
+
+  it('is this organization’s pipeline: pipeline.name, unless the baseliner names another', () => {
+    const named = configFixture({ 'organization.yaml': replaceOnce('  branch: main\n', '  branch: main\n  name: data-platform\n') });
+    const own = started(synthesizeBaseliner({ notifyEmail: 'platform-team@example.com' }, named).template);
+    expect(own.functions).toEqual(['data-platform']);
+    expect(own.grants).toEqual([expect.stringContaining(':data-platform"')]);
+    const other = started(synthesizeBaseliner({ notifyEmail: 'platform-team@example.com', pipelineName: 'elsewhere' }, named).template);
+    expect(other.functions).toEqual(['elsewhere']);
+    expect(started(synthesizeBaseliner({ notifyEmail: 'platform-team@example.com' }).template).functions).toEqual(['platform-delivery']);
   });
 });

@@ -17,11 +17,11 @@ import { configFixture } from './config-fixture';
 import { loadConfigOrThrow } from '../../accounts/loader';
 import { organizationContext } from '../../pipeline/organization-context';
 
-export function synthesizeBaseliner(parameters: Record<string, unknown> = {}) {
+export function synthesizeBaseliner(parameters: Record<string, unknown> = {}, configDir: string = configFixture()) {
   const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, fs.mkdtempSync(path.join(os.tmpdir(), 'baseliner-')));
   const stack = new BaselinerStack(app, 'Baseliner', {
     parameters: BaselinerParameters.parse(parameters),
-    organization: organizationContext(loadConfigOrThrow(configFixture())),
+    organization: organizationContext(loadConfigOrThrow(configDir)),
     env: { account: '111111111111', region: 'us-east-1' },
   });
   return { stack, template: Template.fromStack(stack) };
