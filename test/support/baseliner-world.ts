@@ -205,7 +205,9 @@ export function controlTowerEvent(accountId: string, ou: { name: string; id: str
   };
 }
 
-export function s3PutEvent(key: string, versionId = 'ver-1') {
+/** An S3 notification for `key`, encoded as S3 encodes it (or, with encode: false, as given: a malformed key). */
+export function s3PutEvent(key: string, options: { versionId?: string; encode?: boolean } | string = {}) {
+  const { versionId = 'ver-1', encode = true } = typeof options === 'string' ? { versionId: options } : options;
   return {
     Records: [
       {
@@ -221,7 +223,7 @@ export function s3PutEvent(key: string, versionId = 'ver-1') {
           s3SchemaVersion: '1.0',
           configurationId: 'updates',
           bucket: { name: 'config-bucket', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::config-bucket' },
-          object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 512, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId, sequencer: '0055AED6DCD90281E5' },
+          object: { key: encode ? encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+') : key, size: 512, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId, sequencer: '0055AED6DCD90281E5' },
         },
       },
     ],

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../../../accounts/schema';
+import { decodeS3Key } from '../../shared/s3-keys';
 
 const status = z.object({
   state: z.string(),
@@ -77,13 +78,12 @@ export function parseTrigger(event: unknown): BaselineTrigger {
     if (!parsed.success) throw new MalformedEventError(`not an S3 object-created event: ${describe(parsed.error)}`);
     return {
       kind: 'update',
-      files: parsed.data.Records.map((r) => ({
-        bucket: r.s3.bucket.name,
+      files: parsed.data.Records.map((r) => {
         // S3 URL-encodes keys in notifications, with "+" for spaces.
-        key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')),
-        versionId: r.s3.object.versionId,
-        eTag: r.s3.object.eTag,
-      })),
+        const decoded = decodeS3Key(r.s3.object.key);
+        if (!decoded.ok) throw new MalformedEventError(decoded.reason);
+        return { bucket: r.s3.bucket.name, key: decoded.key, versionId: r.s3.object.versionId, eTag: r.s3.object.eTag };
+      }),
     };
   }
   if (event && typeof event === 'object' && (event as { source?: unknown }).source === 'aws.s3') {

@@ -1,6 +1,8 @@
 /**
  * S3 "Object Created" events (EventBridge shape) as they arrive in SQS records. No AWS here.
  */
+import { decodeS3Key } from '../../shared/s3-keys';
+
 export interface Upload {
   readonly bucket: string;
   readonly key: string;
@@ -24,7 +26,9 @@ export function parseUpload(body: string, expect: { bucket: string; prefix: stri
   if (typeof bucket !== 'string' || typeof key !== 'string') return { ok: false, reason: 'detail.bucket.name or detail.object.key is missing' };
   if (bucket !== expect.bucket) return { ok: false, reason: `object is in bucket ${bucket}, not the raw bucket ${expect.bucket}` };
   // EventBridge delivers keys URL-encoded, as S3 notifications do.
-  const decoded = decodeURIComponent(key.replace(/\+/g, ' '));
+  const result = decodeS3Key(key);
+  if (!result.ok) return { ok: false, reason: result.reason };
+  const decoded = result.key;
   if (!decoded.startsWith(expect.prefix) || !decoded.toLowerCase().endsWith(expect.suffix)) return { ok: false, reason: `key ${decoded} is not ${expect.prefix}*${expect.suffix}` };
   return { ok: true, upload: { bucket, key: decoded, size: typeof e.detail?.object?.size === 'number' ? e.detail.object.size : undefined } };
 }

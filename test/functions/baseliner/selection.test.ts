@@ -150,6 +150,11 @@ describe('parseTrigger', () => {
     expect(parseTrigger(viaEventBridge)).toEqual({ kind: 'update', files: [{ bucket: 'config-bucket', key: 'updates/a b.yaml', versionId: 'v7', eTag: 'b1946ac9' }] });
   });
 
+  it('rejects an S3 notification whose key is not valid URL encoding with the reason, not a URIError', () => {
+    expect(() => parseTrigger(s3PutEvent('updates/100%.yaml', { encode: false }))).toThrow(new MalformedEventError('object key "updates/100%.yaml" is not valid URL encoding (S3 encodes keys in events; a literal "%" arrives as "%25")'));
+    expect(parseTrigger(s3PutEvent('updates/100%.yaml')).kind).toBe('update');
+  });
+
   it.each([
     [null, 'not a Control Tower lifecycle event: (root): Invalid input: expected object, received null'],
     [{ ...controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }), detail: { eventName: 'CreateManagedAccount', serviceEventDetails: {} } }, 'CreateManagedAccount event without its createManagedAccountStatus'],

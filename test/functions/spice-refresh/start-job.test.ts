@@ -22,6 +22,7 @@ describe('parseUpload', () => {
     ['another bucket', JSON.stringify(s3ObjectCreatedEvent('other', 'incoming/a.csv')), /not the raw bucket/],
     ['outside the prefix', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'other/a.csv')), /is not incoming\/\*\.csv/],
     ['not a CSV', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'incoming/a.parquet')), /is not incoming\/\*\.csv/],
+    ['a key that is not valid URL encoding', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'incoming/100%.csv')), 'object key "incoming/100%.csv" is not valid URL encoding (S3 encodes keys in events; a literal "%" arrives as "%25")'],
   ])('refuses %s', (_n, body, reason) => {
     const r = parseUpload(body, expected);
     expect(r.ok).toBe(false);
@@ -46,6 +47,12 @@ describe('start-job handler (SDK mocked)', () => {
   it('fails only the record that is not an upload, so it reaches the DLQ', async () => {
     const event = sqsEvent(record(s3ObjectCreatedEvent('raw-bucket', 'incoming/a.csv'), 'good'), record('garbage', 'bad'));
     await expect(handler(event)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
+  });
+
+  it('fails only the record whose key is not valid URL encoding; the batch goes on', async () => {
+    const event = sqsEvent(record(s3ObjectCreatedEvent('raw-bucket', 'incoming/100%.csv'), 'bad-key'), record(s3ObjectCreatedEvent('raw-bucket', 'incoming/100%25.csv'), 'good'));
+    await expect(handler(event)).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'bad-key' }] });
     expect(glue.commandCalls(StartJobRunCommand)).toHaveLength(1);
   });
 
