@@ -69,8 +69,13 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   const updates: Array<{ file: string; content: UpdateFile }> = [];
   const updatesDir = path.join(dir, CONFIG_FILES.updates);
   if (fs.existsSync(updatesDir)) {
-    for (const name of fs.readdirSync(updatesDir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    for (const name of fs.readdirSync(updatesDir).filter((n) => /\.ya?ml$/i.test(n)).sort()) {
       const file = shown(path.join(CONFIG_FILES.updates, name));
+      const refused = updateFileNameIssue(name);
+      if (refused) {
+        issues.push({ file, path: '', ...refused });
+        continue;
+      }
       const content = parseFile(file, UpdateFile, issues, true);
       if (content) updates.push({ file, content });
     }
@@ -81,6 +86,20 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   const config: Config = { dir, organization: merged, delivery, baseline, updates };
   issues.push(...checkOrganization(config), ...checkDelivery(config), ...checkBaseline(config), ...checkUpdates(config));
   return { config, issues };
+}
+
+/** Update file names the baseliner runs: `updates/*.yaml`, in characters that S3 keys and events carry unchanged. */
+export const UPDATE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.yaml$/;
+
+/** Why an update file's name is refused, or nothing: a file the baseliner would never run is an error here, not a silent no-op there. */
+export function updateFileNameIssue(name: string): { problem: string; fix: string } | undefined {
+  if (/\.yml$/i.test(name) || /\.YAML$/.test(name)) {
+    return { problem: 'update files end in .yaml: the baseliner runs updates/*.yaml only, so this one would be uploaded and never run', fix: `rename it to ${name.replace(/\.ya?ml$/i, '.yaml')}` };
+  }
+  if (!UPDATE_FILE_NAME.test(name)) {
+    return { problem: `"${name}" has characters that S3 encodes in keys and events (spaces, %, +, and others)`, fix: `rename it with letters, digits, ".", "_" and "-" only, for example ${name.replace(/\.yaml$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '') || 'update'}.yaml` };
+  }
+  return undefined;
 }
 
 /** Loads a config or throws one ConfigError listing every issue. */

@@ -353,6 +353,16 @@ ${product('      dependsOn: [cdk-bootstrp]\n').replace('regions: [us-east-1]', '
     ]);
   });
 
+  it('refuses update files the baseliner would never run: .yml, and names S3 would encode', () => {
+    const update = 'products:\n  - { product: account-baseline, portfolio: platform-baseline, provisionName: account-baseline, regions: [us-east-1], accounts: ["444444444444"] }\n';
+    const dir = configFixture({ 'updates/2026-11-rollout.yml': update, 'updates/2026 11 100%.yaml': update, 'updates/ok.yaml': update });
+    expect(messages(dir)).toEqual([
+      '<dir>/updates/2026 11 100%.yaml: "2026 11 100%.yaml" has characters that S3 encodes in keys and events (spaces, %, +, and others) (rename it with letters, digits, ".", "_" and "-" only, for example 2026-11-100.yaml)',
+      '<dir>/updates/2026-11-rollout.yml: update files end in .yaml: the baseliner runs updates/*.yaml only, so this one would be uploaded and never run (rename it to 2026-11-rollout.yaml)',
+    ]);
+    expect(loadConfigOrThrow(configFixture({ 'updates/ok.yaml': update })).updates.map((u) => path.basename(u.file))).toEqual(['ok.yaml']);
+  });
+
   it('rejects a bad account id and an unknown OU in an update file', () => {
     const dir = configFixture({
       'updates/2026-11-rollout.yaml': `products:
