@@ -12,6 +12,7 @@ import { recordStatus, startProvisioning, type ResolvedIds } from '../shared/cat
 import { currentTime, sleep } from '../shared/clock';
 import { notify } from '../shared/notify';
 import { nextWaitSeconds, type DurationEstimate, type PlannedProduct } from '../shared/selection';
+import { failureReason } from '../shared/failure-reason';
 import { Tracking } from '../shared/tracking';
 
 const logger = new Logger({ serviceName: 'baseliner-steps' });
@@ -160,7 +161,7 @@ async function succeeded(input: StepInput, product: Product) {
 }
 
 async function failed(input: StepInput, product: Product) {
-  const reason = input.error?.Cause ?? input.error?.Error ?? input.record?.errors?.join('; ') ?? `record ${input.record?.status ?? 'not started'}`;
+  const reason = failureReason(input.error, input.record);
   await tracking().update(input.accountId, product.provisionName, { status: 'failed', reason: reason.slice(0, 2000), updatedAt: iso() });
   await notify(sns, env('TOPIC_ARN'), `Baseline: ${product.provisionName} failed in ${input.accountId}`, {
     account: input.accountId,
