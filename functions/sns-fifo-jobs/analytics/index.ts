@@ -8,6 +8,7 @@ import type { BatchProcessingOptions } from '@aws-lambda-powertools/batch/types'
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { SQS_BATCH_OPTIONS } from '../../shared/sqs-batch';
 import { parseJobEvent, type JobEvent } from '../shared/job-event';
 import { analyticsObject } from './object-key';
 
@@ -22,6 +23,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
 
   const processor = new SqsFifoPartialProcessorAsync();
   processor.register(event.Records, async (record: SQSRecord) => parseJobEvent(record.body), {
+    ...SQS_BATCH_OPTIONS,
     skipGroupOnError: true,
   } as BatchProcessingOptions<SqsFifoPartialProcessorAsync>);
   const outcomes = await processor.process();

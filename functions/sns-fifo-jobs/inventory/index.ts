@@ -4,6 +4,7 @@
  * event never overwrites newer state.
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { SQS_BATCH_OPTIONS } from '../../shared/sqs-batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -35,8 +36,8 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     }
   };
   return processPartialResponse(event, recordHandler, new SqsFifoPartialProcessorAsync(), {
+    ...SQS_BATCH_OPTIONS,
     context: context as Context,
     skipGroupOnError: true,
-    throwOnFullBatchFailure: false,
   });
 }

@@ -58,10 +58,10 @@ describe('analytics consumer', () => {
     await expect(handler(sqsEvent(sqsFifoRecord(jobEventBody('job-a', 'JobCreated', '2026-11-29T01:00:00.000Z'), 'job-a')))).rejects.toThrow('SlowDown');
   });
 
-  it('reports every record when all are malformed, and writes nothing', async () => {
+  it('reports every record when all are malformed, as batchItemFailures (not FullBatchFailureError), and writes nothing', async () => {
     const r1 = sqsFifoRecord('oops', 'g1');
     const r2 = sqsFifoRecord('', 'g2');
-    await expect(handler(sqsEvent(r1, r2))).rejects.toThrow(/All records failed processing/);
+    await expect(handler(sqsEvent(r1, r2))).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: r1.messageId }, { itemIdentifier: r2.messageId }] });
     expect(bodies()).toEqual([]);
   });
 

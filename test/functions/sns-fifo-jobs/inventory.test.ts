@@ -31,9 +31,9 @@ describe('inventoryWrite', () => {
       kind: 'put',
       input: {
         TableName: 'jobs',
-        Item: { jobId: 'job-1', status: 'ACTIVE', details: { title: 'x' }, createdAt: created.eventCreated, lastEventCreated: created.eventCreated, lastEventId: created.id },
-        ConditionExpression: 'attribute_not_exists(jobId) OR lastEventCreated < :created',
-        ExpressionAttributeValues: { ':created': created.eventCreated },
+        Item: { jobId: 'job-1', status: 'ACTIVE', details: { title: 'x' }, createdAt: created.eventCreated, lastEventCreated: created.eventCreated, lastEventAt: Date.parse('2026-11-29T10:00:00.000Z'), lastEventId: created.id },
+        ConditionExpression: 'attribute_not_exists(jobId) OR attribute_not_exists(lastEventAt) OR lastEventAt < :at',
+        ExpressionAttributeValues: { ':at': Date.parse('2026-11-29T10:00:00.000Z') },
       },
     });
   });
@@ -43,9 +43,9 @@ describe('inventoryWrite', () => {
     expect(write.kind).toBe('update');
     expect(write.input).toMatchObject({
       Key: { jobId: 'job-1' },
-      UpdateExpression: 'SET #status = :deleted, deletedAt = :created, lastEventCreated = :created, lastEventId = :id',
-      ConditionExpression: 'attribute_not_exists(jobId) OR lastEventCreated < :created',
-      ExpressionAttributeValues: { ':deleted': 'DELETED', ':created': deleted.eventCreated, ':id': deleted.id },
+      UpdateExpression: 'SET #status = :deleted, deletedAt = :created, lastEventCreated = :created, lastEventAt = :at, lastEventId = :id',
+      ConditionExpression: 'attribute_not_exists(jobId) OR attribute_not_exists(lastEventAt) OR lastEventAt < :at',
+      ExpressionAttributeValues: { ':deleted': 'DELETED', ':created': deleted.eventCreated, ':at': Date.parse('2026-11-29T10:00:05.000Z'), ':id': deleted.id },
     });
   });
 
