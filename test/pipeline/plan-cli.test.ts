@@ -19,7 +19,7 @@ describe('npm run plan', () => {
     expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 5 actions)');
     expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
     expect(out).toMatch(/Pipeline: Source\(1\) → Build\(1\) → UpdatePipeline\(1\) → Assets\(\d+\) → platform\(6\) → dev\(12\) → prod\(5\)/);
-    expect(out).toMatch(/resources per stack \(largest: [\w-]+( template)?\)\s+\d+\s+500/);
+    expect(out).toMatch(/resources per stack \(largest: [\w-]+( StackSet template)?\)\s+\d+\s+500/);
     expect(out).toMatch(/StackSet template bytes \(largest: [\w-]+ StackSet template\)\s+\d+\s+1000000/);
     expect(out).toMatch(/actions per stage \(largest: dev\)\s+12\s+50\s+38 \(76%\)/);
   });
