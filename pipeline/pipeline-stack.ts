@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import { PipelineNotificationEvents, PipelineType } from 'aws-cdk-lib/aws-codepipeline';
@@ -28,6 +29,15 @@ export function pipelineStackName(pipelineName: string): string {
  */
 export function synthCommands(configPath: string): string[] {
   return ['bash scripts/setup.sh', 'npm test', `npm run accounts:sync -- --config ${configPath}`, `npx cdk synth -c config=${configPath}`];
+}
+
+/**
+ * The CDK CLI and cdk-assets versions the pipeline installs (self-mutation, asset publishing): the
+ * ones in package-lock.json, so the privileged steps run exactly what the tests ran.
+ */
+export function lockedToolVersions(): { cli: string; cdkAssets: string } {
+  const version = (pkg: string) => (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+  return { cli: version('aws-cdk'), cdkAssets: version('cdk-assets') };
 }
 
 /** Read-only AWS Organizations calls of the synth step's accounts:sync. */
@@ -74,6 +84,8 @@ export class DeliveryPipelineStack extends Stack {
     const buildLogs = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       pipelineName: props.draft.pipelineName,
+      cliVersion: lockedToolVersions().cli,
+      cdkAssetsCliVersion: lockedToolVersions().cdkAssets,
       pipelineType: PipelineType.V2,
       crossAccountKeys: true,
       enableKeyRotation: true,
@@ -110,6 +122,7 @@ export class DeliveryPipelineStack extends Stack {
       }
     }
     this.pipeline.buildPipeline();
+    this.allowCodeConnections(organization.pipeline.connectionArn);
 
     this.hardenGeneratedBuckets();
     this.acknowledgeGeneratedRoles();
@@ -127,6 +140,18 @@ export class DeliveryPipelineStack extends Stack {
         PipelineNotificationEvents.MANUAL_APPROVAL_FAILED,
       ],
     });
+  }
+
+  /**
+   * CDK grants the source action the legacy `codestar-connections:UseConnection`; AWS CodeConnections
+   * (the `arn:…:codeconnections:` connections it creates today) authorizes `codeconnections:UseConnection`.
+   * Grant both, on the one connection.
+   */
+  private allowCodeConnections(connectionArn: string): void {
+    // The source action's role is made when the action binds, below the pipeline's Source stage.
+    const sourceRoles = (this.pipeline.pipeline.node.tryFindChild('Source')?.node.findAll() ?? []).filter((c): c is iam.Role => c instanceof iam.Role);
+    if (sourceRoles.length === 0) throw new Error('the pipeline has no source action role to grant codeconnections:UseConnection to');
+    for (const role of sourceRoles) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['codeconnections:UseConnection'], resources: [connectionArn] }));
   }
 
   /** CDK Pipelines makes the artifact and cross-Region replication buckets; bring them to our standard. */

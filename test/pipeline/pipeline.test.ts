@@ -68,6 +68,29 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(synthId).toBeDefined();
   });
 
+  it('installs the CDK CLI and cdk-assets versions of the lock file in its privileged steps, never "latest"', () => {
+    const specs = Object.values(template.findResources('AWS::CodeBuild::Project')).map((p) => String(p.Properties.Source.BuildSpec));
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package-lock.json'), 'utf8')).packages;
+    const selfMutation = specs.filter((b) => b.includes('cdk -a'));
+    expect(selfMutation.length).toBe(1);
+    expect(selfMutation[0]).toContain(`npm install -g aws-cdk@${lock['node_modules/aws-cdk'].version}`);
+    const publishing = specs.filter((b) => b.includes('cdk-assets'));
+    expect(publishing.length).toBeGreaterThan(0);
+    for (const b of publishing) expect(b).toContain(`npm install -g cdk-assets@${lock['node_modules/cdk-assets'].version}`);
+    expect(specs.join('\n')).not.toMatch(/@latest|aws-cdk@2"/);
+  });
+
+  it('may use the CodeConnections connection under both its current and its legacy action name, on that connection only', () => {
+    const connection = 'arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-0000-4000-8000-000000000000';
+    const grants = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: string | string[] }) => JSON.stringify(st.Action).includes('connections:UseConnection'));
+    expect(grants.flatMap((g: { Action: string | string[]; Resource: string }) => [g.Action].flat().map((a) => [a, g.Resource])).sort()).toEqual([
+      ['codeconnections:UseConnection', connection],
+      ['codestar-connections:UseConnection', connection],
+    ]);
+  });
+
   it('gates prod, and only prod, behind a manual approval that runs before its deployments', () => {
     const prod = stages.find((s) => s.Name === 'prod')!;
     const approvals = prod.Actions.filter((a) => a.ActionTypeId.Category === 'Approval');
@@ -156,6 +179,22 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     // baseliner, six StackSet stacks, two prod copies), 4 product templates (cdk-bootstrap,
     // account-baseline, sns-fifo-jobs, privatelink-lambda) and six StackSet templates, all distinct.
     expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('23 of 23');
+  });
+});
+
+describe('a connection ARN of the older codestar-connections form', () => {
+  it('is granted under both action names too', () => {
+    const legacy = 'arn:aws:codestar-connections:us-east-1:111111111111:connection/0a1b2c3d-0000-4000-8000-000000000000';
+    const dir = configFixture({ 'organization.yaml': replaceOnce('connectionArn: arn:aws:codeconnections:', 'connectionArn: arn:aws:codestar-connections:') });
+    const { outdir } = synthOrganization(dir, { 'aws:cdk:bundling-stacks': [], guards: false });
+    const t = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, `${PIPELINE_STACK_NAME}.template.json`), 'utf8')));
+    const grants = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: string | string[] }) => JSON.stringify(st.Action).includes('connections:UseConnection'));
+    expect(grants.flatMap((g: { Action: string | string[]; Resource: string }) => [g.Action].flat().map((a) => [a, g.Resource])).sort()).toEqual([
+      ['codeconnections:UseConnection', legacy],
+      ['codestar-connections:UseConnection', legacy],
+    ]);
   });
 });
 
