@@ -15,6 +15,15 @@ import { synthOrganization } from '../support/synth';
 
 const PIPELINE_STACK_NAME = pipelineStackName('platform-delivery');
 
+/** (action, resource) of every UseConnection grant in a template, sorted. */
+function connectionGrants(t: Template): string[][] {
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement)
+    .filter((st: { Action: string | string[] }) => JSON.stringify(st.Action).includes('connections:UseConnection'))
+    .flatMap((g: { Action: string | string[]; Resource: string }) => [g.Action].flat().map((a) => [a, g.Resource]))
+    .sort();
+}
+
 interface PipelineStage {
   Name: string;
   Actions: Array<{ Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown> }>;
@@ -82,10 +91,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
 
   it('may use the CodeConnections connection under both its current and its legacy action name, on that connection only', () => {
     const connection = 'arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-0000-4000-8000-000000000000';
-    const grants = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .filter((st: { Action: string | string[] }) => JSON.stringify(st.Action).includes('connections:UseConnection'));
-    expect(grants.flatMap((g: { Action: string | string[]; Resource: string }) => [g.Action].flat().map((a) => [a, g.Resource])).sort()).toEqual([
+    expect(connectionGrants(template)).toEqual([
       ['codeconnections:UseConnection', connection],
       ['codestar-connections:UseConnection', connection],
     ]);
@@ -188,10 +194,7 @@ describe('a connection ARN of the older codestar-connections form', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('connectionArn: arn:aws:codeconnections:', 'connectionArn: arn:aws:codestar-connections:') });
     const { outdir } = synthOrganization(dir, { 'aws:cdk:bundling-stacks': [], guards: false });
     const t = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, `${PIPELINE_STACK_NAME}.template.json`), 'utf8')));
-    const grants = Object.values(t.findResources('AWS::IAM::Policy'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement)
-      .filter((st: { Action: string | string[] }) => JSON.stringify(st.Action).includes('connections:UseConnection'));
-    expect(grants.flatMap((g: { Action: string | string[]; Resource: string }) => [g.Action].flat().map((a) => [a, g.Resource])).sort()).toEqual([
+    expect(connectionGrants(t)).toEqual([
       ['codeconnections:UseConnection', legacy],
       ['codestar-connections:UseConnection', legacy],
     ]);
