@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -16,7 +16,7 @@ import { patternKey } from '../shared/pattern-key';
 import { acknowledgeEndOfLine } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { REPO_ROOT } from '../shared/pattern-function';
-import type { StreamIngestionParameters } from './parameters';
+import { MAX_RECORD_AGE_HOURS, type StreamIngestionParameters } from './parameters';
 
 /**
  * Sensor readings from Kinesis to DynamoDB: Solutions Constructs KinesisStreamsToLambda and
@@ -44,14 +44,18 @@ export class StreamIngestion extends Construct {
       architecture: lambda.Architecture.ARM_64,
       role,
       logGroup,
+      environmentEncryption: key,
       timeout: Duration.seconds(60),
       memorySize: 256,
       bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
     });
     const streamToFn = new KinesisStreamsToLambda(this, 'StreamToFunction', {
       existingLambdaObj: this.fn,
-      kinesisStreamProps: { shardCount: p.shards, encryption: kinesis.StreamEncryption.KMS, encryptionKey: key, retentionPeriod: Duration.days(1) },
-      kinesisEventSourceProps: { startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: p.batchSize, reportBatchItemFailures: true, bisectBatchOnError: true, retryAttempts: 10, maxRecordAge: Duration.hours(24) },
+      // The stream keeps records well past the age at which the event source gives up on them, so the
+      // pointers in the on-failure queue still lead to the records (README: replaying failed records).
+      kinesisStreamProps: { shardCount: p.shards, encryption: kinesis.StreamEncryption.KMS, encryptionKey: key, retentionPeriod: Duration.hours(p.retentionHours) },
+      kinesisEventSourceProps: { startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: p.batchSize, reportBatchItemFailures: true, bisectBatchOnError: true, retryAttempts: 10, maxRecordAge: Duration.hours(MAX_RECORD_AGE_HOURS) },
+      sqsDlqQueueProps: { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) },
       createCloudWatchAlarms: true,
     });
     this.stream = streamToFn.kinesisStream;
@@ -73,6 +77,9 @@ export class StreamIngestion extends Construct {
     });
     this.table = fnToTable.dynamoTable;
     this.table.autoScaleReadCapacity({ minCapacity: p.readCapacity.min, maxCapacity: p.readCapacity.max }).scaleOnUtilization({ targetUtilizationPercent: p.readCapacity.targetPercent });
+    this.table.autoScaleWriteCapacity({ minCapacity: p.writeCapacity, maxCapacity: p.writeScaling.max }).scaleOnUtilization({ targetUtilizationPercent: p.writeScaling.targetPercent });
+    // Lambda sends the pointers of failed records to the encrypted on-failure queue as the function's role.
+    key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     // The Solutions Constructs alarms (iterator age, read throughput) notify a topic.
     const alarms = notificationTopic(this, 'Alarms', key, 'stream-ingestion alarms');

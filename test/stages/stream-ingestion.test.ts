@@ -51,6 +51,30 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
     expect(actions).toContain('dynamodb:BatchWriteItem');
   });
 
+  it('keeps records in the stream a day and more past the age at which the event source gives up, so failed records can be replayed', () => {
+    const retention = Object.values(template.findResources('AWS::Kinesis::Stream'))[0].Properties.RetentionPeriodHours;
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0].Properties;
+    expect(retention).toBe(168);
+    expect(retention * 3600).toBeGreaterThanOrEqual(mapping.MaximumRecordAgeInSeconds + 24 * 3600);
+    expect(() => StreamIngestionParameters.parse({ retentionHours: 24 })).toThrow();
+  });
+
+  it('scales writes too (the function only writes): from writeCapacity to 50 at 70 %', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 5, MaxCapacity: 50, ScalableDimension: 'dynamodb:table:WriteCapacityUnits' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 70, PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBWriteCapacityUtilization' } }),
+    });
+    expect(() => StreamIngestionParameters.parse({ writeCapacity: 80, writeScaling: { max: 40 } })).toThrow(/writeScaling.max must be at least writeCapacity/);
+  });
+
+  it('encrypts the function’s environment and the on-failure queue with the pattern’s own key', () => {
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    const [queue] = Object.values(template.findResources('AWS::SQS::Queue'));
+    expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(JSON.stringify(template.toJSON())).not.toContain('alias/aws/sqs');
+  });
+
   it('sends its alarms to an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThanOrEqual(2);

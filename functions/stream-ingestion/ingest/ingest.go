@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 )
 
 // MaxBatch is the most items one BatchWriteItem call takes.
@@ -131,7 +132,12 @@ func (w *Writer) writeBatch(ctx context.Context, batch []Reading) error {
 		w.Calls++
 		out, err := w.Client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{w.Table: requests}})
 		if err != nil {
-			return fmt.Errorf("BatchWriteItem: %w", err)
+			// A throttled call wrote nothing: back off and send the same items again, within the batch.
+			if !throttled(err) || attempt >= attempts {
+				return fmt.Errorf("BatchWriteItem: %w", err)
+			}
+			w.sleep(time.Duration(25*(1<<min(attempt, 8))) * time.Millisecond)
+			continue
 		}
 		requests = out.UnprocessedItems[w.Table]
 		if len(requests) == 0 {
@@ -142,6 +148,18 @@ func (w *Writer) writeBatch(ctx context.Context, batch []Reading) error {
 		}
 		w.sleep(time.Duration(25*(1<<min(attempt, 8))) * time.Millisecond)
 	}
+}
+
+// throttled reports whether DynamoDB refused the call for capacity (the table's or the account's):
+// worth the same items again after a back-off.
+func throttled(err error) bool {
+	var capacity *types.ProvisionedThroughputExceededException
+	var limit *types.RequestLimitExceeded
+	var apiErr smithy.APIError
+	if errors.As(err, &capacity) || errors.As(err, &limit) {
+		return true
+	}
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "ThrottlingException"
 }
 
 func (w *Writer) sleep(d time.Duration) {

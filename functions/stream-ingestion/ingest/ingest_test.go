@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -20,6 +21,7 @@ type fakeTable struct {
 	calls        [][]types.WriteRequest
 	unprocessOne int // leave this many first items unprocessed on each of the next calls
 	failCall     int // fail the n-th call (1-based), 0 for never
+	throttle     int // refuse this many next calls as DynamoDB does when capacity runs out
 }
 
 func (f *fakeTable) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
@@ -27,6 +29,10 @@ func (f *fakeTable) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteIte
 	f.calls = append(f.calls, reqs)
 	if f.failCall == len(f.calls) {
 		return nil, errors.New("ProvisionedThroughputExceededException: rate exceeded")
+	}
+	if f.throttle > 0 {
+		f.throttle--
+		return nil, &types.ProvisionedThroughputExceededException{Message: aws.String("The level of configured provisioned throughput for the table was exceeded")}
 	}
 	if len(reqs) > MaxBatch {
 		return nil, fmt.Errorf("ValidationException: %d items in one call", len(reqs))
@@ -200,4 +206,31 @@ func BenchmarkParseAndBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(ev.Records)*b.N)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(w.Calls)/float64(b.N)/float64(len(ev.Records))*25, "requests/25records")
+}
+
+func TestThrottledCallsAreRetriedWithinTheBatchAndNothingIsDropped(t *testing.T) {
+	f := newTable()
+	f.throttle = 3
+	resp, err := Handle(context.Background(), kinesisEvent(t, "21.5|1764374400", "22.0|1764374401", "22.5|1764374402"), writer(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("a throttled write must be retried in the invocation, got failures %v", resp.BatchItemFailures)
+	}
+	if len(f.items) != 3 || len(f.calls) != 4 {
+		t.Fatalf("want 3 items stored after 3 throttled calls and 1 good one, got %d items in %d calls", len(f.items), len(f.calls))
+	}
+}
+
+func TestThrottledBeyondTheAttemptsReportsTheBatchForKinesisToRetry(t *testing.T) {
+	f := newTable()
+	f.throttle = 100
+	resp, err := Handle(context.Background(), kinesisEvent(t, "21.5|1764374400", "22.0|1764374401"), writer(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.BatchItemFailures) != 1 || len(f.items) != 0 {
+		t.Fatalf("want the first record reported (Kinesis retries from it), nothing stored; got %v, %d items", resp.BatchItemFailures, len(f.items))
+	}
 }
