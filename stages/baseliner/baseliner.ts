@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction } from '../shared/pattern-function';
 import { acknowledgeBucketDeploymentHandler } from '../shared/generated';
+import { alarmOnWaitingMessages } from '../shared/alarms';
 import { deadLetterQueue } from '../shared/queues';
 import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
@@ -122,6 +123,7 @@ export class Baseliner extends Construct {
 
     // ---------------------------------------------------------------- triggers
     const undelivered = deadLetterQueue(this, 'UndeliveredEvents', this.key, 'the trigger rules');
+    alarmOnWaitingMessages(this, 'UndeliveredEventsWaiting', undelivered, this.topic, 'baseliner: an event never reached the trigger (a vended account or an update file is not being baselined; see the UndeliveredEvents queue)');
     const target = () => new targets.LambdaFunction(this.trigger.fn, { deadLetterQueue: undelivered, retryAttempts: 4, maxEventAge: Duration.hours(2) });
     const vended = new events.Rule(this, 'AccountVended', {
       description: 'Control Tower created or updated a managed account',

@@ -11,6 +11,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { PatternStackProps } from '../types';
+import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-function';
 import { dataTable } from '../shared/tables';
@@ -34,6 +35,8 @@ export class SnsFifoJobs extends Construct {
   readonly inventoryQueue: sqs.Queue;
   readonly bucket: s3.Bucket;
   readonly table: dynamodb.Table;
+  /** Alarms of the pattern (a message waiting in a dead-letter queue), to notifyEmail. */
+  readonly alarms: sns.Topic;
 
   constructor(scope: Construct, id: string, props: { parameters: SnsFifoJobsParameters }) {
     super(scope, id);
@@ -119,6 +122,16 @@ export class SnsFifoJobs extends Construct {
     );
     // EventBridge writes undeliverable events to the encrypted DLQ: allow it for this rule only.
     allowEventBridgeRules(this.key, 'EventBridgeDeadLetters', [SCHEDULE_RULE_NAME]);
+    // A message in any dead-letter queue raises an alarm to the pattern's alarm topic.
+    this.alarms = notificationTopic(this, 'Alarms', this.key, 'sns-fifo-jobs alarms', p.notifyEmail);
+    const dlqs: Array<[string, sqs.IQueue, string]> = [
+      ['AnalyticsDlqWaiting', analytics.dlq, 'analytics events that failed maxReceiveCount times'],
+      ['AnalyticsSubscriptionDlqWaiting', analytics.subscriptionDlq, 'events SNS could not deliver to the analytics queue'],
+      ['InventoryDlqWaiting', inventory.dlq, 'inventory events that failed maxReceiveCount times'],
+      ['InventorySubscriptionDlqWaiting', inventory.subscriptionDlq, 'events SNS could not deliver to the inventory queue'],
+      ['PublisherFailuresWaiting', publisherFailures, 'schedule events the publisher failed on or never received'],
+    ];
+    for (const [alarmId, queue, what] of dlqs) alarmOnWaitingMessages(this, alarmId, queue, this.alarms, `sns-fifo-jobs: ${what}`);
     const dlqReason = 'This queue is itself a dead-letter queue; a message that fails here is kept 14 days for inspection.';
     for (const dlq of [analytics.dlq, analytics.subscriptionDlq, inventory.dlq, inventory.subscriptionDlq, publisherFailures]) {
       Validations.of(dlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason });

@@ -178,6 +178,7 @@ export class SpiceRefresh extends Construct {
     alarmOnWaitingMessages(this, 'UploadsDlqNotEmpty', uploadsDlq, this.notifications, 'spice-refresh: uploads that never started a job run (see the uploads DLQ)');
     alarmOnWaitingMessages(this, 'RefreshDlqNotEmpty', refreshDlq, this.notifications, 'spice-refresh: a SPICE refresh failed after its retries (see the refresh DLQ)');
     const notifyDlq = deadLetterQueue(this, 'NotifyDlq', key, 'the failure notification rule');
+    alarmOnWaitingMessages(this, 'NotifyDlqNotEmpty', notifyDlq, this.notifications, 'spice-refresh: a job failure could not be published to the topic (see the notify DLQ)');
     new events.Rule(this, 'FailedRule', {
       ruleName: RULE_NAMES.failed,
       description: 'spice-refresh: a run of the job failed, timed out or was stopped',

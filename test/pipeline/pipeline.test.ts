@@ -11,6 +11,7 @@ import { pipelineStackName, synthCommands, type DeliveryPipelineStack } from '..
 import { TEMPLATE_BYTES } from '../../pipeline/quotas';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 import { planOf } from '../support/plan';
+import { deadLetterQueues, deadLetterQueuesWithoutAlarm, templateFiles } from '../support/dead-letter-alarms';
 import { synthOrganization } from '../support/synth';
 
 const PIPELINE_STACK_NAME = pipelineStackName('platform-delivery');
@@ -143,6 +144,19 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(Math.abs(estimate - facts.pipeline!.templateBytes) / facts.pipeline!.templateBytes).toBeLessThan(0.25);
     expect(checkAssembly(assembly, loadConfigOrThrow(dir).organization.quotas)).toEqual([]);
     expect(TEMPLATE_BYTES.perAction).toBeGreaterThan(0);
+  });
+
+  it('raises an alarm for every dead-letter queue of every template it deploys: stacks, StackSet templates, products', () => {
+    let dlqs = 0;
+    const unwatched: string[] = [];
+    for (const file of templateFiles(outdir)) {
+      const t = JSON.parse(fs.readFileSync(file, 'utf8'));
+      dlqs += deadLetterQueues(t).length;
+      unwatched.push(...deadLetterQueuesWithoutAlarm(t).map((q) => `${path.basename(file)}: ${q}`));
+    }
+    expect(unwatched).toEqual([]);
+    // sns-fifo-jobs (5, in its prod stages, its StackSet template and its product), the baseliner, spice-refresh, data-lake, …
+    expect(dlqs).toBeGreaterThanOrEqual(30);
   });
 
   it('bundles every function locally: file assets only, no Docker image anywhere', () => {

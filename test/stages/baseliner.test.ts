@@ -115,6 +115,16 @@ describe('baseliner stage', () => {
   });
 });
 
+describe('the baseliner’s undelivered events', () => {
+  it('raise an alarm to its report topic as soon as one waits: a vended account would otherwise never be baselined', () => {
+    const { template } = synthesizeBaseliner({ notifyEmail: 'platform-team@example.com' });
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Account baseliner' } }));
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible')!;
+    expect(alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).toMatch(/^BaselinerUndeliveredEvents/);
+    expect(alarm.Properties).toMatchObject({ Threshold: 1, AlarmActions: [{ Ref: topicId }] });
+  });
+});
+
 describe('the pipeline the baseliner starts after bootstrap', () => {
   const started = (template: ReturnType<typeof synthesizeBaseliner>['template']) => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables?.PIPELINE_NAME).filter(Boolean);

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { newApp } from '../../pipeline/app-context';
 import { addGuards } from '../../pipeline/guards';
+import { deadLetterQueuesWithoutAlarm, templateFiles } from '../support/dead-letter-alarms';
 import { MqConsumerStack } from '../../stages/mq-consumer/mq-consumer';
 import { MqConsumerParameters } from '../../stages/mq-consumer/parameters';
 import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
@@ -38,5 +39,13 @@ describe.each([
     const reportFile = path.join(outdir, 'validation-report.json');
     const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
     for (const plugin of report.pluginReports) expect([plugin.pluginName, plugin.violations]).toEqual([plugin.pluginName, []]);
+  });
+
+  it('raises an alarm for every dead-letter queue', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlq-'));
+    const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, outdir);
+    build(app);
+    const assembly = app.synth();
+    for (const file of templateFiles(assembly.directory)) expect([path.basename(file), deadLetterQueuesWithoutAlarm(JSON.parse(fs.readFileSync(file, 'utf8')))]).toEqual([path.basename(file), []]);
   });
 });

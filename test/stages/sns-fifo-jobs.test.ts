@@ -129,3 +129,23 @@ describe('sns-fifo-jobs stage', () => {
     expect(JSON.stringify(wildcards[0].Resource)).toContain('/jobs/*');
   });
 });
+
+describe('sns-fifo-jobs alarms', () => {
+  const template = synth({ notifyEmail: 'jobs-team@example.com' });
+
+  it('alarms to an encrypted topic, with notifyEmail subscribed, as soon as a message waits in any of its five DLQs', () => {
+    const topics = template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'sns-fifo-jobs alarms' } });
+    const [topicId] = Object.keys(topics);
+    expect(Object.values(topics)[0].Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'jobs-team@example.com', TopicArn: { Ref: topicId } });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((a) => a.Properties.Dimensions[0].Value['Fn::GetAtt'][0]).sort()).toEqual([
+      expect.stringMatching(/^JobsAnalyticsDlq/),
+      expect.stringMatching(/^JobsAnalyticsSubscriptionDlq/),
+      expect.stringMatching(/^JobsInventoryDlq/),
+      expect.stringMatching(/^JobsInventorySubscriptionDlq/),
+      expect.stringMatching(/^JobsPublisherFailures/),
+    ]);
+    for (const a of alarms) expect(a.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, AlarmActions: [{ Ref: topicId }] });
+  });
+});

@@ -76,9 +76,9 @@ describe('spice-refresh stage', () => {
     expect(SpiceRefreshParameters.safeParse({ incomingPrefix: 'no-slash' }).success).toBe(false);
     expect(SpiceRefreshParameters.safeParse({ columns: [{ name: 'A', type: 'string' }] }).success).toBe(false);
   });
-  it('alarms to its encrypted topic as soon as a message waits in a DLQ', () => {
+  it('alarms to its encrypted topic as soon as a message waits in any of its DLQs (uploads, refresh, notifications)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/RefreshDlq/), expect.stringMatching(/UploadsDlq/)]);
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/NotifyDlq/), expect.stringMatching(/RefreshDlq/), expect.stringMatching(/UploadsDlq/)]);
     for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternNotifications/) }] });
   });
 
