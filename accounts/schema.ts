@@ -8,7 +8,9 @@ import { z } from 'zod';
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-export const OU_PATH_PATTERN = /^(Root|[A-Za-z0-9][\w .-]*(\/[A-Za-z0-9][\w .-]*)*)$/;
+/** OU names as AWS Organizations allows them (any characters; "/" separates the path here), e.g. "Suspended (CT)". */
+const OU_NAME = String.raw`[^/\s](?:[^/]{0,126}[^/\s])?`;
+export const OU_PATH_PATTERN = new RegExp(`^(Root|${OU_NAME}(\/${OU_NAME})*)$`);
 /** An OU id (`ou-ab12-34cd5678`) or the root's id (`r-ab12`), as AWS Organizations prints them. */
 export const OU_ID_PATTERN = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 /** Names AWS resources of the pipeline (CodePipeline, stacks, StackSets): letters, digits, dashes. */

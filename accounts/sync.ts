@@ -94,37 +94,54 @@ function toTreeAccount(a: OrgAccount, ou: string): OrgTreeAccount {
   return { id: a.Id ?? '', name: a.Name ?? '', email: a.Email ?? '', status: String(a.State ?? a.Status ?? 'ACTIVE'), ou };
 }
 
-/** A config name from an account name: "Dev Account" → "dev-account"; unique, with the id's end on a clash. */
-export function accountNames(accounts: ReadonlyArray<{ id: string; name: string }>): Map<string, string> {
+/**
+ * A config name from an account name: "Dev Account" → "dev-account"; unique, with the id's end on a
+ * clash. `taken` holds names organization.yaml gives other accounts (name → id): a synced account
+ * never takes one of them, since the hand-written entry would win and the synced one would vanish.
+ */
+export function accountNames(accounts: ReadonlyArray<{ id: string; name: string }>, taken: ReadonlyMap<string, string> = new Map()): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
   for (const a of accounts) {
     let name = a.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 33) || 'account';
-    if (used.has(name) || !NAME_PATTERN.test(name)) name = `${name.replace(/-+$/, '')}-${a.id.slice(-6)}`;
+    const takenBy = taken.get(name);
+    if (used.has(name) || !NAME_PATTERN.test(name) || (takenBy !== undefined && takenBy !== a.id)) name = `${name.replace(/-+$/, '')}-${a.id.slice(-6)}`;
     used.add(name);
     out.set(a.id, name);
   }
   return out;
 }
 
+/** A synced account that got another name than its own, because organization.yaml uses that one for another account. */
+export interface RenamedAccount {
+  readonly id: string;
+  readonly wanted: string;
+  readonly name: string;
+}
+
 /** The generated file's content: active accounts only, validated by the same schema the loader uses. */
-export function generatedOrganization(tree: OrgTree, now: Date): GeneratedOrganization {
+export function generatedOrganization(tree: OrgTree, now: Date, handWritten: ReadonlyArray<{ id: string; name: string }> = []): GeneratedOrganization & { renamed: RenamedAccount[] } {
   const active = tree.accounts.filter((a) => a.status === 'ACTIVE');
-  const names = accountNames(active);
+  const taken = new Map(handWritten.map((a) => [a.name, a.id]));
+  const names = accountNames(active, taken);
+  const plain = accountNames(active);
+  const renamed = active.filter((a) => taken.has(plain.get(a.id)!) && taken.get(plain.get(a.id)!) !== a.id).map((a) => ({ id: a.id, wanted: plain.get(a.id)!, name: names.get(a.id)! }));
   const accounts: Account[] = active.map((a) => ({ name: names.get(a.id)!, id: a.id, email: a.email, ou: a.ou }));
-  return GeneratedOrganization.parse({
+  const generated = GeneratedOrganization.parse({
     generatedBy: 'accounts:sync',
     generatedAt: now.toISOString(),
     organizationalUnits: tree.organizationalUnits,
     organizationalUnitIds: tree.ouIds,
     accounts,
   });
+  return { ...generated, renamed };
 }
 
-export function renderGenerated(gen: GeneratedOrganization): string {
+export function renderGenerated(gen: GeneratedOrganization & { renamed?: unknown }): string {
+  const { renamed: _notInTheFile, ...content } = gen;
   const header = [
     '# yaml-language-server: $schema=./schemas/organization.generated.schema.json',
     '# Written by `npm run accounts:sync`. Do not edit: entries in organization.yaml with the same id or name win.',
   ].join('\n');
-  return `${header}\n${yaml.dump(gen, { lineWidth: 200, noRefs: true })}`;
+  return `${header}\n${yaml.dump(content, { lineWidth: 200, noRefs: true })}`;
 }

@@ -150,6 +150,36 @@ describe('the generated file', () => {
     expect(fs.readFileSync(path.join(dir, 'organization.generated.yaml'), 'utf8')).toBe('generatedBy: accounts:sync\ngeneratedAt: "2026-01-01T00:00:00Z"\n');
   });
 
+  it('keeps a synced account whose name organization.yaml gives another account, under a name of its own, and says so', async () => {
+    organization();
+    // A live account named "Prod" with an id organization.yaml does not know; "prod" there is 666666666666.
+    orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-22222222' }).resolves({ Accounts: [{ ...account('999999999999', 'Prod'), Email: 'prod-2@example.com' }] });
+    const dir = configFixture();
+    const out: string[] = [];
+    expect(await main(['--config', dir], new OrganizationsClient({}), (s) => void out.push(s))).toBe(0);
+    expect(out.join('')).toContain('  account 999999999999 is "prod-999999" here: organization.yaml gives the name "prod" to another account\n');
+    const accounts = loadConfigOrThrow(dir).organization.accounts.map((a) => `${a.name}:${a.id}`);
+    expect(accounts).toContain('prod:666666666666');
+    expect(accounts).toContain('prod-999999:999999999999');
+  });
+
+  it('reads OUs whose names have characters beyond letters and digits, such as "Suspended (CT)"', async () => {
+    organization();
+    orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-ab12-22222222' }).resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-55555555', Name: 'Suspended (CT)' }] });
+    orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-ab12-55555555' }).resolves({ OrganizationalUnits: [] });
+    orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-55555555' }).resolves({ Accounts: [account('777777777770', 'Closed One')] });
+    const dir = configFixture();
+    expect(await main(['--config', dir], new OrganizationsClient({}), () => undefined)).toBe(0);
+    const config = loadConfigOrThrow(dir);
+    expect(config.organization.organizationalUnits).toContain('Sandbox/Suspended (CT)');
+    expect(config.organization.organizationalUnitIds['Sandbox/Suspended (CT)']).toBe('ou-ab12-55555555');
+  });
+
+  it('says what to do when there are no credentials, instead of the SDK’s bare message', async () => {
+    orgs.on(ListRootsCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    await expect(main(['--config', configFixture()], new OrganizationsClient({}), () => undefined)).rejects.toThrow(/^no AWS credentials: .*AWS_PROFILE=management npm run accounts:sync/);
+  });
+
   it('withRetry passes a success straight through', async () => {
     await expect(withRetry(async () => 42, noSleep)).resolves.toBe(42);
   });
