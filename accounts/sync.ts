@@ -103,13 +103,18 @@ export function accountNames(accounts: ReadonlyArray<{ id: string; name: string 
   const out = new Map<string, string>();
   const used = new Set<string>();
   for (const a of accounts) {
-    let name = a.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 33) || 'account';
+    let name = slug(a.name);
     const takenBy = taken.get(name);
     if (used.has(name) || !NAME_PATTERN.test(name) || (takenBy !== undefined && takenBy !== a.id)) name = `${name.replace(/-+$/, '')}-${a.id.slice(-6)}`;
     used.add(name);
     out.set(a.id, name);
   }
   return out;
+}
+
+/** An account's name as a config name: lower-case letters, digits and dashes. */
+function slug(accountName: string): string {
+  return accountName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 33) || 'account';
 }
 
 /** A synced account that got another name than its own, because organization.yaml uses that one for another account. */
@@ -124,8 +129,9 @@ export function generatedOrganization(tree: OrgTree, now: Date, handWritten: Rea
   const active = tree.accounts.filter((a) => a.status === 'ACTIVE');
   const taken = new Map(handWritten.map((a) => [a.name, a.id]));
   const names = accountNames(active, taken);
-  const plain = accountNames(active);
-  const renamed = active.filter((a) => taken.has(plain.get(a.id)!) && taken.get(plain.get(a.id)!) !== a.id).map((a) => ({ id: a.id, wanted: plain.get(a.id)!, name: names.get(a.id)! }));
+  const renamed = active
+    .filter((a) => names.get(a.id) !== slug(a.name) && taken.has(slug(a.name)) && taken.get(slug(a.name)) !== a.id)
+    .map((a) => ({ id: a.id, wanted: slug(a.name), name: names.get(a.id)! }));
   const accounts: Account[] = active.map((a) => ({ name: names.get(a.id)!, id: a.id, email: a.email, ou: a.ou }));
   const generated = GeneratedOrganization.parse({
     generatedBy: 'accounts:sync',
