@@ -3,8 +3,8 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
@@ -13,7 +13,7 @@ import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb'
 import { Construct } from 'constructs';
 import type { PatternStackProps } from '../types';
 import { patternKey } from '../shared/pattern-key';
-import { acknowledgeEndOfLine } from '../shared/queues';
+import { deadLetterQueue } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { REPO_ROOT } from '../shared/pattern-function';
 import { MAX_RECORD_AGE_HOURS, type StreamIngestionParameters } from './parameters';
@@ -49,13 +49,23 @@ export class StreamIngestion extends Construct {
       memorySize: 256,
       bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
     });
+    // Our own on-failure queue (the pattern's key, our alarm), instead of the construct's.
+    const onFailure = deadLetterQueue(this, 'FailedRecords', key, 'the Kinesis event source (pointers to the records it gave up on)');
     const streamToFn = new KinesisStreamsToLambda(this, 'StreamToFunction', {
       existingLambdaObj: this.fn,
       // The stream keeps records well past the age at which the event source gives up on them, so the
       // pointers in the on-failure queue still lead to the records (README: replaying failed records).
       kinesisStreamProps: { shardCount: p.shards, encryption: kinesis.StreamEncryption.KMS, encryptionKey: key, retentionPeriod: Duration.hours(p.retentionHours) },
-      kinesisEventSourceProps: { startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: p.batchSize, reportBatchItemFailures: true, bisectBatchOnError: true, retryAttempts: 10, maxRecordAge: Duration.hours(MAX_RECORD_AGE_HOURS) },
-      sqsDlqQueueProps: { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key, enforceSSL: true, retentionPeriod: Duration.days(14) },
+      kinesisEventSourceProps: {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: p.batchSize,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(MAX_RECORD_AGE_HOURS),
+        onFailure: new SqsDlq(onFailure),
+      },
+      deploySqsDlqQueue: false,
       createCloudWatchAlarms: true,
     });
     this.stream = streamToFn.kinesisStream;
@@ -78,13 +88,11 @@ export class StreamIngestion extends Construct {
     this.table = fnToTable.dynamoTable;
     this.table.autoScaleReadCapacity({ minCapacity: p.readCapacity.min, maxCapacity: p.readCapacity.max }).scaleOnUtilization({ targetUtilizationPercent: p.readCapacity.targetPercent });
     this.table.autoScaleWriteCapacity({ minCapacity: p.writeCapacity, maxCapacity: p.writeScaling.max }).scaleOnUtilization({ targetUtilizationPercent: p.writeScaling.targetPercent });
-    // Lambda sends the pointers of failed records to the encrypted on-failure queue as the function's role.
-    key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     // The Solutions Constructs alarms (iterator age, read throughput) notify a topic.
     const alarms = notificationTopic(this, 'Alarms', key, 'stream-ingestion alarms');
     for (const alarm of streamToFn.cloudwatchAlarms ?? []) alarm.addAlarmAction(new cwActions.SnsAction(alarms));
-    alarmOnWaitingMessages(this, 'FailedRecordsWaiting', streamToFn.node.findChild('SqsDlqQueue') as sqs.IQueue, alarms, 'stream-ingestion: records the event source gave up on (see the on-failure queue)');
+    alarmOnWaitingMessages(this, 'FailedRecordsWaiting', onFailure, alarms, 'stream-ingestion: records the event source gave up on (see the on-failure queue)');
 
     Validations.of(this.fn).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
@@ -99,7 +107,6 @@ export class StreamIngestion extends Construct {
       })),
     );
     Validations.of(this.stream).acknowledge({ id: 'AwsSolutions::AwsSolutions-KDS3', reason: 'Encrypted with this pattern\'s customer-managed, rotated key, which is stricter than aws/kinesis.' });
-    acknowledgeEndOfLine(streamToFn.node.findChild('SqsDlqQueue'), 'This queue is the on-failure destination of the Kinesis event source: records Lambda gave up on land here.');
   }
 }
 

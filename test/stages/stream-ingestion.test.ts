@@ -30,7 +30,7 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
       BisectBatchOnFunctionError: true,
       BatchSize: 100,
       StartingPosition: 'TRIM_HORIZON',
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('SqsDlqQueue'), 'Arn'] } } },
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('FailedRecords'), 'Arn'] } } },
     });
   });
 
@@ -82,7 +82,7 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
   });
   it('alarms to its encrypted topic as soon as a message waits in the on-failure queue', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/SqsDlqQueue/)]);
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/FailedRecords/)]);
     for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
   });
 
