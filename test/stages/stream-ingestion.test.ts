@@ -67,6 +67,12 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
     expect(() => StreamIngestionParameters.parse({ writeCapacity: 80, writeScaling: { max: 40 } })).toThrow(/writeScaling.max must be at least writeCapacity/);
   });
 
+  it('lets the function’s role send to the on-failure queue (Lambda sends as the function)', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const send = statements.filter((st: { Action: string | string[] }) => [st.Action].flat().includes('sqs:SendMessage'));
+    expect(send.map((st: { Resource: unknown }) => JSON.stringify(st.Resource))).toEqual([expect.stringMatching(/FailedRecords/)]);
+  });
+
   it('encrypts the function’s environment and the on-failure queue with the pattern’s own key', () => {
     const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } });
