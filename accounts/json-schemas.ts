@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
 import { SCHEMA_FILES } from './schema';
 
 export const SCHEMAS_DIR = path.join(__dirname, 'schemas');
@@ -45,8 +46,19 @@ export function registryParameters(): Record<string, z.ZodType> {
   return Object.fromEntries(PATTERNS.map((p) => [p.id, p.parameters]));
 }
 
-if (require.main === module) {
-  const check = process.argv.includes('--check');
+const spec = {
+  name: 'schemas',
+  summary: 'write accounts/schemas/*.json from the zod schemas and the patterns\' parameter schemas',
+  usage: 'npm run schemas -- [--check]',
+  options: { check: { type: 'boolean' } },
+  optionHelp: { '--check': 'write nothing; exit 1 when a file is out of date (the test command runs this)', '--help': 'show this help' },
+  examples: ['npm run schemas', 'npm run schemas -- --check'],
+} satisfies CommandSpec<Record<string, { type: 'boolean' }>>;
+
+function main(argv: string[]): number {
+  const values = parseOrHelp(spec, argv, (s) => process.stdout.write(s));
+  if (!values) return 0;
+  const check = values.check === true;
   let stale = 0;
   for (const [file, text] of Object.entries(renderJsonSchemas(registryParameters()))) {
     const target = path.join(SCHEMAS_DIR, file);
@@ -60,5 +72,7 @@ if (require.main === module) {
       process.stdout.write(`wrote ${path.relative(process.cwd(), target)}\n`);
     }
   }
-  process.exitCode = check && stale > 0 ? 1 : 0;
+  return check && stale > 0 ? 1 : 0;
 }
+
+if (require.main === module) void runCommand(() => main(process.argv.slice(2)));

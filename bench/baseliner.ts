@@ -11,7 +11,7 @@
 import './quiet-env';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args';
 import { DescribeRecordCommand, ProvisionProductCommand } from '@aws-sdk/client-service-catalog';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Baseline } from '../accounts/schema';
@@ -162,11 +162,11 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { accounts: { type: 'string', default: '1,10,50' }, spread: { type: 'string', default: '0.15,0.4' }, seed: { type: 'string', default: '7' }, help: { type: 'boolean' } } });
-  if (values.help) {
-    process.stdout.write('Usage: npm run bench:baseliner -- [--accounts 1,10,50] [--spread 0.15,0.4] [--seed N]\n');
-    return;
-  }
+  const values = benchArgs('bench:baseliner', 'Usage: npm run bench:baseliner -- [--accounts 1,10,50] [--spread 0.15,0.4] [--seed N]\n', {
+    accounts: { type: 'string', default: '1,10,50' },
+    spread: { type: 'string', default: '0.15,0.4' },
+    seed: { type: 'string', default: '7' },
+  });
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_REGION ??= 'us-east-1';
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -9,7 +9,7 @@ import './quiet-env';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args';
 import * as zlib from 'node:zlib';
 import { buildApp } from '../pipeline/app';
 import { newApp } from '../pipeline/app-context';
@@ -44,11 +44,7 @@ function measure(dir: string): { files: number; bytes: number; zipped: number } 
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean' } } });
-  if (values.help) {
-    process.stdout.write('Usage: npm run bench:bundle-size -- [--config DIR]\n');
-    return;
-  }
+  const values = benchArgs('bench:bundle-size', 'Usage: npm run bench:bundle-size -- [--config DIR]\n', { config: { type: 'string' } });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundles-'));
   const { app, ok, errors } = buildApp(newApp({ guards: false, ...(values.config ? { config: values.config } : {}) }, outdir));
   if (!ok) throw new Error(errors.join('\n'));

@@ -7,12 +7,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args';
 
-const { values } = parseArgs({ options: { count: { type: 'string', default: '5' }, help: { type: 'boolean' } } });
-if (values.help) {
-  process.stdout.write('Usage: npm run bench:stream-ingestion -- [--count N]\n');
-} else {
+const values = benchArgs('bench:stream-ingestion', 'Usage: npm run bench:stream-ingestion -- [--count N]\n', { count: { type: 'string', default: '5' } });
+{
   const run = spawnSync('go', ['test', '-run', '^$', '-bench', 'BenchmarkParseAndBatch', '-benchtime', '2s', '-count', String(values.count), './stream-ingestion/...'], {
     cwd: path.join(__dirname, '..', 'functions'),
     encoding: 'utf8',

@@ -16,12 +16,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfigOrThrow } from '../accounts/loader';
 import { measureDraft } from '../pipeline/deployment-stages';
 import { organizationContext } from '../pipeline/organization-context';
 import { planRollout } from '../pipeline/planner';
 import { REGISTRY } from '../stages';
+import { benchArgs } from './args';
 import { workloadPatterns, writeGeneratedOrganization, type GeneratedOrganizationOptions } from './organizations';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -58,26 +58,20 @@ interface Options {
 
 export class UsageError extends Error {}
 
-export function parseOptions(argv: string[]): Options | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        accounts: { type: 'string', default: '1,10,100,1000' },
-        regions: { type: 'string', default: '4' },
-        patterns: { type: 'string', default: 'all' },
-        runs: { type: 'string', default: '1' },
-        guards: { type: 'string', default: 'on' },
-        'no-stages': { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) return undefined;
+export function parseOptions(argv: string[]): Options {
+  const values = benchArgs(
+    'bench:synth-scale',
+    USAGE,
+    {
+      accounts: { type: 'string', default: '1,10,100,1000' },
+      regions: { type: 'string', default: '4' },
+      patterns: { type: 'string', default: 'all' },
+      runs: { type: 'string', default: '1' },
+      guards: { type: 'string', default: 'on' },
+      'no-stages': { type: 'boolean' },
+    },
+    argv,
+  );
   const whole = (name: string, text: string, min: number, max: number) => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name}: "${text}" is not a whole number from ${min} to ${max}`);
@@ -211,17 +205,13 @@ function printTable(rows: readonly Measured[]): void {
 }
 
 function main(argv: string[]): number {
-  let options: Options | undefined;
+  let options: Options;
   try {
     options = parseOptions(argv);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`bench:synth-scale: ${err.message}\n\n${USAGE}`);
     return 2;
-  }
-  if (!options) {
-    process.stdout.write(USAGE);
-    return 0;
   }
   const base = { regions: options.regions, patterns: options.patterns };
   process.stdout.write(
