@@ -46,6 +46,8 @@ export interface Config {
   readonly delivery: Delivery;
   readonly baseline: Baseline;
   readonly updates: ReadonlyArray<{ readonly file: string; readonly content: UpdateFile }>;
+  /** Where each of organization.accounts was written: organization.yaml or the generated file, and its index there. */
+  readonly accountOrigins: ReadonlyArray<{ readonly file: string; readonly index: number }>;
 }
 
 export interface LoadResult {
@@ -68,7 +70,9 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   const baseline = parseFile(shown(CONFIG_FILES.baseline), Baseline, issues, false) ?? Baseline.parse({});
   const updates: Array<{ file: string; content: UpdateFile }> = [];
   const updatesDir = path.join(dir, CONFIG_FILES.updates);
-  if (fs.existsSync(updatesDir)) {
+  if (fs.existsSync(updatesDir) && !fs.statSync(updatesDir).isDirectory()) {
+    issues.push({ file: shown(CONFIG_FILES.updates), path: '', problem: 'is a file; update files go in a folder of this name', fix: `make ${CONFIG_FILES.updates} a folder of <name>.yaml files (or remove it: no rollout is pending)` });
+  } else if (fs.existsSync(updatesDir)) {
     for (const name of fs.readdirSync(updatesDir).filter((n) => /\.ya?ml$/i.test(n)).sort()) {
       const file = shown(path.join(CONFIG_FILES.updates, name));
       const refused = updateFileNameIssue(name);
@@ -83,7 +87,12 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   if (!organization || !delivery || issues.length > 0) return { issues };
 
   const merged = generated ? mergeGenerated(organization, generated) : organization;
-  const config: Config = { dir, organization: merged, delivery, baseline, updates };
+  const kept = generated ? generatedAccountsKept(organization, generated) : [];
+  const accountOrigins = [
+    ...organization.accounts.map((_, index) => ({ file: shown(CONFIG_FILES.organization), index })),
+    ...kept.map((index) => ({ file: shown(CONFIG_FILES.generated), index })),
+  ];
+  const config: Config = { dir, organization: merged, delivery, baseline, updates, accountOrigins };
   issues.push(...checkOrganization(config), ...checkDelivery(config), ...checkBaseline(config), ...checkUpdates(config));
   return { config, issues };
 }
@@ -132,11 +141,16 @@ function parseFile<S extends z.ZodType>(file: string, schema: S, issues: ConfigI
   return result.data;
 }
 
-/** Synced accounts and OUs fill in; hand-written entries (same id or name) win. */
-export function mergeGenerated(org: Organization, gen: GeneratedOrganization): Organization {
+/** Indexes of the synced accounts that the merge keeps: those organization.yaml does not name (by id or name). */
+function generatedAccountsKept(org: Organization, gen: GeneratedOrganization): number[] {
   const ids = new Set(org.accounts.map((a) => a.id));
   const names = new Set(org.accounts.map((a) => a.name));
-  const extra = gen.accounts.filter((a) => !ids.has(a.id) && !names.has(a.name));
+  return gen.accounts.flatMap((a, i) => (!ids.has(a.id) && !names.has(a.name) ? [i] : []));
+}
+
+/** Synced accounts and OUs fill in; hand-written entries (same id or name) win. */
+export function mergeGenerated(org: Organization, gen: GeneratedOrganization): Organization {
+  const extra = generatedAccountsKept(org, gen).map((i) => gen.accounts[i]);
   const ous = [...org.organizationalUnits, ...gen.organizationalUnits.filter((ou) => !org.organizationalUnits.includes(ou))];
   return { ...org, organizationalUnits: ous, organizationalUnitIds: { ...gen.organizationalUnitIds, ...org.organizationalUnitIds }, accounts: [...org.accounts, ...extra] };
 }
@@ -162,12 +176,15 @@ function checkOrganization(config: Config): ConfigIssue[] {
     if (parent && !ouSet.has(parent)) issues.push({ file, path: `organizationalUnits[${i}]`, problem: `the parent OU "${parent}" of "${ou}" is not listed`, fix: `add "${parent}" to organizationalUnits` });
   });
 
+  // An account's issue is the file's that holds it: organization.yaml or the generated file.
+  const account = (i: number) => config.accountOrigins[i] ?? { file, index: i };
+  const named = (i: number, from: number) => (account(i).file === account(from).file ? `accounts[${account(i).index}]` : `accounts[${account(i).index}] of ${path.basename(account(i).file)}`);
   const unique = (key: 'name' | 'id' | 'email', what: string) =>
     duplicates(org.accounts.map((a) => a[key].toLowerCase())).forEach(([first, i]) =>
       issues.push({
-        file,
-        path: `accounts[${i}].${key}`,
-        problem: `duplicate account ${what} "${org.accounts[i][key]}" (also accounts[${first}])`,
+        file: account(i).file,
+        path: `accounts[${account(i).index}].${key}`,
+        problem: `duplicate account ${what} "${org.accounts[i][key]}" (also ${named(first, i)})`,
         fix: `each account needs its own ${what}`,
       }),
     );
@@ -177,7 +194,7 @@ function checkOrganization(config: Config): ConfigIssue[] {
 
   org.accounts.forEach((a, i) => {
     if (a.ou !== ROOT_OU && !ouSet.has(a.ou)) {
-      issues.push({ file, path: `accounts[${i}].ou`, problem: `OU "${a.ou}" does not exist`, fix: suggestion(a.ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ` Or add it to organizationalUnits` });
+      issues.push({ file: account(i).file, path: `accounts[${account(i).index}].ou`, problem: `OU "${a.ou}" does not exist`, fix: suggestion(a.ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ` Or add it to organizationalUnits` });
     }
   });
   if (!org.accounts.some((a) => a.id === org.management.account)) {

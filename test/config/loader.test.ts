@@ -363,6 +363,14 @@ ${product('      dependsOn: [cdk-bootstrp]\n').replace('regions: [us-east-1]', '
     expect(loadConfigOrThrow(configFixture({ 'updates/ok.yaml': update })).updates.map((u) => path.basename(u.file))).toEqual(['ok.yaml']);
   });
 
+  it('reports an updates entry that is a file, not a folder, without a stack trace', () => {
+    const dir = configFixture();
+    const fs = require('node:fs') as typeof import('node:fs');
+    fs.rmdirSync(path.join(dir, 'updates'));
+    fs.writeFileSync(path.join(dir, 'updates'), 'products: []\n');
+    expect(messages(dir)).toEqual(['<dir>/updates: is a file; update files go in a folder of this name (make updates a folder of <name>.yaml files (or remove it: no rollout is pending))']);
+  });
+
   it('rejects a bad account id and an unknown OU in an update file', () => {
     const dir = configFixture({
       'updates/2026-11-rollout.yaml': `products:
