@@ -82,10 +82,11 @@ export class DeliveryPipelineStack extends Stack {
     });
     const key = patternKey(this, 'Key', 'platform-delivery: build logs and notifications');
     const buildLogs = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    const tools = lockedToolVersions();
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       pipelineName: props.draft.pipelineName,
-      cliVersion: lockedToolVersions().cli,
-      cdkAssetsCliVersion: lockedToolVersions().cdkAssets,
+      cliVersion: tools.cli,
+      cdkAssetsCliVersion: tools.cdkAssets,
       pipelineType: PipelineType.V2,
       crossAccountKeys: true,
       enableKeyRotation: true,

@@ -29,7 +29,7 @@ import {
 } from 'aws-cdk-lib';
 import * as cxschema from 'aws-cdk-lib/cloud-assembly-schema';
 
-import { assetBucketName, filePublishingRoleName, STACKSET_ASSET_PREFIX, type StackSetAssetSource } from '../../stages/shared/stackset-assets';
+import { assetBucketName, BOOTSTRAP_QUALIFIER, filePublishingRoleName, STACKSET_ASSET_PREFIX, type StackSetAssetSource } from '../../stages/shared/stackset-assets';
 
 /** File name ending of StackSet templates in the cloud assembly (the guards validate them). */
 export const STACKSET_TEMPLATE_SUFFIX = '.stackset.template.json';
@@ -68,11 +68,6 @@ export class StackSetHostSynthesizer extends DefaultStackSynthesizer {
     this.files[asset.sourceHash] = entry;
   }
 
-  /** Asset ids this host publishes to the regional buckets. */
-  get stackSetAssetIds(): string[] {
-    return Object.keys(this.files);
-  }
-
   protected emitArtifact(session: ISynthesisSession, options: SynthesizeStackArtifactOptions = {}): void {
     const dependencies = [...(options.additionalDependencies ?? [])];
     if (Object.keys(this.files).length > 0) {
@@ -83,15 +78,11 @@ export class StackSetHostSynthesizer extends DefaultStackSynthesizer {
       session.assembly.addArtifact(artifactId, {
         type: cxschema.ArtifactType.ASSET_MANIFEST,
         // The publishing roles come with bootstrap version 6; this project needs far newer anyway.
-        properties: { file, requiresBootstrapStackVersion: 6, bootstrapStackVersionSsmParameter: `/cdk-bootstrap/${this.qualifierOrDefault}/version` },
+        properties: { file, requiresBootstrapStackVersion: 6, bootstrapStackVersionSsmParameter: `/cdk-bootstrap/${BOOTSTRAP_QUALIFIER}/version` },
       });
       dependencies.push(artifactId);
     }
     super.emitArtifact(session, { ...options, additionalDependencies: dependencies });
-  }
-
-  private get qualifierOrDefault(): string {
-    return DefaultStackSynthesizer.DEFAULT_QUALIFIER;
   }
 }
 
