@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: types, generated schemas, Jest (config, planner, pipeline, stages, handlers), Go.
+# Every test: types, generated schemas, Jest (config, planner, pipeline, stages, handlers),
+# cfn-lint over the synthesized sample organization, Go.
 # Ends with one line "total: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,17 @@ npx tsx accounts/json-schemas.ts --check
 echo "== jest"
 jest_status=0
 npx jest --ci --json --outputFile="$results/jest.json" "$@" || jest_status=$?
+lint_status=0
+if [ "$#" -eq 0 ]; then
+  # Jest arguments pick a subset of tests; the whole-organization lint runs only for the full suite.
+  echo "== synth the sample organization, then cfn-lint over every template"
+  if npx tsx pipeline/cli/synth.ts --output "$results/cdk.out" >"$results/synth.log" 2>&1; then
+    npx tsx pipeline/cli/lint-templates.ts --assembly "$results/cdk.out" || lint_status=$?
+  else
+    lint_status=1
+    cat "$results/synth.log"
+  fi
+fi
 echo "== go vet + go test"
 go_status=0
 (cd functions && go vet ./... && go test -json ./... > "$results/go.json") || go_status=$?
@@ -33,4 +45,5 @@ node -e '
   console.log(`total: ${jest.numPassedTests + goPass} passed, ${jest.numFailedTests + goFail} failed`);
 ' "$results"
 rm -rf "$results"
-exit $(( jest_status != 0 ? jest_status : go_status ))
+[ "$lint_status" -eq 0 ] || echo "cfn-lint: FAILED (see above)"
+exit $(( jest_status != 0 ? jest_status : lint_status != 0 ? lint_status : go_status ))
