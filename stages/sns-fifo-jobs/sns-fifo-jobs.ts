@@ -15,11 +15,11 @@ import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-function';
 import { dataTable } from '../shared/tables';
+import { stackIdSuffix, stackScopedName } from '../shared/names';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import type { SnsFifoJobsParameters } from './parameters';
 
 const CONSUMER_TIMEOUT = Duration.seconds(30);
-const SCHEDULE_RULE_NAME = 'sns-fifo-jobs-publisher';
 const NO_VPC_REASON =
   'Reaches only regional AWS APIs (SNS, S3, DynamoDB) with IAM auth and no private resources; a VPC would add NAT or endpoint cost per account and Region without narrowing access.';
 
@@ -45,8 +45,9 @@ export class SnsFifoJobs extends Construct {
     this.topicKey = patternKey(this, 'TopicKey', 'sns-fifo-jobs: JobEvents.fifo');
     this.key = patternKey(this, 'Key', 'sns-fifo-jobs: queues, bucket, table and logs');
 
+    // Names per stack: the pipeline's stack and self-service launches share accounts and Regions.
     this.topic = new sns.Topic(this, 'JobEvents', {
-      topicName: 'JobEvents.fifo',
+      topicName: stackScopedName('JobEvents.fifo'),
       displayName: 'Job events',
       fifo: true,
       contentBasedDeduplication: false,
@@ -101,7 +102,7 @@ export class SnsFifoJobs extends Construct {
     });
     const publisher = new PatternFunction(this, 'Publisher', {
       entry: 'sns-fifo-jobs/publisher/index.ts',
-      description: 'sns-fifo-jobs: publishes a job lifecycle to JobEvents.fifo on a schedule',
+      description: 'sns-fifo-jobs: publishes a job lifecycle to the <stack>-JobEvents.fifo topic on a schedule',
       environment: { TOPIC_ARN: this.topic.topicArn, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-publisher' },
       logRetention: p.logRetentionDays,
       key: this.key,
@@ -111,8 +112,9 @@ export class SnsFifoJobs extends Construct {
     });
     publisher.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
     this.topicKey.grant(publisher.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    const scheduleRuleName = `sns-fifo-jobs-publisher-${stackIdSuffix()}`;
     const schedule = new events.Rule(this, 'Schedule', {
-      ruleName: SCHEDULE_RULE_NAME,
+      ruleName: scheduleRuleName,
       description: 'sns-fifo-jobs: sample job lifecycle',
       schedule: events.Schedule.rate(Duration.minutes(p.publishEveryMinutes)),
       enabled: p.publisherEnabled,
@@ -121,7 +123,7 @@ export class SnsFifoJobs extends Construct {
       new targets.LambdaFunction(publisher.fn, { deadLetterQueue: publisherFailures, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
     );
     // EventBridge writes undeliverable events to the encrypted DLQ: allow it for this rule only.
-    allowEventBridgeRules(this.key, 'EventBridgeDeadLetters', [SCHEDULE_RULE_NAME]);
+    allowEventBridgeRules(this.key, 'EventBridgeDeadLetters', [scheduleRuleName]);
     // A message in any dead-letter queue raises an alarm to the pattern's alarm topic.
     this.alarms = notificationTopic(this, 'Alarms', this.key, 'sns-fifo-jobs alarms', p.notifyEmail);
     const dlqs: Array<[string, sqs.IQueue, string]> = [

@@ -14,6 +14,7 @@ import { PrivatelinkLambdaStack } from '../../stages/privatelink-lambda/privatel
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobsStack } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
 import { configFixture, replaceOnce } from '../support/config-fixture';
+import { evaluate, stackIdentity, type StackIdentity } from '../support/intrinsics';
 import { draftOf, planOf } from '../support/plan';
 
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'catalog-'));
@@ -137,6 +138,45 @@ describe('the asset buckets take StackSet assets from the pipeline', () => {
 });
 
 describe('self-service products', () => {
+  // Names that must be unique in an account and Region, by resource type.
+  const NAME_PROPERTIES: Record<string, string> = {
+    'AWS::SNS::Topic': 'TopicName',
+    'AWS::Events::Rule': 'Name',
+    'AWS::SQS::Queue': 'QueueName',
+    'AWS::Lambda::Function': 'FunctionName',
+    'AWS::DynamoDB::Table': 'TableName',
+    'AWS::Logs::LogGroup': 'LogGroupName',
+    'AWS::KMS::Alias': 'AliasName',
+    'AWS::IAM::Role': 'RoleName',
+    'AWS::S3::Bucket': 'BucketName',
+  };
+  const physicalNames = (template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, who: StackIdentity) =>
+    Object.values(template.Resources).flatMap((r) => {
+      const prop = NAME_PROPERTIES[r.Type];
+      const name = prop ? r.Properties?.[prop] : undefined;
+      return name === undefined ? [] : [`${r.Type} ${String(evaluate(name, who))}`];
+    });
+
+  it.each([
+    ['SnsFifoJobs', sns, ['AWS::SNS::Topic', 'AWS::Events::Rule']],
+    ['PrivatelinkLambda', privatelink, []],
+  ] as const)('%s launches beside the pipeline stack of the same pattern and twice in one account and Region: no physical name is shared', (name, pipelineStack, named) => {
+    const product = productTemplate(name);
+    const pipeline = Template.fromStack(pipelineStack).toJSON() as Parameters<typeof physicalNames>[0];
+    const names = [
+      physicalNames(pipeline, stackIdentity(pipelineStack.stackName, '1b2c3d4e-0000-4000-8000-000000000001')),
+      physicalNames(product, stackIdentity('SC-444444444444-pp-abcdefghijklm', '5f6a7b8c-0000-4000-8000-000000000002')),
+      physicalNames(product, stackIdentity('SC-444444444444-pp-nopqrstuvwxyz', '9d0e1f2a-0000-4000-8000-000000000003')),
+    ];
+    // The named resources are there, their names resolve, and the three stacks share none.
+    for (const type of named) for (const list of names) expect(list.filter((n) => n.startsWith(`${type} `))).toHaveLength(1);
+    for (const list of names) for (const n of list) expect(n).not.toContain('<unresolved>');
+    const all = names.flat();
+    expect(all.filter((n, i) => all.indexOf(n) !== i)).toEqual([]);
+    // EventBridge rule names are at most 64 characters.
+    for (const n of all.filter((x) => x.startsWith('AWS::Events::Rule '))) expect(n.length - 'AWS::Events::Rule '.length).toBeLessThanOrEqual(64);
+  });
+
   it.each([
     ['SnsFifoJobs', sns, 'Jobs'],
     ['PrivatelinkLambda', privatelink, 'Pattern'],

@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newApp } from '../../pipeline/app-context';
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobsStack } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
+import { evaluate, stackIdentity } from '../support/intrinsics';
 
 function synth(parameters: Record<string, unknown> = {}): Template {
   // Bundling is skipped here: these tests are about the resources; pipeline.test.ts bundles for real.
@@ -21,13 +22,14 @@ const idOf = (template: Template, type: string, props: object) => {
 
 describe('sns-fifo-jobs stage', () => {
   const template = synth();
-  const topicId = idOf(template, 'AWS::SNS::Topic', { TopicName: 'JobEvents.fifo' });
+  const topicId = idOf(template, 'AWS::SNS::Topic', { FifoTopic: true });
+  const who = stackIdentity('platform-delivery-sns-fifo-jobs', '1b2c3d4e-0000-4000-8000-000000000001');
   const subscriptions = template.findResources('AWS::SNS::Subscription');
   const queues = template.findResources('AWS::SQS::Queue');
 
-  it('has the JobEvents.fifo topic, FIFO, content-based dedup off, KMS-encrypted', () => {
+  it('has the <stack name>-JobEvents.fifo topic, FIFO, content-based dedup off, KMS-encrypted', () => {
+    expect(evaluate(template.toJSON().Resources[topicId].Properties.TopicName, who)).toBe('platform-delivery-sns-fifo-jobs-JobEvents.fifo');
     template.hasResourceProperties('AWS::SNS::Topic', {
-      TopicName: 'JobEvents.fifo',
       FifoTopic: true,
       ContentBasedDeduplication: false,
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobsTopicKey'), 'Arn'] },
@@ -117,6 +119,15 @@ describe('sns-fifo-jobs stage', () => {
     });
     const other = synth({ publishEveryMinutes: 5, publisherEnabled: false });
     other.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)', State: 'DISABLED' });
+  });
+
+  it('names the schedule rule per stack, and lets only that rule write undeliverable events with the key', () => {
+    const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
+    expect(evaluate(rule.Properties.Name, who)).toBe('sns-fifo-jobs-publisher-1b2c3d4e');
+    const keyStatements = Object.values(template.findResources('AWS::KMS::Key')).flatMap((k) => k.Properties.KeyPolicy.Statement);
+    const events = keyStatements.filter((st) => st.Principal?.Service === 'events.amazonaws.com');
+    expect(events).toHaveLength(1);
+    expect(evaluate(events[0].Condition.ArnEquals['aws:SourceArn'], who)).toBe('arn:aws:events:us-east-1:444444444444:rule/sns-fifo-jobs-publisher-1b2c3d4e');
   });
 
   it('grants no wildcard action, and a wildcard resource only for the analytics object prefix', () => {
