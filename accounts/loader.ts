@@ -283,10 +283,14 @@ function checkBaseline(config: Config): ConfigIssue[] {
   const file = path.join(config.dir, CONFIG_FILES.baseline);
   const issues: ConfigIssue[] = [];
   const ous = ['default', ROOT_OU, ...org.organizationalUnits];
+  // An OU key is a path or an id (the baseliner matches both); ids are the ones organization.yaml knows.
+  const ouIds = Object.values(org.organizationalUnitIds);
   const defaults = baseline.organizationalUnits.default ?? [];
   for (const [ou, products] of Object.entries(baseline.organizationalUnits)) {
     const at = `organizationalUnits.${ou}`;
-    if (!ous.includes(ou)) issues.push({ file, path: at, problem: `OU "${ou}" does not exist`, fix: suggestion(ou, ous, 'OU') });
+    if (/^(ou-|r-)/.test(ou) && !ouIds.includes(ou)) {
+      issues.push({ file, path: at, problem: `OU id "${ou}" is not in organizationalUnitIds`, fix: ouIds.length > 0 ? `known ids: ${ouIds.slice(0, 12).join(', ')} (npm run accounts:sync writes them), or use the OU path` : 'run npm run accounts:sync to record the OU ids, or use the OU path' });
+    } else if (!ous.includes(ou) && !ouIds.includes(ou)) issues.push({ file, path: at, problem: `OU "${ou}" does not exist`, fix: suggestion(ou, ous, 'OU') });
     const visible = ou === 'default' ? products : [...defaults, ...products];
     issues.push(...checkProducts(file, at, products, visible, org.regions));
   }

@@ -17,6 +17,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Baseline } from '../accounts/schema';
 import * as yaml from 'js-yaml';
 import { useClock } from '../functions/baseliner/shared/clock';
+import { productsForAccount } from '../functions/baseliner/shared/selection';
 import { handler as trigger } from '../functions/baseliner/trigger';
 import { baselinerDefinition, runBaseline, synthesizeBaseliner } from '../test/support/baseliner-asl';
 import { BaselinerWorld, controlTowerEvent } from '../test/support/baseliner-world';
@@ -25,7 +26,7 @@ import { BaselinerWorld, controlTowerEvent } from '../test/support/baseliner-wor
  * Typical seconds a StackSet-backed product takes to provision (two Regions take longer); each run
  * draws uniformly within ± spread of it.
  */
-const DURATION_MEAN: Record<string, number> = { 'cdk-bootstrap': 300, 'account-baseline': 420, 'prod-guardrails': 240 };
+const DURATION_MEAN: Record<string, number> = { 'cdk-bootstrap': 300, 'account-baseline': 420 };
 /** Lambda task latency and Step Functions transition latency, seconds. */
 const TASK_LATENCY = 0.25;
 const TRANSITION_LATENCY = 0.05;
@@ -57,7 +58,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function simulate(accounts: number, seed: number, spread: number): Promise<AccountResult[]> {
   const baselineText = fs.readFileSync(path.join(__dirname, '..', 'accounts', 'baseline.yaml'), 'utf8');
   const baseline = Baseline.parse(yaml.load(baselineText));
-  const world = new BaselinerWorld({ 'baseline.yaml': baselineText });
+  const world = new BaselinerWorld({ 'baseline.yaml': baselineText }, ['v1', 'v2', 'v3']);
   process.env.MAX_POLLS = '60';
   const random = rng(seed);
   const definition = baselinerDefinition(synthesizeBaseliner().template);
@@ -103,7 +104,7 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
     world.orgs.on((await import('@aws-sdk/client-organizations')).ListAccountsForParentCommand).callsFake((i) => ({
       Accounts: i.ParentId === ou.id ? [{ Id: accountId, Name: `acct-${n}`, Email: `${accountId}@example.com`, State: 'ACTIVE' }] : [],
     }));
-    const products = [...(baseline.organizationalUnits.default ?? []), ...(ou.path === 'Workloads/Prod' ? (baseline.organizationalUnits['Workloads/Prod'] ?? []) : [])];
+    const products = productsForAccount(baseline, ou.path, [ou.id]);
     for (const p of products) {
       const mean = DURATION_MEAN[p.product] ?? 240;
       duration.set(`${accountId}-${p.provisionName}`, Math.round(mean * (1 - spread + 2 * spread * random())));
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_REGION ??= 'us-east-1';
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  process.stdout.write('Baseliner on a virtual clock. Typical durations: cdk-bootstrap 5 min, account-baseline 7 min, prod-guardrails 4 min, each run within ± spread; accounts alternate Prod (3 products, a chain) and Dev (2).\n\n');
+  process.stdout.write('Baseliner on a virtual clock. Typical durations: cdk-bootstrap 5 min, account-baseline 7 min, each run within ± spread; accounts alternate Prod and Dev, each getting the sample baseline.yaml\'s products for its OU (cdk-bootstrap, then account-baseline).\n\n');
   const header = ['accounts', 'spread', 'overhead median', 'overhead max', 'transitions/product', 'SC calls/product', '60 s loop: overhead median', 'transitions/product', 'SC calls/product'];
   const rows = [header];
   for (const spread of String(values.spread).split(',').map(Number))

@@ -17,6 +17,7 @@ import type { CatalogParameters } from './parameters';
 import { AccountBaselineProduct, LAUNCH_ROLE_NAME } from './products/account-baseline';
 import { CdkBootstrapProduct, toolkitBootstrapVersion } from './products/cdk-bootstrap';
 import { SELF_SERVICE_PRODUCTS } from './products/self-service';
+import { ACCOUNT_BASELINE_DEPRECATED_VERSIONS, ACCOUNT_BASELINE_VERSION, catalogOffer, SELF_SERVICE_VERSION, type OfferedProduct } from './offer';
 
 /**
  * Templates of released product versions, named <product>.<version>.template.json and committed, so
@@ -29,10 +30,6 @@ export const SNAPSHOT_DIR = path.join(__dirname, 'product-stack-snapshots');
 export function snapshotFile(product: string, version: string): string {
   return path.join(SNAPSHOT_DIR, `${product}.${version}.template.json`);
 }
-/** The current account-baseline version; bump it when the AccountBaseline construct changes. */
-export const ACCOUNT_BASELINE_VERSION = 'v2';
-export const ACCOUNT_BASELINE_PREVIOUS_VERSIONS = ['v1'];
-export const SELF_SERVICE_VERSION = 'v1';
 /** Role name pattern of the baseliner's roles (its stack is platform-baseliner). */
 export const BASELINER_ROLE_PATTERN = 'platform-baseliner-*';
 
@@ -69,19 +66,21 @@ export class CatalogStack extends Stack {
     });
 
     // ---------------------------------------------------------------- baseline products (StackSets)
+    const bootstrapVersion = `v${toolkitBootstrapVersion()}`;
+    const offer = new Map(catalogOffer(p, org, bootstrapVersion).products.map((o) => [o.name, o]));
     const members = org.accounts.filter((a) => a.id !== org.managementAccount).map((a) => a.id);
-    const stackSets: servicecatalog.StackSetsConstraintOptions = {
+    const adminRole = iam.Role.fromRoleArn(this, 'StackSetAdmin', `arn:${Aws.PARTITION}:iam::${org.managementAccount}:role/service-role/AWSControlTowerStackSetRole`, { mutable: false });
+    const stackSets = (product: OfferedProduct): servicecatalog.StackSetsConstraintOptions => ({
       accounts: members,
-      regions: [...org.regions],
-      adminRole: iam.Role.fromRoleArn(this, 'StackSetAdmin', `arn:${Aws.PARTITION}:iam::${org.managementAccount}:role/service-role/AWSControlTowerStackSetRole`, { mutable: false }),
+      regions: [...product.regions!],
+      adminRole,
       executionRoleName: EXECUTION_ROLE_NAME,
       allowStackSetInstanceOperations: true,
-    };
-    const bootstrapVersion = `v${toolkitBootstrapVersion()}`;
+    });
     const bootstrapStack = new CdkBootstrapProduct(this, 'CdkBootstrapStack');
     this.versioned.push({ product: 'cdk-bootstrap', version: bootstrapVersion, stack: bootstrapStack });
     const bootstrap = this.product('cdk-bootstrap', 'CDK bootstrap resources that trust the delivery pipeline (the toolkit template)', [current(bootstrapStack, bootstrapVersion)]);
-    this.portfolio.deployWithStackSets(bootstrap, stackSets);
+    this.portfolio.deployWithStackSets(bootstrap, stackSets(offer.get('cdk-bootstrap')!));
     // Whatever a user passes, the account must trust the management account (the pipeline's home).
     this.portfolio.constrainCloudFormationParameters(bootstrap, {
       rule: {
@@ -92,11 +91,12 @@ export class CatalogStack extends Stack {
 
     const baselineStack = new AccountBaselineProduct(this, 'AccountBaselineStack');
     this.versioned.push({ product: 'account-baseline', version: ACCOUNT_BASELINE_VERSION, stack: baselineStack });
-    const baseline = this.product('account-baseline', 'Budget alerts, IAM Access Analyzer, audit and launch roles', [
+    const baseline = this.product('account-baseline', 'Budget alerts, IAM Access Analyzer, audit and launch roles (home Region)', [
       current(baselineStack, ACCOUNT_BASELINE_VERSION),
-      ...ACCOUNT_BASELINE_PREVIOUS_VERSIONS.map((v) => released('account-baseline', v)),
+      ...ACCOUNT_BASELINE_DEPRECATED_VERSIONS.map((v) => released('account-baseline', v)),
     ]);
-    this.portfolio.deployWithStackSets(baseline, stackSets);
+    this.portfolio.deployWithStackSets(baseline, stackSets(offer.get('account-baseline')!));
+    ACCOUNT_BASELINE_DEPRECATED_VERSIONS.forEach((v) => this.deprecate(baseline, v));
 
     // ---------------------------------------------------------------- self-service (launched locally)
     const launchRole = iam.Role.fromRoleName(this, 'LaunchRole', LAUNCH_ROLE_NAME);
@@ -109,6 +109,7 @@ export class CatalogStack extends Stack {
 
     if (p.share.organization || p.share.organizationalUnitIds.length > 0) this.share(org.organizationId, p);
     acknowledgeBucketDeploymentHandler(this, 'it publishes the self-service products\' Lambda code to the asset bucket');
+    this.acknowledgeSdkCallHandler();
     // The toolkit's template as it ships: what it decides is the CDK team's, and it changes only with the toolkit.
     const toolkitReason = 'The CDK toolkit\'s own bootstrap template, included unchanged so that accounts match what `cdk bootstrap` deploys; its choices (optional ECR repository, staging bucket policy, permissions boundary) are the CDK team\'s, and it changes only with the toolkit version.';
     Validations.of(bootstrapStack).acknowledge(
@@ -132,6 +133,19 @@ export class CatalogStack extends Stack {
     );
   }
 
+  /** AwsCustomResource runs one CDK-managed singleton Lambda per stack (portfolio shares, deprecated versions). */
+  private acknowledgeSdkCallHandler(): void {
+    const handler = this.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
+    if (!handler) return;
+    const why = 'CDK AwsCustomResource handler (CDK-managed runtime, role and log group): at deploy time only, it shares the portfolio and deprecates released product versions, calling Service Catalog and Organizations.';
+    Validations.of(handler).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-IAM4', reason: why },
+      { id: 'AwsSolutions::AwsSolutions-L1', reason: why },
+      { id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: why },
+      { id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', reason: `${why} Its log group holds call results only.` },
+    );
+  }
+
   private product(name: string, description: string, versions: servicecatalog.CloudFormationProductVersion[]): servicecatalog.CloudFormationProduct {
     const product = new servicecatalog.CloudFormationProduct(this, toConstructId(name), {
       productName: name,
@@ -142,6 +156,40 @@ export class CatalogStack extends Stack {
     this.portfolio.addProduct(product);
     this.products[name] = product;
     return product;
+  }
+
+  /**
+   * Marks a released version DEPRECATED and inactive: kept for the provisioned products that use it
+   * (Service Catalog refuses to delete a version in use), but nobody can launch it or update to it.
+   * CloudFormation cannot set a version's guidance, so two SDK calls: find the version's id by name,
+   * then update it. Both run again when the product is replaced.
+   */
+  private deprecate(product: servicecatalog.CloudFormationProduct, version: string): void {
+    const id = `Deprecate${toConstructId(product.node.id)}${version.toUpperCase()}`;
+    const policy = cr.AwsCustomResourcePolicy.fromStatements([
+      new iam.PolicyStatement({ actions: ['servicecatalog:DescribeProvisioningArtifact', 'servicecatalog:UpdateProvisioningArtifact'], resources: [product.productArn] }),
+    ]);
+    const find: cr.AwsSdkCall = {
+      service: 'ServiceCatalog',
+      action: 'describeProvisioningArtifact',
+      parameters: { ProductId: product.productId, ProvisioningArtifactName: version },
+      physicalResourceId: cr.PhysicalResourceId.fromResponse('ProvisioningArtifactDetail.Id'),
+      outputPaths: ['ProvisioningArtifactDetail.Id'],
+    };
+    const lookup = new cr.AwsCustomResource(this, `${id}Lookup`, { onCreate: find, onUpdate: find, installLatestAwsSdk: false, policy });
+    const update: cr.AwsSdkCall = {
+      service: 'ServiceCatalog',
+      action: 'updateProvisioningArtifact',
+      parameters: {
+        ProductId: product.productId,
+        ProvisioningArtifactId: lookup.getResponseField('ProvisioningArtifactDetail.Id'),
+        Active: false,
+        Guidance: 'DEPRECATED',
+        Description: `${version} (deprecated: ${DEPRECATION_REASONS[version] ?? 'superseded'})`,
+      },
+      physicalResourceId: cr.PhysicalResourceId.of(`${version}:deprecated`),
+    };
+    new cr.AwsCustomResource(this, id, { onCreate: update, onUpdate: update, installLatestAwsSdk: false, policy });
   }
 
   /** Organization or OU shares: CloudFormation has no resource for them, so the smallest custom resource CDK offers. */
@@ -166,19 +214,14 @@ export class CatalogStack extends Stack {
       });
       Validations.of(share).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Organizations describe calls take no resource ARN; portfolio share calls are scoped to this portfolio.' });
     });
-    // AwsCustomResource runs one CDK-managed singleton Lambda per stack.
-    const handler = this.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
-    if (handler) {
-      const why = 'CDK AwsCustomResource handler (CDK-managed runtime, role and log group): it creates and deletes the portfolio share at deploy time only, calling Service Catalog and Organizations.';
-      Validations.of(handler).acknowledge(
-        { id: 'AwsSolutions::AwsSolutions-IAM4', reason: why },
-        { id: 'AwsSolutions::AwsSolutions-L1', reason: why },
-        { id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: why },
-        { id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check', reason: `${why} Its log group holds call results only.` },
-      );
-    }
   }
 }
+
+/** Why each deprecated account-baseline version is deprecated, shown as its description in Service Catalog. */
+const DEPRECATION_REASONS: Record<string, string> = {
+  v1: 'hard-codes the aws partition, and moving to it deletes the self-service launch role',
+  v2: 'its launch role could create roles without a permissions boundary',
+};
 
 /** The current version of a product: its ProductStack, under an explicit version name. */
 function current(productStack: servicecatalog.ProductStack, version: string): servicecatalog.CloudFormationProductVersion {

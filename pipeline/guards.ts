@@ -300,13 +300,23 @@ export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[])
 /** Product templates (`*.product.template.json`) and StackSet templates written beside the stack templates. */
 export function embeddedTemplates(templatePaths: readonly string[], app?: IConstruct): string[] {
   const dirs = new Set(templatePaths.map((p) => path.dirname(p)));
-  const products = [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.product.template.json')).map((f) => path.join(d, f)) : []));
+  // Current product versions are written as *.product.template.json; released ones are file assets (asset.<hash>.json).
+  const products = [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.product.template.json') || (/^asset\.[0-9a-f]{64}\.json$/.test(f) && isTemplateFile(path.join(d, f)))).map((f) => path.join(d, f)) : []));
   // StackSet templates live in stages of their own, which hold no stack of the assembly.
   const stackSets = (app?.node.findAll() ?? []).filter(isStackSetTemplate).flatMap((t) => {
     const file = (t.synthesizer as StackSetTemplateSynthesizer).template?.file;
     return file && fs.existsSync(file) ? [file] : [];
   });
   return [...new Set([...products, ...stackSets])].sort();
+}
+
+function isTemplateFile(file: string): boolean {
+  try {
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: unknown };
+    return typeof doc.Resources === 'object' && doc.Resources !== null;
+  } catch {
+    return false;
+  }
 }
 
 /**

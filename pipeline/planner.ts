@@ -193,6 +193,7 @@ export function planDeployments(config: Config, registry: Registry): { draft?: D
         issues.push(...fromZodIssues(file, definition.parameters, rawParameters, parsed.error.issues, ['waves', w, 'patterns', pi, 'parameters']));
         return;
       }
+      if (definition.kind === 'platform' && definition.configIssues) issues.push(...definition.configIssues(parsed.data, config));
       const narrowed = typeof ref === 'string' ? undefined : ref.regions;
       const regionPath = narrowed ? `${at}.regions` : at;
       const stackSetGroups: StackSetGroup[] = [];

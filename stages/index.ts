@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import type { PatternDefinition, PlannedPattern, PlatformPattern, Registry, WorkloadPattern } from './types';
 import { CatalogParameters } from '../catalog-products/parameters';
+import { baselineOfferIssues, catalogOffer } from '../catalog-products/offer';
+import { toolkitBootstrapVersion } from '../catalog-products/products/cdk-bootstrap';
 import { CatalogStage } from '../catalog-products/stage';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
@@ -52,6 +54,8 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'Service Catalog portfolio: versioned baseline products (cdk-bootstrap, account-baseline) and self-service patterns, with org-scoped asset buckets',
     parameters: CatalogParameters,
     providesStackSetAssetBuckets: true,
+    // baseline.yaml and the update files name its products, versions and Regions.
+    configIssues: (p, config) => baselineOfferIssues(config, catalogOffer(p, { regions: config.organization.regions, homeRegion: config.organization.management.homeRegion }, `v${toolkitBootstrapVersion()}`)),
     targetRule: (p, target, org) =>
       managementHomeOnly('the catalog')!(p, target, org) ??
       (org.organizationId ? undefined : { problem: 'its asset buckets are readable by the organization, whose id is not configured', fix: 'set management.organizationId (o-…) in organization.yaml' }),

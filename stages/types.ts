@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import type { Construct } from 'constructs';
 import type { Environment, IStackSynthesizer, Stack, Stage, StageProps } from 'aws-cdk-lib';
+import type { ConfigIssue } from '../accounts/issues';
+import type { Config } from '../accounts/loader';
 
 /** Where one copy of a pattern goes. */
 export interface DeploymentTarget {
@@ -78,6 +80,8 @@ export interface PlatformPattern<S extends z.ZodType = z.ZodType> extends Patter
   readonly kind: 'platform';
   /** It creates the regional asset buckets that StackSet templates read their code from (the catalog). */
   readonly providesStackSetAssetBuckets?: boolean;
+  /** Config it must agree with beyond its own parameters (the catalog: baseline.yaml and the update files name its products). */
+  readonly configIssues?: (parameters: z.output<S>, config: Config) => ConfigIssue[];
   readonly createStage: (scope: Construct, id: string, props: PatternStageProps<z.output<S>>) => Stage;
 }
 

@@ -3,19 +3,26 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { ServerSideEncryption } from 'aws-cdk-lib/aws-s3-deployment';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import type { Construct } from 'constructs';
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { PrivatelinkLambdaParameters } from '../../stages/privatelink-lambda/parameters';
 import { PrivatelinkLambda } from '../../stages/privatelink-lambda/privatelink-lambda';
 import { deployTimeAvailabilityZones } from '../../stages/shared/network';
 import { SnsFifoJobsParameters } from '../../stages/sns-fifo-jobs/parameters';
 import { SnsFifoJobs } from '../../stages/sns-fifo-jobs/sns-fifo-jobs';
 import type { SELF_SERVICE_PATTERNS } from '../parameters';
+import { LAUNCHED_ROLE_BOUNDARY_NAME } from './account-baseline';
 
 export interface SelfServiceProductProps {
   readonly assetBucket: s3.IBucket;
   readonly assetKey: kms.IKey;
 }
 
-/** A ProductStack whose Lambda code is published to the catalog's asset bucket. */
+/**
+ * A ProductStack whose Lambda code is published to the catalog's asset bucket. Every role in it
+ * carries the launched-role boundary that account-baseline creates: the launch role may create
+ * roles only with it.
+ */
 abstract class AssetProductStack extends servicecatalog.ProductStack {
   constructor(scope: Construct, id: string, props: SelfServiceProductProps & { description: string }) {
     super(scope, id, {
@@ -24,6 +31,9 @@ abstract class AssetProductStack extends servicecatalog.ProductStack {
       serverSideEncryption: ServerSideEncryption.AWS_KMS,
       serverSideEncryptionAwsKmsKeyId: props.assetKey.keyId,
     });
+    // The launching account's policy: a product stack inherits the catalog's account, so name it by pseudo parameters.
+    const boundary = iam.ManagedPolicy.fromManagedPolicyArn(this, 'LaunchedRoleBoundary', `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:policy/${LAUNCHED_ROLE_BOUNDARY_NAME}`);
+    iam.PermissionsBoundary.of(this).apply(boundary);
   }
 }
 

@@ -44,17 +44,17 @@ describe('the platform-baseline portfolio', () => {
     catalog.hasResourceProperties('AWS::ServiceCatalog::PortfolioPrincipalAssociation', { PrincipalType: 'IAM_PATTERN', PrincipalARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam:::role/platform-baseliner-*']] } });
   });
 
-  it('holds cdk-bootstrap, account-baseline (v2 current, v1 still provisionable), sns-fifo-jobs and privatelink-lambda', () => {
+  it('holds cdk-bootstrap, account-baseline (v3 current, v2 and v1 kept for what they provisioned), sns-fifo-jobs and privatelink-lambda', () => {
     const products = Object.values(catalog.findResources('AWS::ServiceCatalog::CloudFormationProduct')).map((p) => [p.Properties.Name, p.Properties.ProvisioningArtifactParameters.map((a: { Name: string }) => a.Name)]);
     expect(products).toEqual([
       ['cdk-bootstrap', [`v${toolkitBootstrapVersion()}`]],
-      ['account-baseline', ['v2', 'v1']],
+      ['account-baseline', ['v3', 'v2', 'v1']],
       ['sns-fifo-jobs', ['v1']],
       ['privatelink-lambda', ['v1']],
     ]);
   });
 
-  it('deploys baseline products with StackSets through the Control Tower roles, to member accounts and governed Regions', () => {
+  it('deploys baseline products with StackSets through the Control Tower roles, to member accounts: cdk-bootstrap in every governed Region, account-baseline (global resources) in the home Region only', () => {
     const constraints = Object.values(catalog.findResources('AWS::ServiceCatalog::StackSetConstraint')).map((c) => c.Properties);
     expect(constraints).toHaveLength(2);
     for (const c of constraints) {
@@ -62,10 +62,26 @@ describe('the platform-baseline portfolio', () => {
         AdminRole: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/service-role/AWSControlTowerStackSetRole']] },
         ExecutionRole: 'AWSControlTowerExecution',
         AccountList: ['222222222222', '333333333333', '444444444444', '555555555555', '666666666666'],
-        RegionList: ['us-east-1', 'eu-west-1'],
         StackInstanceControl: 'ALLOWED',
       });
     }
+    const regionsOf = (product: string) => constraints.find((c) => JSON.stringify(c.ProductId).includes(product))!.RegionList;
+    expect(regionsOf('CdkBootstrap')).toEqual(['us-east-1', 'eu-west-1']);
+    expect(regionsOf('AccountBaseline')).toEqual(['us-east-1']);
+  });
+
+  it('deprecates account-baseline v1 and v2: found by name, then made inactive with guidance DEPRECATED', () => {
+    const calls = Object.values(catalog.findResources('Custom::AWS')).map((r) => JSON.stringify(r.Properties.Create));
+    for (const version of ['v1', 'v2']) {
+      const lookup = calls.find((c) => c.includes('describeProvisioningArtifact') && c.includes(`\\"ProvisioningArtifactName\\":\\"${version}\\"`));
+      expect(lookup).toBeDefined();
+      const update = calls.find((c) => c.includes('updateProvisioningArtifact') && c.includes(`${version}:deprecated`));
+      expect(update).toContain('\\"Active\\":false');
+      expect(update).toContain('\\"Guidance\\":\\"DEPRECATED\\"');
+      expect(update).toMatch(/DeprecateAccountBaselineV\dLookup[0-9A-F]{8}/);
+    }
+    expect(calls.filter((c) => c.includes('updateProvisioningArtifact'))).toHaveLength(2);
+    expect(calls.some((c) => c.includes('updateProvisioningArtifact') && c.includes('v3'))).toBe(false);
   });
 
   it('launches self-service products locally with the launch role account-baseline creates', () => {
@@ -75,7 +91,7 @@ describe('the platform-baseline portfolio', () => {
   });
 
   it('is shared with the organization through the smallest custom resource', () => {
-    const [share] = Object.values(catalog.findResources('Custom::AWS'));
+    const [share] = Object.values(catalog.findResources('Custom::AWS')).filter((r) => JSON.stringify(r.Properties.Create).includes('PortfolioShare'));
     const text = (call: { 'Fn::Join': [string, unknown[]] }) => call['Fn::Join'][1].filter((x) => typeof x === 'string').join('');
     expect(text(share.Properties.Create)).toContain('"action":"createPortfolioShare"');
     expect(text(share.Properties.Create)).toContain('"OrganizationNode":{"Type":"ORGANIZATION","Value":"o-a1b2c3d4e5"}');
@@ -203,13 +219,76 @@ describe('self-service products', () => {
           }),
       );
     };
-    const p = shape(product);
+    // The product's roles carry the launched-role boundary (tested below); the pipeline's do not need it.
+    const withoutBoundary = structuredClone(product) as T;
+    for (const r of Object.values(withoutBoundary.Resources)) if (r.Type === 'AWS::IAM::Role') delete r.Properties?.PermissionsBoundary;
+    const p = shape(withoutBoundary);
     const s = shape(Template.fromStack(pipelineStack).toJSON() as never);
     expect(Object.keys(p).sort()).toEqual(Object.keys(s).sort());
     for (const id of Object.keys(s)) expect([id, p[id].type]).toEqual([id, s[id].type]);
     const differing = Object.keys(s).filter((id) => p[id].props !== s[id].props);
     // Only the functions may differ, and only by where their code is; the stage knows its Region, the product does not.
     for (const id of differing) expect([id, s[id].type, s[id].props]).toEqual([id, expect.stringMatching(/^AWS::(Lambda::Function|EC2::(Subnet|VPCEndpoint))$/), p[id].props]);
+  });
+});
+
+describe('account-baseline v3: the self-service launch role cannot mint administrators', () => {
+  type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+  const baseline = productTemplate('AccountBaseline') as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+  const [boundaryId, boundary] = Object.entries(baseline.Resources).find(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy')!;
+  const [launchId] = Object.entries(baseline.Resources).find(([, r]) => r.Properties.RoleName === 'platform-catalog-launch')!;
+  const launchStatements: Statement[] = Object.values(baseline.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(launchId))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement);
+  const bySid = (sid: string) => launchStatements.find((st) => st.Sid === sid)!;
+
+  const boundaryActions: string[] = boundary.Properties.PolicyDocument.Statement.flatMap((st: Statement) => [st.Action].flat());
+
+  it('ships the launched-role boundary: data-plane actions only, no service:* (CT.IAM.PR.3), nothing of IAM, Organizations or account', () => {
+    expect(boundary.Properties.ManagedPolicyName).toBe('platform-catalog-launched-role-boundary');
+    expect(boundaryActions).toContain('lambda:InvokeFunction');
+    expect(boundaryActions.filter((a) => /^(iam|organizations|account|sts):/.test(a) || /^[\w]*:?\*$/.test(a))).toEqual([]);
+  });
+
+  it.each(['SnsFifoJobs', 'PrivatelinkLambda'])('lets every action the %s product grants its roles through the boundary (else a launch would break at run time)', (name) => {
+    const product = productTemplate(name) as typeof baseline;
+    const granted = Object.values(product.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[])
+      .filter((st) => st.Effect === 'Allow')
+      .flatMap((st) => [st.Action].flat());
+    const allows = (action: string) => boundaryActions.some((b) => new RegExp(`^${b.replace(/\*/g, '.*')}$`, 'i').test(action) || (action.includes('*') && new RegExp(`^${action.replace(/\*/g, '.*')}$`, 'i').test(b)));
+    expect(granted.length).toBeGreaterThan(0);
+    expect([...new Set(granted)].filter((a) => !allows(a))).toEqual([]);
+  });
+
+  it('creates or changes SC-* roles only when they carry that boundary', () => {
+    const create = bySid('ProductRolesOnlyWithTheBoundary');
+    expect(create.Effect).toBe('Allow');
+    expect(create.Action).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary']));
+    expect(create.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': { Ref: boundaryId } } });
+    // No other Allow statement of the launch role has an IAM write action.
+    const otherIamWrites = launchStatements.filter((st) => st.Effect === 'Allow' && st !== create).flatMap((st) => [st.Action].flat()).filter((a) => /^iam:(Create|Attach|Put)/.test(a));
+    expect(otherIamWrites).toEqual([]);
+  });
+
+  it('never attaches admin-class AWS policies, and never removes or rewrites the boundary', () => {
+    const deny = bySid('NoAdministratorPolicies');
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: 'iam:AttachRolePolicy' });
+    const denied = JSON.stringify(deny.Condition!.ArnLike['iam:PolicyARN']);
+    for (const policy of ['AdministratorAccess', 'IAMFullAccess', 'PowerUserAccess']) expect(denied).toContain(`:iam::aws:policy/${policy}`);
+    const keep = bySid('KeepTheBoundary');
+    expect(keep.Effect).toBe('Deny');
+    expect(keep.Action).toEqual(expect.arrayContaining(['iam:DeleteRolePermissionsBoundary', 'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion']));
+    expect(JSON.stringify(keep.Resource)).toContain(boundaryId);
+  });
+
+  it.each(['SnsFifoJobs', 'PrivatelinkLambda'])('every role of the %s product carries the launched-role boundary', (name) => {
+    const roles = Object.values((productTemplate(name) as typeof baseline).Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThan(0);
+    for (const role of roles) {
+      expect(role.Properties.PermissionsBoundary).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/platform-catalog-launched-role-boundary']] });
+    }
   });
 });
 

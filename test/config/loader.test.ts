@@ -212,6 +212,15 @@ describe('bad delivery.yaml', () => {
     expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].targets[0].organizationalUnits[0]: OU "Workloads/Dve" does not exist (did you mean "Workloads/Dev"?)']);
   });
 
+  it('accepts a baseline.yaml OU key given by id, as the README says, and refuses an id organization.yaml does not know', () => {
+    const byId = configFixture({ 'baseline.yaml': replaceOnce('  Workloads/Prod:', '  ou-a1b2-55555555:') });
+    expect(messages(byId)).toEqual([]);
+    const unknown = configFixture({ 'baseline.yaml': replaceOnce('  Workloads/Prod:', '  ou-a1b2-99999999:') });
+    expect(messages(unknown)).toEqual([
+      '<dir>/baseline.yaml: organizationalUnits.ou-a1b2-99999999: OU id "ou-a1b2-99999999" is not in organizationalUnitIds (known ids: r-a1b2, ou-a1b2-11111111, ou-a1b2-22222222, ou-a1b2-33333333, ou-a1b2-44444444, ou-a1b2-55555555, ou-a1b2-66666666 (npm run accounts:sync writes them), or use the OU path)',
+    ]);
+  });
+
   it('rejects an unknown account name with a suggestion', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('accounts: [prod]', 'accounts: [prd]') });
     expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].targets[0].accounts[0]: unknown account "prd" (did you mean "prod"?)']);

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CfnResource, Stack, Stage, Validations, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
 import { newApp } from '../../pipeline/app-context';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { addGuards, ControlTowerGuard, DistinctStackChecks, StackScopedAwsSolutionsChecks, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
@@ -35,6 +36,29 @@ describe('the guards', () => {
     expect(message).toContain('[CT.SQS.PR.2]: Require any Amazon SQS queue to have encryption at rest configured (cdk-validator-cfnguard)');
     expect(message).toContain('The IAM entity contains wildcard permissions');
     expect(message).toContain("Acknowledge with 'AwsSolutions::AwsSolutions-IAM5[Resource::*]'");
+  });
+
+  it('validate every version a Service Catalog product offers, released ones (file assets, asset.<hash>.json) included', () => {
+    const outdir = tmp();
+    const app = newApp({}, outdir);
+    const stack = new Stack(app, 'Catalog', { env: { account: '111111111111', region: 'us-east-1' } });
+    const released = path.join(tmp(), 'queue.v1.template.json');
+    fs.writeFileSync(released, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'soon' } } } }));
+    new servicecatalog.CloudFormationProduct(stack, 'Product', {
+      productName: 'queue',
+      owner: 'platform',
+      productVersions: [{ productVersionName: 'v1', cloudFormationTemplate: servicecatalog.CloudFormationTemplate.fromAsset(released) }],
+    });
+    addGuards(app);
+    let message = '';
+    try {
+      app.synth();
+    } catch (err) {
+      message = String(err);
+    }
+    expect(message).toMatch(/asset\.[0-9a-f]{64}\.json/);
+    expect(message).toContain("VisibilityTimeout: 'soon' is not of type 'integer' (CloudFormation Validate)");
+    expect(message).toContain('[CT.SQS.PR.2]');
   });
 
   it('can be switched off for measuring (-c guards=false)', () => {

@@ -54,7 +54,8 @@ export class BaselinerWorld {
   /** Virtual time of the handlers: sleeps and Wait states advance it at once. */
   now = Date.now();
 
-  constructor(files: Record<string, string>) {
+  /** `versions`: each product's provisioning artifacts, oldest first; the last is the newest. All are active. */
+  constructor(files: Record<string, string>, versions: readonly string[] = ['v1', 'v2']) {
     process.env.TABLE_NAME = 'tracking';
     process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:baseliner';
     process.env.PIPELINE_NAME = 'platform-delivery';
@@ -77,7 +78,7 @@ export class BaselinerWorld {
       return { Body: { transformToString: async () => text } as never, VersionId: input.VersionId ?? 'v1' };
     });
     this.organization();
-    this.catalog();
+    this.catalog(versions);
     this.sns.on(PublishCommand).resolves({ MessageId: 'm' });
     this.pipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: 'pe-1' });
     this.sfn.on(DescribeExecutionCommand).callsFake((input) => {
@@ -118,7 +119,7 @@ export class BaselinerWorld {
     }));
   }
 
-  private catalog(): void {
+  private catalog(versions: readonly string[]): void {
     const sc = this.sc;
     sc.on(SearchProductsAsAdminCommand).callsFake((i) => {
       const name = i.Filters.FullTextSearch[0];
@@ -126,10 +127,7 @@ export class BaselinerWorld {
     });
     sc.on(ListPortfoliosCommand).resolves({ PortfolioDetails: [{ Id: 'port-1', DisplayName: 'platform-baseline' }] });
     sc.on(ListProvisioningArtifactsCommand).callsFake((i) => ({
-      ProvisioningArtifactDetails: [
-        { Id: `${i.ProductId}-v1`, Name: 'v1', Active: true, CreatedTime: new Date('2026-01-01') },
-        { Id: `${i.ProductId}-v2`, Name: 'v2', Active: true, CreatedTime: new Date('2026-06-01') },
-      ],
+      ProvisioningArtifactDetails: versions.map((v, n) => ({ Id: `${i.ProductId}-${v}`, Name: v, Active: true, CreatedTime: new Date(Date.UTC(2026, n, 1)) })),
     }));
     sc.on(ListPrincipalsForPortfolioCommand).resolves({ Principals: [] });
     sc.on(AssociatePrincipalWithPortfolioCommand).resolves({});
