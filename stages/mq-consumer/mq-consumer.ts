@@ -5,6 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,6 +15,7 @@ import { deployTimeAvailabilityZones, endpointSecurityGroup, isolatedVpc } from 
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
 import { acknowledgeEndOfLine, encryptedQueue } from '../shared/queues';
+import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { dataTable } from '../shared/tables';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { MqConsumerParameters } from './parameters';
@@ -33,6 +35,8 @@ export class MqConsumer extends Construct {
   readonly consumer: PatternFunction;
   readonly messages: dynamodb.Table;
   readonly rejected: sqs.Queue;
+  /** Where rejections too large for the rejected queue are kept whole (claim check). */
+  readonly rejectedPayloads: s3.Bucket;
   readonly vpc: ec2.Vpc;
   readonly brokerSecurity: ec2.SecurityGroup;
   readonly mapping: lambda.CfnEventSourceMapping;
@@ -138,12 +142,17 @@ export class MqConsumer extends Construct {
     this.messages = dataTable(this, 'Messages', { partitionKey: 'messageId', key, timeToLiveAttribute: 'expiresAt' });
     this.rejected = encryptedQueue(this, 'Rejected', key, { fifo: true });
     acknowledgeEndOfLine(this.rejected, 'This FIFO queue is where malformed broker messages are set aside with their reason; it is the end of the line, kept 14 days.');
+    // Rejections too large for SQS are kept here whole, and the queue carries a pointer (claim check).
+    this.rejectedPayloads = dataBucket(this, 'RejectedPayloads', { key, accessLogs: accessLogsBucket(this, 'AccessLogs'), accessLogsPrefix: 'rejected-payloads/' });
+    // Twice the rejected queue's retention: a pointer never outlives its object.
+    this.rejectedPayloads.addLifecycleRule({ id: 'expire-claim-checks', prefix: 'rejected/', expiration: Duration.days(28) });
     this.consumer = new PatternFunction(this, 'Consumer', {
       entry: 'mq-consumer/consumer/index.ts',
       description: `mq-consumer: stores messages of ${p.queue} once each, sets malformed ones aside`,
       environment: {
         TABLE_NAME: this.messages.tableName,
         REJECTED_QUEUE_URL: this.rejected.queueUrl,
+        REJECTED_BUCKET: this.rejectedPayloads.bucketName,
         RETAIN_DAYS: String(p.retainMessagesDays),
         POWERTOOLS_SERVICE_NAME: 'mq-consumer',
       },
@@ -156,6 +165,8 @@ export class MqConsumer extends Construct {
     const role = this.consumer.role;
     role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.messages.tableArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.rejected.queueArn] }));
+    // Claim-check keys are rejected/<rejection id>.json, one per rejection, so the prefix needs a wildcard.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.rejectedPayloads.arnForObjects('rejected/*')] }));
     key.grant(role, 'kms:GenerateDataKey', 'kms:Encrypt');
     // What the event source mapping does with the function's role: read the broker and its secret…
     role.addToPolicy(new iam.PolicyStatement({ actions: ['mq:DescribeBroker'], resources: [this.broker.attrArn] }));
@@ -186,10 +197,17 @@ export class MqConsumer extends Construct {
     alarmOnWaitingMessages(this, 'RejectedMessagesWaiting', this.rejected, this.alarms, `mq-consumer: malformed messages from ${p.queue} were set aside (see the rejected queue)`);
 
     // ------------------------------------------------------------------ acknowledgements
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5',
-      reason: 'The MQ event source mapping creates and describes network interfaces in the broker\'s VPC with the function\'s role; those EC2 calls take no narrower resource.',
-    });
+    const payloadsLogicalId = Stack.of(this).getLogicalId(this.rejectedPayloads.node.defaultChild as s3.CfnBucket);
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'The MQ event source mapping creates and describes network interfaces in the broker\'s VPC with the function\'s role; those EC2 calls take no narrower resource.',
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${payloadsLogicalId}.Arn>/rejected/*]`,
+        reason: 'PutObject under rejected/ only: each oversized rejection is stored under its own id, so a prefix wildcard is the narrowest grant.',
+      },
+    );
     Validations.of(this.credentials).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason: 'The broker user is defined on the broker from this secret at deploy time; rotating it needs a broker update, which a redeploy with a new secret version performs. Managed rotation would desynchronize the two.',

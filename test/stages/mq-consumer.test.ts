@@ -71,6 +71,18 @@ describe('mq-consumer stage', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, KmsMasterKeyId: Match.anyValue() });
   });
 
+  it('keeps rejections too large for SQS in a private KMS bucket, writable by the consumer under rejected/ only, kept longer than the queue keeps pointers', () => {
+    const [bucketId, bucket] = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => id.includes('RejectedPayloads'))!;
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ Prefix: 'rejected/', ExpirationInDays: 28, Status: 'Enabled' }));
+    const byAction = new Map(statements().flatMap((s) => [s.Action].flat().map((a) => [a, s.Resource] as const)));
+    expect(byAction.get('s3:PutObject')).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/rejected/*']] });
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.REJECTED_QUEUE_URL)!;
+    expect(fn.Properties.Environment.Variables.REJECTED_BUCKET).toEqual({ Ref: bucketId });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', { Bucket: { Ref: bucketId }, PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+  });
+
   it('goes active/standby across two subnets on a larger instance when asked', () => {
     const t = build({ deploymentMode: 'active-standby' });
     t.hasResourceProperties('AWS::AmazonMQ::Broker', { DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ', HostInstanceType: 'mq.m5.large', SubnetIds: [Match.anyValue(), Match.anyValue()] });

@@ -1,19 +1,23 @@
 /**
  * Amazon MQ consumer: stores every message of the batch in the message table, once per messageID,
- * and sets each malformed message aside on the rejected queue with its reason. The batch succeeds
- * unless storing or rejecting fails; then Lambda hands it back to the broker, and the retry is safe
- * because both writes are idempotent (conditional put; FIFO deduplication id).
+ * and sets each malformed message aside on the rejected queue with its reason. A rejection too large
+ * for SQS is stored in S3 and the queue gets a pointer (claim check); rejections are sent in batches
+ * that fit SQS by count and by bytes. The batch succeeds unless storing or rejecting fails; then
+ * Lambda hands it back to the broker, and the retry is safe because every write is idempotent
+ * (conditional put; FIFO deduplication id; the same S3 key for the same rejection).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { decodeMessage, parseMqEvent, rejectionBody, rejectionId, type DecodedMessage, type DecodeResult } from './messages';
+import { decodeMessage, packBatches, parseMqEvent, rejection, type DecodedMessage, type DecodeResult, type Rejection } from './messages';
 
 const logger = new Logger({ serviceName: 'mq-consumer' });
 const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const sqs = new SQSClient({});
+const s3 = new S3Client({});
 
 /** Parallel conditional puts per invocation; a batch of 100 takes 10 rounds. */
 const STORE_CONCURRENCY = 10;
@@ -33,7 +37,7 @@ export async function handler(event: unknown, context?: Context): Promise<Consum
   const accepted = results.flatMap((r) => (r.ok ? [r.message] : []));
   const rejected = results.filter((r): r is Extract<DecodeResult, { ok: false }> => !r.ok);
 
-  await sendRejected(rejected, config.rejectedQueueUrl, batch.eventSourceArn);
+  await sendRejected(rejected.map((r) => rejection(r, batch.eventSourceArn, config.rejectedBucket)), config.rejectedQueueUrl);
   let stored = 0;
   let duplicates = 0;
   for (let i = 0; i < accepted.length; i += STORE_CONCURRENCY) {
@@ -49,10 +53,11 @@ export async function handler(event: unknown, context?: Context): Promise<Consum
 function readConfig() {
   const tableName = process.env.TABLE_NAME;
   const rejectedQueueUrl = process.env.REJECTED_QUEUE_URL;
+  const rejectedBucket = process.env.REJECTED_BUCKET;
   const retainDays = Number(process.env.RETAIN_DAYS ?? '30');
-  if (!tableName || !rejectedQueueUrl) throw new Error('TABLE_NAME and REJECTED_QUEUE_URL must be set');
+  if (!tableName || !rejectedQueueUrl || !rejectedBucket) throw new Error('TABLE_NAME, REJECTED_QUEUE_URL and REJECTED_BUCKET must be set');
   if (!Number.isInteger(retainDays) || retainDays < 1) throw new Error(`RETAIN_DAYS must be a whole number of days, got ${process.env.RETAIN_DAYS}`);
-  return { tableName, rejectedQueueUrl, retainDays };
+  return { tableName, rejectedQueueUrl, rejectedBucket, retainDays };
 }
 
 async function store(m: DecodedMessage, config: { tableName: string; retainDays: number }): Promise<'stored' | 'duplicate'> {
@@ -84,21 +89,19 @@ async function store(m: DecodedMessage, config: { tableName: string; retainDays:
   }
 }
 
-async function sendRejected(rejected: Extract<DecodeResult, { ok: false }>[], queueUrl: string, broker: string): Promise<void> {
-  for (let i = 0; i < rejected.length; i += 10) {
-    const chunk = rejected.slice(i, i + 10);
+async function sendRejected(rejections: Rejection[], queueUrl: string): Promise<void> {
+  // The object first: a pointer on the queue always points at something.
+  for (const r of rejections) {
+    if (r.claim) await s3.send(new PutObjectCommand({ Bucket: r.claim.bucket, Key: r.claim.key, Body: r.claim.body, ContentType: 'application/json' }));
+  }
+  for (const chunk of packBatches(rejections)) {
     const out = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: chunk.map((r, n) => ({
-          Id: String(n),
-          MessageBody: rejectionBody(r, broker),
-          MessageGroupId: 'rejected',
-          MessageDeduplicationId: rejectionId(r),
-        })),
+        Entries: chunk.map((r, n) => ({ Id: String(n), MessageBody: r.body, MessageGroupId: 'rejected', MessageDeduplicationId: r.id })),
       }),
     );
     if (out.Failed?.length) throw new Error(`rejected queue refused ${out.Failed.length} message(s): ${out.Failed.map((f) => f.Code).join(', ')}`);
-    for (const r of chunk) logger.warn('message rejected', { reason: r.reason, messageId: r.messageId });
+    for (const r of chunk) logger.warn('message rejected', { reason: r.reason, messageId: r.messageId, ...(r.claim ? { claimCheck: r.claim.key } : {}) });
   }
 }

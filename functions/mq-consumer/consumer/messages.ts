@@ -92,16 +92,57 @@ export function rejectionId(result: Extract<DecodeResult, { ok: false }>): strin
     .digest('hex');
 }
 
-/** SQS takes 256 KiB per message; a larger rejected message keeps its metadata, not its data. */
+/**
+ * The largest rejected-queue body we send: SQS takes 256 KiB per message on a queue with the default
+ * maximum, so this leaves room for the envelope. A larger rejection is stored in S3 (claim check).
+ */
 export const MAX_REJECTION_BYTES = 200 * 1024;
+/** SendMessageBatch takes at most 1 MiB of bodies per call; keep headroom for the entries' other fields. */
+export const MAX_BATCH_BYTES = 1024 * 1024 - 16 * 1024;
+export const MAX_BATCH_ENTRIES = 10;
 
-/** The rejected-queue body: why, which message, and the message itself when it fits. */
-export function rejectionBody(result: Extract<DecodeResult, { ok: false }>, broker: string): string {
-  const body = JSON.stringify({ reason: result.reason, messageId: result.messageId, broker, message: result.raw });
-  if (Buffer.byteLength(body) <= MAX_REJECTION_BYTES) return body;
-  const { data, ...rest } = isRecord(result.raw) ? result.raw : { data: result.raw };
-  const dataLength = typeof data === 'string' ? data.length : undefined;
-  return JSON.stringify({ reason: result.reason, messageId: result.messageId, broker, message: { ...rest, data: { omitted: true, base64Length: dataLength } } });
+/** One rejection, ready to send: its queue body, and the object to store first when the body is a claim check. */
+export interface Rejection {
+  readonly id: string;
+  readonly reason: string;
+  readonly messageId?: string;
+  readonly body: string;
+  readonly claim?: { readonly bucket: string; readonly key: string; readonly body: string };
+}
+
+/**
+ * The rejected-queue message: why, which message, and the message itself. When that is too large
+ * for SQS, the whole rejection goes to S3 under a key derived from its id (so a retry writes the
+ * same object) and the queue gets a pointer to it: nothing is dropped.
+ */
+export function rejection(result: Extract<DecodeResult, { ok: false }>, broker: string, claimBucket: string): Rejection {
+  const id = rejectionId(result);
+  const full = JSON.stringify({ reason: result.reason, messageId: result.messageId, broker, message: result.raw });
+  const base = { id, reason: result.reason, messageId: result.messageId };
+  if (Buffer.byteLength(full) <= MAX_REJECTION_BYTES) return { ...base, body: full };
+  const key = `rejected/${id}.json`;
+  const body = JSON.stringify({ reason: result.reason, messageId: result.messageId, broker, claimCheck: { bucket: claimBucket, key, bytes: Buffer.byteLength(full) } });
+  return { ...base, body, claim: { bucket: claimBucket, key, body: full } };
+}
+
+/** Consecutive batches of at most `maxEntries` entries and `maxBytes` bytes of bodies, in order. */
+export function packBatches<T extends { readonly body: string }>(items: readonly T[], maxEntries = MAX_BATCH_ENTRIES, maxBytes = MAX_BATCH_BYTES): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.body);
+    if (size > maxBytes) throw new Error(`a rejected-queue body of ${size} bytes exceeds the ${maxBytes}-byte batch limit`);
+    if (current.length === maxEntries || bytes + size > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

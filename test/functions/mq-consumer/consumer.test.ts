@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/mq-consumer/consumer';
-import { decodeMessage, MalformedEventError, MAX_REJECTION_BYTES, parseMqEvent, rejectionBody, rejectionId } from '../../../functions/mq-consumer/consumer/messages';
+import { decodeMessage, MalformedEventError, MAX_BATCH_BYTES, MAX_REJECTION_BYTES, packBatches, parseMqEvent, rejection, rejectionId } from '../../../functions/mq-consumer/consumer/messages';
 import { mqEvent, mqMessage } from '../../fixtures/aws-events';
 
 describe('parseMqEvent', () => {
@@ -69,13 +70,35 @@ describe('decodeMessage', () => {
     expect(rejectionId(a)).not.toBe(rejectionId(c));
   });
 
-  it('keeps a huge rejected message\'s metadata but not its data, to fit SQS', () => {
-    const r = decodeMessage(mqMessage(1, 'x', { data: Buffer.alloc(400 * 1024, 65).toString('base64') }));
-    if (r.ok) throw new Error('expected a rejection');
-    const body = JSON.parse(rejectionBody(r, 'arn:broker'));
-    expect(Buffer.byteLength(rejectionBody(r, 'arn:broker'))).toBeLessThan(MAX_REJECTION_BYTES);
-    expect(body.message.data).toEqual({ omitted: true, base64Length: expect.any(Number) });
-    expect(body.message.messageID).toBe(r.messageId);
+  it('sends a rejection that fits SQS whole, and stores a larger one in S3 with a pointer on the queue (claim check)', () => {
+    const small = decodeMessage(mqMessage(1, 'x', { data: '!!' }));
+    const huge = decodeMessage(mqMessage(2, 'x', { data: Buffer.alloc(400 * 1024, 65).toString('base64') }));
+    if (small.ok || huge.ok) throw new Error('expected rejections');
+    const s = rejection(small, 'arn:broker', 'payloads');
+    expect(s.claim).toBeUndefined();
+    expect(JSON.parse(s.body)).toEqual({ reason: 'data is not valid base64', messageId: small.messageId, broker: 'arn:broker', message: small.raw });
+    const h = rejection(huge, 'arn:broker', 'payloads');
+    expect(Buffer.byteLength(h.body)).toBeLessThan(MAX_REJECTION_BYTES);
+    expect(h.claim!.key).toBe(`rejected/${rejectionId(huge)}.json`);
+    expect(JSON.parse(h.body)).toEqual({ reason: huge.reason, messageId: huge.messageId, broker: 'arn:broker', claimCheck: { bucket: 'payloads', key: h.claim!.key, bytes: Buffer.byteLength(h.claim!.body) } });
+    // The stored object is the whole rejection, data included.
+    expect(JSON.parse(h.claim!.body).message.data).toBe(Buffer.alloc(400 * 1024, 65).toString('base64'));
+  });
+});
+
+describe('packBatches', () => {
+  const item = (kib: number) => ({ body: 'x'.repeat(kib * 1024) });
+  it('packs at most ten entries and at most the byte limit per batch, in order', () => {
+    expect(packBatches(Array.from({ length: 23 }, () => item(1))).map((b) => b.length)).toEqual([10, 10, 3]);
+    // Six 190 KiB bodies are 1.1 MiB: one call would be BatchRequestTooLong.
+    const six = packBatches(Array.from({ length: 6 }, () => item(190)));
+    expect(six.map((b) => b.length)).toEqual([5, 1]);
+    for (const b of six) expect(b.reduce((n, i) => n + i.body.length, 0)).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(packBatches([])).toEqual([]);
+  });
+
+  it('refuses a body larger than a whole batch, rather than sending a call SQS refuses', () => {
+    expect(() => packBatches([item(1100)])).toThrow(/exceeds the \d+-byte batch limit/);
   });
 });
 
@@ -83,13 +106,17 @@ describe('consumer handler (SDK mocked)', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
   mockClient(DynamoDBClient);
   const sqs = mockClient(SQSClient);
+  const s3 = mockClient(S3Client);
   beforeEach(() => {
     ddb.reset();
     sqs.reset();
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     process.env.TABLE_NAME = 'messages';
     process.env.REJECTED_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/444444444444/rejected.fifo';
+    process.env.REJECTED_BUCKET = 'rejected-payloads';
     process.env.RETAIN_DAYS = '30';
   });
 
@@ -129,6 +156,34 @@ describe('consumer handler (SDK mocked)', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
   });
 
+  it('splits large rejections over calls by bytes: six malformed 140 KiB messages are all set aside', async () => {
+    const bad = Array.from({ length: 6 }, (_, i) => mqMessage(i, 'x', { data: Buffer.concat([Buffer.alloc(140 * 1024, 65), Buffer.from([0xc3, 0x28])]).toString('base64') }));
+    await expect(handler(mqEvent(...bad))).resolves.toMatchObject({ rejected: 6 });
+    const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!);
+    expect(calls.flat()).toHaveLength(6);
+    expect(calls.length).toBeGreaterThan(1);
+    for (const entries of calls) expect(entries.reduce((n, e) => n + Buffer.byteLength(e.MessageBody!), 0)).toBeLessThanOrEqual(1024 * 1024);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('stores an oversized rejection in S3 before it puts the pointer on the queue', async () => {
+    const order: string[] = [];
+    s3.on(PutObjectCommand).callsFake(() => void order.push('s3'));
+    sqs.on(SendMessageBatchCommand).callsFake(() => (order.push('sqs'), { Successful: [], Failed: [] }));
+    await expect(handler(mqEvent(mqMessage(1, 'x', { data: Buffer.alloc(400 * 1024, 65).toString('base64') })))).resolves.toMatchObject({ rejected: 1 });
+    expect(order).toEqual(['s3', 'sqs']);
+    const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
+    expect(put).toMatchObject({ Bucket: 'rejected-payloads', Key: expect.stringMatching(/^rejected\/[0-9a-f]{64}\.json$/), ContentType: 'application/json' });
+    const pointer = JSON.parse(sqs.commandCalls(SendMessageBatchCommand)[0].args[0].input.Entries![0].MessageBody!);
+    expect(pointer.claimCheck).toEqual({ bucket: 'rejected-payloads', key: put.Key, bytes: Buffer.byteLength(put.Body as string) });
+  });
+
+  it('fails the invocation when S3 refuses the claim check, and sends no pointer to nothing', async () => {
+    s3.on(PutObjectCommand).rejects(new Error('AccessDenied'));
+    await expect(handler(mqEvent(mqMessage(1, 'x', { data: Buffer.alloc(400 * 1024, 65).toString('base64') })))).rejects.toThrow('AccessDenied');
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
   it('refuses an event that is not from Amazon MQ and writes nothing', async () => {
     await expect(handler({ Records: [] })).rejects.toThrow(MalformedEventError);
     expect(ddb.calls()).toHaveLength(0);
@@ -137,6 +192,6 @@ describe('consumer handler (SDK mocked)', () => {
 
   it('refuses to run without its configuration', async () => {
     delete process.env.TABLE_NAME;
-    await expect(handler(mqEvent(mqMessage(1, 'one')))).rejects.toThrow('TABLE_NAME and REJECTED_QUEUE_URL must be set');
+    await expect(handler(mqEvent(mqMessage(1, 'one')))).rejects.toThrow('TABLE_NAME, REJECTED_QUEUE_URL and REJECTED_BUCKET must be set');
   });
 });
