@@ -63,14 +63,21 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     return { issues: [{ file: dir, path: '', problem: 'no such config directory', fix: 'pass --config DIR with organization.yaml and delivery.yaml in it' }] };
   }
+  const unreadable = unreadableIssue(dir, 'folder');
+  if (unreadable) return { issues: [unreadable] };
 
   const organization = parseFile(shown(CONFIG_FILES.organization), Organization, issues, true);
   const generated = parseFile(shown(CONFIG_FILES.generated), GeneratedOrganization, issues, false);
   const delivery = parseFile(shown(CONFIG_FILES.delivery), Delivery, issues, true);
-  const baseline = parseFile(shown(CONFIG_FILES.baseline), Baseline, issues, false) ?? Baseline.parse({});
+  const baselineFileIssues = issues.length;
+  const parsedBaseline = parseFile(shown(CONFIG_FILES.baseline), Baseline, issues, false);
+  const baselineParsed = issues.length === baselineFileIssues;
+  const baseline = parsedBaseline ?? Baseline.parse({});
   const updates: Array<{ file: string; content: UpdateFile }> = [];
   const updatesDir = path.join(dir, CONFIG_FILES.updates);
-  if (fs.existsSync(updatesDir) && !fs.statSync(updatesDir).isDirectory()) {
+  const updatesUnreadable = fs.existsSync(updatesDir) ? unreadableIssue(updatesDir, fs.statSync(updatesDir).isDirectory() ? 'folder' : 'file') : undefined;
+  if (updatesUnreadable) issues.push(updatesUnreadable);
+  else if (fs.existsSync(updatesDir) && !fs.statSync(updatesDir).isDirectory()) {
     issues.push({ file: shown(CONFIG_FILES.updates), path: '', problem: 'is a file; update files go in a folder of this name', fix: `make ${CONFIG_FILES.updates} a folder of <name>.yaml files (or remove it: no rollout is pending)` });
   } else if (fs.existsSync(updatesDir)) {
     for (const name of fs.readdirSync(updatesDir).filter((n) => /\.ya?ml$/i.test(n)).sort()) {
@@ -84,7 +91,8 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
       if (content) updates.push({ file, content });
     }
   }
-  if (!organization || !delivery || issues.length > 0) return { issues };
+  if (!organization || !delivery) return { issues };
+  const parseIssues = issues.length;
 
   const merged = generated ? mergeGenerated(organization, generated) : organization;
   const kept = generated ? generatedAccountsKept(organization, generated) : [];
@@ -93,8 +101,21 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
     ...kept.map((index) => ({ file: shown(CONFIG_FILES.generated), index })),
   ];
   const config: Config = { dir, organization: merged, delivery, baseline, updates, accountOrigins };
-  issues.push(...checkOrganization(config), ...checkDelivery(config), ...checkBaseline(config), ...checkUpdates(config));
-  return { config, issues };
+  // Every check whose files parsed runs, so a broken baseline.yaml does not hide a delivery.yaml error.
+  issues.push(...checkOrganization(config), ...checkDelivery(config), ...(baselineParsed ? checkBaseline(config) : []), ...checkUpdates(config));
+  // A config is returned only when every file parsed: callers never see a stand-in for a broken file.
+  return parseIssues > 0 ? { issues } : { config, issues };
+}
+
+/** A file or folder this process may not read: said so, rather than reported as missing. */
+function unreadableIssue(target: string, kind: 'file' | 'folder'): ConfigIssue | undefined {
+  try {
+    fs.accessSync(target, kind === 'folder' ? fs.constants.R_OK | fs.constants.X_OK : fs.constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    return { file: target, path: '', problem: `the ${kind} cannot be read (${code})`, fix: `give the user running this read${kind === 'folder' ? ' and search (x)' : ''} permission: chmod ${kind === 'folder' ? 'u+rx' : 'u+r'} ${target}` };
+  }
 }
 
 /** Update file names the baseliner runs: `updates/*.yaml`, in characters that S3 keys and events carry unchanged. */
@@ -121,6 +142,15 @@ export function loadConfigOrThrow(dir?: string): Config {
 function parseFile<S extends z.ZodType>(file: string, schema: S, issues: ConfigIssue[], required: boolean): z.output<S> | undefined {
   if (!fs.existsSync(file)) {
     if (required) issues.push({ file, path: '', problem: 'file not found', fix: 'create it; see the sample in accounts/ and README "Configuration"' });
+    return undefined;
+  }
+  if (fs.statSync(file).isDirectory()) {
+    issues.push({ file, path: '', problem: 'is a folder, not a YAML file', fix: `replace it with the file ${path.basename(file)}` });
+    return undefined;
+  }
+  const unreadable = unreadableIssue(file, 'file');
+  if (unreadable) {
+    issues.push(unreadable);
     return undefined;
   }
   let data: unknown;

@@ -9,7 +9,8 @@ export const CatalogParameters = z.strictObject({
       description: z.string().max(2000).default('Baseline products for every account, and self-service serverless patterns.'),
       provider: z.string().min(1).max(50).default('Platform team'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The portfolio: name (baseline.yaml names it), description, provider.'),
   share: z
     .strictObject({
       organization: z.boolean().default(true).describe('Share with the whole organization (management.organizationId).'),
@@ -18,8 +19,9 @@ export const CatalogParameters = z.strictObject({
         .default([])
         .describe('Share with these OUs instead (ids, as Organizations shows them).'),
     })
-    .prefault({}),
-  tagOptions: z.record(z.string().min(1).max(127), z.array(z.string().min(1).max(255)).min(1)).default({ 'platform:environment': ['dev', 'test', 'prod'] }),
+    .prefault({})
+    .describe('Who sees the portfolio: the whole organization, or the OUs listed.'),
+  tagOptions: z.record(z.string().min(1).max(127), z.array(z.string().min(1).max(255)).min(1)).default({ 'platform:environment': ['dev', 'test', 'prod'] }).describe('TagOptions: the tag keys and values a launch may choose from.'),
   selfService: z.array(z.enum(SELF_SERVICE_PATTERNS)).default([...SELF_SERVICE_PATTERNS]).describe('Patterns offered as self-service products.'),
 });
 export type CatalogParameters = z.output<typeof CatalogParameters>;

@@ -47,6 +47,7 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'account baseliner: Control Tower vending and update files → Service Catalog products, through a bounded Step Functions workflow',
     parameters: BaselinerParameters,
     targetRule: managementHomeOnly('the baseliner'),
+    targetLimits: 'the management account, in the home Region',
     createStage: (scope, id, props) => new BaselinerStage(scope, id, props),
   }),
   platform({
@@ -54,6 +55,7 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'Service Catalog portfolio: versioned baseline products (cdk-bootstrap, account-baseline) and self-service patterns, with org-scoped asset buckets',
     parameters: CatalogParameters,
     providesStackSetAssetBuckets: true,
+    targetLimits: 'the management account, in the home Region; needs management.organizationId',
     // baseline.yaml and the update files name its products, versions and Regions.
     configIssues: (p, config) => baselineOfferIssues(config, catalogOffer(p, { regions: config.organization.regions, homeRegion: config.organization.management.homeRegion }, `v${toolkitBootstrapVersion()}`)),
     targetRule: (p, target, org) =>
@@ -94,6 +96,7 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'event-driven QuickSight SPICE refresh: S3 uploads → Glue CSV-to-Parquet job → CreateIngestion per mapped dataset; failures to SNS',
     parameters: SpiceRefreshParameters,
     stackId: 'SpiceRefresh',
+    targetLimits: `Regions with Amazon QuickSight (${QUICKSIGHT_REGIONS.join(', ')})`,
     targetRule: (_p, target) =>
       (QUICKSIGHT_REGIONS as readonly string[]).includes(target.region)
         ? undefined

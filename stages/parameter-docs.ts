@@ -27,12 +27,13 @@ export function parameterDocs(schema: z.ZodType): ParameterDoc[] {
     for (let s: z.ZodType | undefined = field; s; ) {
       const d = def(s);
       description ??= s.description;
-      if (d.type === 'default') {
+      if (d.type === 'default' || d.type === 'prefault') {
+        // The effective default: for a prefault ({} filled in by the inner defaults) only parsing says.
         hasDefault = true;
-        defaultValue = typeof d.defaultValue === 'function' ? (d.defaultValue as () => unknown)() : d.defaultValue;
+        defaultValue = field.parse(undefined);
         required = false;
       } else if (d.type === 'optional') required = false;
-      s = d.type === 'default' || d.type === 'optional' || d.type === 'nullable' ? d.innerType : d.type === 'pipe' ? d.in : undefined;
+      s = d.type === 'default' || d.type === 'prefault' || d.type === 'optional' || d.type === 'nullable' ? d.innerType : d.type === 'pipe' ? d.in : undefined;
     }
     return { name, description: description ?? '', required, ...(hasDefault ? { default: JSON.stringify(defaultValue) } : {}) };
   });

@@ -62,6 +62,8 @@ interface PatternBase<S extends z.ZodType> {
    * management account's home Region).
    */
   readonly targetRule?: TargetRule<z.output<S>>;
+  /** What targetRule allows, in words, for `plan --list-patterns` (default: any governed account and Region). */
+  readonly targetLimits?: string;
 }
 
 /**

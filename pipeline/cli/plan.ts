@@ -1,5 +1,5 @@
 /** `npm run plan`: what the config deploys where, in which order, and the quota headroom. No AWS. */
-import { loadConfig, defaultConfigDir } from '../../accounts/loader';
+import { loadConfig, defaultConfigDir, type Config } from '../../accounts/loader';
 import { parameterDocs } from '../../stages/parameter-docs';
 import { REGISTRY } from '../../stages';
 import { measureDraft } from '../deployment-stages';
@@ -20,7 +20,7 @@ const spec = {
   optionHelp: {
     '--config DIR': 'organization config directory (default: the sample in accounts/)',
     '--format F': `output format: ${FORMATS.join(', ')} (default: table)`,
-    '--list-patterns': 'list the patterns delivery.yaml can name, with their parameters',
+    '--list-patterns': 'list the patterns delivery.yaml can name: parameters with defaults, where each may go, and with --config which waves deploy it',
     '--help': 'show this help',
   },
   examples: ['npm run plan', 'npm run plan -- --config ../my-org --format markdown > PLAN.md', 'npm run plan -- --format mermaid'],
@@ -30,7 +30,17 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   const values = parseOrHelp(spec, argv, out);
   if (!values) return 0;
   if (values['list-patterns']) {
-    out(listPatterns());
+    // With --config, also which waves of that config deploy each pattern (the config must be valid).
+    if (values.config === undefined) {
+      out(listPatterns());
+      return 0;
+    }
+    const { config, issues } = loadConfig(values.config as string);
+    if (!config || issues.length > 0) {
+      printIssues(issues, err);
+      return 1;
+    }
+    out(listPatterns(config));
     return 0;
   }
   const format = values.format as string;
@@ -50,10 +60,16 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   return 0;
 }
 
-function listPatterns(): string {
-  const lines: string[] = ['Available patterns:'];
+function listPatterns(config?: Config): string {
+  const lines: string[] = [config ? `Available patterns (and the waves of ${config.dir} that deploy them):` : 'Available patterns:'];
+  const wavesOf = (id: string) => (config?.delivery.waves ?? []).filter((w) => w.patterns.some((ref) => (typeof ref === 'string' ? ref : ref.id) === id)).map((w) => w.name);
   for (const p of REGISTRY.patterns.values()) {
-    lines.push(`  ${p.id} — ${p.description}`, `      delivered as: ${p.kind === 'workload' ? 'StackSets or CDK Stages (delivery: stackset | stages)' : 'CDK Stages, in the management account and home Region only'}`);
+    lines.push(
+      `  ${p.id} — ${p.description}`,
+      `      delivered as: ${p.kind === 'workload' ? 'StackSets or CDK Stages (delivery: stackset | stages)' : 'CDK Stages, in the management account and home Region only'}`,
+      `      goes to: ${p.targetLimits ?? 'any governed account and Region'}`,
+    );
+    if (config) lines.push(`      deployed by: ${wavesOf(p.id).join(', ') || 'no wave of this config'}`);
     for (const d of parameterDocs(p.parameters)) {
       const shown = d.default !== undefined && d.default.length > 60 ? `${d.default.slice(0, 57)}...` : d.default;
       const value = shown !== undefined ? `default ${shown}` : d.required ? 'required' : 'optional';

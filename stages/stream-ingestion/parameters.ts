@@ -4,7 +4,7 @@ import { LogRetentionDays } from '../shared/log-retention';
 export const StreamIngestionParameters = z.strictObject({
   shards: z.number().int().min(1).max(64).default(1).describe('Kinesis shards (provisioned mode).'),
   batchSize: z.number().int().min(1).max(10000).default(100).describe('Records per Lambda invocation.'),
-  readCapacity: z.strictObject({ min: z.number().int().min(1).default(1), max: z.number().int().min(1).max(40000).default(50), targetPercent: z.number().min(20).max(90).default(50) }).prefault({}),
+  readCapacity: z.strictObject({ min: z.number().int().min(1).default(1), max: z.number().int().min(1).max(40000).default(50), targetPercent: z.number().min(20).max(90).default(50) }).prefault({}).describe('Read auto scaling (the post\'s): min and max capacity units, target utilization percent.'),
   writeCapacity: z.number().int().min(1).max(40000).default(5).describe('Provisioned write capacity units (the floor of write auto scaling).'),
   writeScaling: z
     .strictObject({ max: z.number().int().min(1).max(40000).default(50), targetPercent: z.number().min(20).max(90).default(70) })

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatIssue } from '../../accounts/issues';
 import { loadConfig, loadConfigOrThrow } from '../../accounts/loader';
@@ -400,5 +402,57 @@ ${product('      dependsOn: [cdk-bootstrp]\n').replace('regions: [us-east-1]', '
 `,
     });
     expect(messages(dir2)).toEqual(['<dir>/updates/2026-11-rollout.yaml: products[0].organizationalUnits[0]: OU "Workloads/Prd" does not exist (did you mean "Workloads/Prod"?)']);
+  });
+});
+
+describe('files and folders the loader cannot use', () => {
+  /**
+   * The loader in a process that may not read what it is given. Root reads everything, so as root
+   * the child runs as nobody; the fixture's other files stay world-readable.
+   */
+  function loadAsUnprivileged(dir: string): string[] {
+    fs.chmodSync(dir, 0o755);
+    const script = `const { loadConfig } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'accounts', 'loader'))});
+      const { formatIssue } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'accounts', 'issues'))});
+      process.stdout.write(JSON.stringify(loadConfig(process.argv[1]).issues.map(formatIssue)));`;
+    const root = process.getuid?.() === 0;
+    const result = spawnSync(path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), ['-e', script, dir], { encoding: 'utf8', ...(root ? { uid: 65534, gid: 65534 } : {}), env: { ...process.env, HOME: '/tmp' } });
+    if (result.status !== 0) throw new Error(result.stderr);
+    return (JSON.parse(result.stdout) as string[]).map((m) => m.split(dir + path.sep).join('<dir>/'));
+  }
+
+  it('says an unreadable file cannot be read, instead of "file not found"', () => {
+    const dir = configFixture();
+    fs.chmodSync(path.join(dir, 'delivery.yaml'), 0o000);
+    expect(loadAsUnprivileged(dir)).toEqual(['<dir>/delivery.yaml: the file cannot be read (EACCES) (give the user running this read permission: chmod u+r <dir>/delivery.yaml)']);
+  });
+
+  it('says an unreadable updates folder cannot be read', () => {
+    const dir = configFixture({ 'updates/2026-12-01-a.yaml': 'products: []\n' });
+    fs.chmodSync(path.join(dir, 'updates'), 0o000);
+    const issues = loadAsUnprivileged(dir);
+    fs.chmodSync(path.join(dir, 'updates'), 0o755); // so the fixture can be removed without root
+    expect(issues).toEqual(['<dir>/updates: the folder cannot be read (EACCES) (give the user running this read and search (x) permission: chmod u+rx <dir>/updates)']);
+  });
+
+  it('says a config file that is a folder is a folder', () => {
+    const dir = configFixture({ 'baseline.yaml': null });
+    fs.mkdirSync(path.join(dir, 'baseline.yaml'));
+    expect(messages(dir)).toEqual(['<dir>/baseline.yaml: is a folder, not a YAML file (replace it with the file baseline.yaml)']);
+  });
+});
+
+describe('errors come all at once, not in rounds', () => {
+  it('reports a broken baseline.yaml together with the cross-file errors of organization.yaml and delivery.yaml', () => {
+    const dir = configFixture({
+      'baseline.yaml': replaceOnce('maxWaitMinutes: 60', 'maxWaitMinutes: soon'),
+      'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev]', 'organizationalUnits: [Workloads/Dve]'),
+    });
+    const all = messages(dir);
+    expect(all).toEqual([
+      expect.stringMatching(/^<dir>\/baseline\.yaml: maxWaitMinutes: /),
+      '<dir>/delivery.yaml: waves[1].targets[0].organizationalUnits[0]: OU "Workloads/Dve" does not exist (did you mean "Workloads/Dev"?)',
+    ]);
+    expect(loadConfig(dir).config).toBeUndefined();
   });
 });

@@ -7,19 +7,20 @@ const run = (argv: string[]) => runCli(main, argv);
 describe('npm run baseline:plan', () => {
   const dir = configFixture();
 
-  it('prints the products of a Workloads/Prod account by dependency level, placeholders resolved', () => {
+  it('prints the products of a Workloads/Prod account by dependency level, placeholders resolved, the OU\'s own account-baseline replacing the default', () => {
     const { code, out } = run(['--config', dir, '--account', '777777777777', '--ou', 'Workloads/Prod']);
     expect(code).toBe(0);
-    expect(out.split('\n').slice(0, 9)).toEqual([
-      'Baseline for 777777777777 in Workloads/Prod (3 products, at most 60 minutes)',
+    expect(out.split('\n').slice(0, 10)).toEqual([
+      'Baseline for 777777777777 in Workloads/Prod (2 products, at most 60 minutes)',
       '',
       'Level 1',
       '  777777777777-cdk-bootstrap  (cdk-bootstrap; newest version; portfolio platform-baseline; Regions us-east-1, eu-west-1; starts the pipeline)',
       '      TrustedAccounts = 111111111111',
       'Level 2',
-      '  777777777777-account-baseline  (account-baseline; version v2; portfolio platform-baseline; Regions us-east-1; after cdk-bootstrap)',
+      '  777777777777-account-baseline  (account-baseline; newest version; portfolio platform-baseline; Regions us-east-1; after cdk-bootstrap)',
       '      BudgetEmail = finops+777777777777@example.com',
       '      AuditAccountId = 333333333333',
+      '      MonthlyBudgetUsd = 5000',
     ]);
   });
 

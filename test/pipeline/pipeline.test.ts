@@ -197,9 +197,10 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
     // 13 stacks (pipeline, its cross-Region support stack, catalog and its eu-west-1 asset stack,
-    // baseliner, six StackSet stacks, two prod copies), 4 product templates (cdk-bootstrap,
-    // account-baseline, sns-fifo-jobs, privatelink-lambda) and six StackSet templates, all distinct.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('23 of 23');
+    // baseliner, six StackSet stacks, two prod copies), 4 current product templates (cdk-bootstrap,
+    // account-baseline, sns-fifo-jobs, privatelink-lambda), the 2 released account-baseline versions
+    // (asset.<hash>.json) and six StackSet templates, all distinct.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('25 of 25');
   });
 });
 

@@ -96,6 +96,24 @@ describe('npm run plan', () => {
     expect(out).toContain('      repository (required): The repository holding the content file');
     expect(out).toContain('      logRetentionDays (default 365): Days to keep function logs (at least 365).');
     expect(out).toMatch(/ {6}columns \(default \[\{"name":"dispatching_base_num".{20,40}\.\.\.\): Columns/);
+    // An object parameter whose fields all have defaults has a default, not "(required)".
+    expect(out).toContain('      readCapacity (default {"min":1,"max":50,"targetPercent":50}): Read auto scaling');
+    expect(out).toContain('      share (default {"organization":true,"organizationalUnitIds":[]}): Who sees the portfolio');
+    // Where each pattern may go.
+    expect(out).toMatch(/ {2}spice-refresh — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: Regions with Amazon QuickSight \(us-east-1, /);
+    expect(out).toMatch(/ {2}baseliner — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: the management account, in the home Region\n/);
+    expect(out).toMatch(/ {2}sns-fifo-jobs — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: any governed account and Region\n/);
+    expect(out).not.toContain('deployed by:');
+  });
+
+  it('lists the patterns with the waves of --config that deploy each, and refuses a bad --config', () => {
+    const { out, code } = run(['--list-patterns', '--config', configFixture()]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/ {2}sns-fifo-jobs — [^\n]*\n(?: {6}[^\n]*\n){2} {6}deployed by: dev, prod\n/);
+    expect(out).toMatch(/ {2}privatelink-lambda — [^\n]*\n(?: {6}[^\n]*\n){2} {6}deployed by: no wave of this config\n/);
+    const bad = run(['--list-patterns', '--config', configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev]', 'organizationalUnits: [Workloads/Dve]') })]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('OU "Workloads/Dve" does not exist');
   });
 
   it('--help describes every option', () => {
