@@ -189,7 +189,7 @@ export class DistinctStackChecks implements IPolicyValidationPlugin {
 }
 
 /** The Control Tower proactive-control rules that ship with @cdklabs/cdk-validator-cfnguard. */
-const CONTROL_TOWER_RULES = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
+export const CONTROL_TOWER_RULES = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard/package.json')), 'rules', 'control-tower', 'cfn-guard');
 
 /**
  * The Control Tower rules through cfn-guard, given only the rule files that name a resource type
@@ -226,7 +226,7 @@ export class ControlTowerGuard implements TemplatePlugin {
   }
 }
 
-function listGuardFiles(dir: string): string[] {
+export function listGuardFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return listGuardFiles(full);
