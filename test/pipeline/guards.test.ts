@@ -21,17 +21,22 @@ function badStack(scope: Stage | ReturnType<typeof newApp>, id: string, account:
   return stack;
 }
 
+/** What synth threw, as text ('' when it did not throw). */
+function synthError(app: ReturnType<typeof newApp>): string {
+  try {
+    app.synth();
+    return '';
+  } catch (err) {
+    return String(err);
+  }
+}
+
 describe('the guards', () => {
   it('fail synth on findings of all three: CloudFormation schema, Control Tower and cdk-nag', () => {
     const app = newApp({}, tmp());
     badStack(app, 'Bad', '111111111111');
     addGuards(app);
-    let message = '';
-    try {
-      app.synth();
-    } catch (err) {
-      message = String(err);
-    }
+    const message = synthError(app);
     expect(message).toContain("VisibilityTimeout: 'soon' is not of type 'integer' (CloudFormation Validate)");
     expect(message).toContain('[CT.SQS.PR.2]: Require any Amazon SQS queue to have encryption at rest configured (cdk-validator-cfnguard)');
     expect(message).toContain('The IAM entity contains wildcard permissions');
@@ -50,12 +55,7 @@ describe('the guards', () => {
       productVersions: [{ productVersionName: 'v1', cloudFormationTemplate: servicecatalog.CloudFormationTemplate.fromAsset(released) }],
     });
     addGuards(app);
-    let message = '';
-    try {
-      app.synth();
-    } catch (err) {
-      message = String(err);
-    }
+    const message = synthError(app);
     expect(message).toMatch(/asset\.[0-9a-f]{64}\.json/);
     expect(message).toContain("VisibilityTimeout: 'soon' is not of type 'integer' (CloudFormation Validate)");
     expect(message).toContain('[CT.SQS.PR.2]');
