@@ -1,7 +1,7 @@
 /**
  * The guards that run on every synth, all through CDK policy validation:
  *  - CloudFormation Validate (the engine built into CDK synth: schema and lint rules), findings as errors;
- *  - cdk-nag AwsSolutions;
+ *  - cdk-nag AwsSolutions and Serverless;
  *  - the AWS Control Tower proactive controls, through cfn-guard.
  *
  * The two template-based guards see each distinct template once: copies of a pattern that differ
@@ -25,7 +25,7 @@ import {
   type PolicyViolation,
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { StackSetTemplateSynthesizer } from './stackset/synthesizers';
 
 /** Context key that turns the guards off (`-c guards=false`), for measuring their cost only. */
@@ -37,7 +37,7 @@ export function guardsEnabled(app: App): boolean {
 }
 
 /** The guards' plugin names, as they appear in cdk.out/validation-report.json. */
-export const GUARD_PLUGIN_NAMES = [CloudFormationValidatePlugin.PLUGIN_NAME, 'cdk-validator-cfnguard', 'AwsSolutions'] as const;
+export const GUARD_PLUGIN_NAMES = [CloudFormationValidatePlugin.PLUGIN_NAME, 'cdk-validator-cfnguard', 'AwsSolutions', 'Serverless'] as const;
 
 /** Registers every guard on the app. The app must be created with builtinCloudFormationValidation: false. */
 export function addGuards(app: App): void {
@@ -46,6 +46,7 @@ export function addGuards(app: App): void {
     new DistinctTemplates(new CloudFormationValidatePlugin()),
     new DistinctTemplates(new ControlTowerGuard()),
     new RuleLevelAcknowledgements(new DistinctStackChecks(new StackScopedAwsSolutionsChecks(app))),
+    new RuleLevelAcknowledgements(new DistinctStackChecks(new StackScopedServerlessChecks(app))),
   );
 }
 
@@ -120,27 +121,37 @@ function templateStack(node: IConstruct): Stack {
   return stack;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base takes any[]
+type NagPackClass = new (...args: any[]) => AwsSolutionsChecks;
+
 /**
- * cdk-nag AwsSolutions that can check the resources of one stack only. cdk-nag walks the whole
- * tree below the scope it is given, and stages are children of the pipeline stack, so checking the
+ * A cdk-nag pack that can check the resources of one stack only. cdk-nag walks the whole tree
+ * below the scope it is given, and stages are children of the pipeline stack, so checking the
  * pipeline stack would check every stage again.
  */
-export class StackScopedAwsSolutionsChecks extends AwsSolutionsChecks {
-  private only?: Stack;
+function stackScoped<P extends NagPackClass>(Pack: P) {
+  return class StackScoped extends Pack {
+    private only?: Stack;
 
-  validateStack(stack: Stack): PolicyValidationPluginReport {
-    this.only = stack;
-    try {
-      return this.validateScope(stack);
-    } finally {
-      this.only = undefined;
+    validateStack(stack: Stack): PolicyValidationPluginReport {
+      this.only = stack;
+      try {
+        return this.validateScope(stack);
+      } finally {
+        this.only = undefined;
+      }
     }
-  }
 
-  protected checkResource(node: CfnResource): void {
-    if (!this.only || templateStack(node) === this.only) super.checkResource(node);
-  }
+    protected checkResource(node: CfnResource): void {
+      if (!this.only || templateStack(node) === this.only) super.checkResource(node);
+    }
+  };
 }
+
+/** cdk-nag AwsSolutions, one stack at a time. */
+export const StackScopedAwsSolutionsChecks = stackScoped(AwsSolutionsChecks);
+/** cdk-nag Serverless (Lambda, SQS, SNS, Step Functions, EventBridge, API Gateway practices), one stack at a time. */
+export const StackScopedServerlessChecks = stackScoped(ServerlessChecks as unknown as typeof AwsSolutionsChecks);
 
 /**
  * cdk-nag walks the construct tree, so every copy of a pattern would be checked again. This checks

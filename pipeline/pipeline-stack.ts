@@ -5,11 +5,11 @@ import { PipelineNotificationEvents, PipelineType } from 'aws-cdk-lib/aws-codepi
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../accounts/issues';
 import type { Config } from '../accounts/loader';
+import { subscribeEmail } from '../stages/shared/alarms';
 import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
 import { allowServiceToUseKey, patternKey } from '../stages/shared/pattern-key';
 import type { Registry } from '../stages/types';
@@ -131,7 +131,7 @@ export class DeliveryPipelineStack extends Stack {
     // Pipeline failures and approval requests, to the platform team.
     allowServiceToUseKey(key, 'CodeStarNotifications', 'codestar-notifications.amazonaws.com', { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } });
     this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'platform-delivery pipeline', masterKey: key, enforceSSL: true });
-    for (const email of organization.pipeline.notify) this.notifications.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const email of organization.pipeline.notify) subscribeEmail(this.notifications, email);
     this.pipeline.pipeline.notifyOn('PipelineEvents', this.notifications, {
       events: [
         PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,

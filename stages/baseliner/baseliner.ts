@@ -13,13 +13,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction } from '../shared/pattern-function';
 import { acknowledgeBucketDeploymentHandler } from '../shared/generated';
-import { alarmOnWaitingMessages } from '../shared/alarms';
+import { alarmOnWaitingMessages, subscribeEmail } from '../shared/alarms';
 import { deadLetterQueue } from '../shared/queues';
 import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
@@ -65,7 +64,7 @@ export class Baseliner extends Construct {
     });
     this.table = dataTable(this, 'Tracking', { partitionKey: 'accountId', sortKey: 'provisionName', key: this.key });
     this.topic = new sns.Topic(this, 'Reports', { displayName: 'Account baseliner', masterKey: this.key, enforceSSL: true });
-    if (p.notifyEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(p.notifyEmail));
+    if (p.notifyEmail) subscribeEmail(this.topic, p.notifyEmail);
     // CloudWatch alarms publish to the encrypted topic.
     this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
 
@@ -79,6 +78,7 @@ export class Baseliner extends Construct {
       memorySize: 128,
       logRetention: p.logRetentionDays,
       key: this.key,
+      noDeadLetterReason: 'The tasks of the baseline workflow, invoked synchronously by Step Functions: the workflow\'s Retry and Catch handle every error and report it to SNS. A DLQ catches asynchronous invocations only.',
       noVpcReason: NO_VPC_REASON,
     });
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
@@ -110,6 +110,7 @@ export class Baseliner extends Construct {
       noVpcReason: NO_VPC_REASON,
       // One account at a time keeps the STACKSET constraint updates from racing each other.
       reservedConcurrentExecutions: 1,
+      noDeadLetterReason: 'Failed asynchronous invocations go to the on-failure destination (the baseliner topic, TriggerOnFailure below), which takes the place of a DLQ; events the rules cannot deliver go to UndeliveredEvents.',
     });
     // Failed events go to the topic after two retries. Set on the resource: the L2 destination would
     // grant kms:GenerateDataKey* on the key, and the role already has exactly what publishing needs.

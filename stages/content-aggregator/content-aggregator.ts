@@ -56,6 +56,7 @@ export class ContentAggregator extends Construct {
           logRetention: p.logRetentionDays,
           key,
           noVpcReason: NO_VPC_REASON,
+          noDeadLetterReason: 'A task of the state machine, invoked synchronously by Step Functions: its Retry and Catch handle the error. A DLQ catches asynchronous invocations only.',
         });
         // The token parameter only; SecureStrings under the AWS managed aws/ssm key decrypt through SSM for the account's principals.
         if (f.github) fn.role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [tokenArn] }));

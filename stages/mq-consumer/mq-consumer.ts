@@ -160,7 +160,8 @@ export class MqConsumer extends Construct {
       logRetention: p.logRetentionDays,
       key,
       noVpcReason:
-        'The broker is reached by the event source mapping\'s pollers, which run in the broker\'s VPC; the function itself calls only DynamoDB and SQS over IAM, so a VPC would add endpoints without narrowing access.',
+        'The broker is reached by the event source mapping\'s pollers, which run in the broker\'s VPC; the function itself calls only DynamoDB, SQS and S3 over IAM, so a VPC would add endpoints without narrowing access.',
+      noDeadLetterReason: MQ_SOURCE_REASON,
     });
     const role = this.consumer.role;
     role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.messages.tableArn] }));
@@ -190,6 +191,7 @@ export class MqConsumer extends Construct {
     });
     // The mapping checks its permissions when it is created.
     mapping.node.addDependency(role);
+    Validations.of(mapping).acknowledge({ id: 'Serverless::Serverless-LambdaEventSourceMappingDestination', reason: MQ_SOURCE_REASON });
     this.mapping = mapping;
 
     // A rejected message is kept, and somebody hears of it.
@@ -221,6 +223,10 @@ export class MqConsumer extends Construct {
     }
   }
 }
+
+/** Why the consumer and its mapping have no DLQ or on-failure destination. */
+const MQ_SOURCE_REASON =
+  'Invoked by the Amazon MQ event source mapping, synchronously, which has no on-failure destination: a failed batch goes back to the broker, which redelivers it (its own dead-letter queue, ActiveMQ.DLQ, after its redelivery limit); malformed messages are set aside on the rejected queue.';
 
 export class MqConsumerStack extends Stack {
   readonly pattern: MqConsumer;

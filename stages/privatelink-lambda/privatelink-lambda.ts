@@ -45,6 +45,7 @@ export class PrivatelinkLambda extends Construct {
       logRetention: p.logRetentionDays,
       key,
       network: network('Greeter'),
+      noDeadLetterReason: 'Invoked synchronously (RequestResponse) by the caller through the Lambda endpoint; the caller gets the error. A DLQ catches asynchronous invocations only.',
     });
     this.caller = new PatternFunction(this, 'Caller', {
       entry: 'privatelink-lambda/caller/index.ts',
@@ -53,6 +54,7 @@ export class PrivatelinkLambda extends Construct {
       logRetention: p.logRetentionDays,
       key,
       network: network('Caller'),
+      noDeadLetterReason: 'Invoked synchronously by whoever tests the pattern (aws lambda invoke); they get the error. A DLQ catches asynchronous invocations only.',
     });
     this.caller.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.greeter.fn.functionArn] }));
     // The endpoint lets this one principal invoke this one function, and nothing else through it.

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,9 +14,22 @@ import type { Construct } from 'constructs';
  */
 export function notificationTopic(scope: Construct, id: string, key: kms.IKey, displayName: string, email?: string): sns.Topic {
   const topic = new sns.Topic(scope, id, { displayName, masterKey: key, enforceSSL: true });
-  if (email) topic.addSubscription(new subscriptions.EmailSubscription(email));
+  if (email) subscribeEmail(topic, email);
   key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
   return topic;
+}
+
+/**
+ * A person's email on a topic. No redrive policy: SNS retries email delivery itself, a message it
+ * cannot deliver is counted in the topic's NumberOfNotificationsFailed, and a DLQ of emails would
+ * be a second inbox nobody reads.
+ */
+export function subscribeEmail(topic: sns.ITopic, email: string): void {
+  const subscription = topic.addSubscription(new subscriptions.EmailSubscription(email));
+  Validations.of(subscription).acknowledge({
+    id: 'Serverless::Serverless-SNSRedrivePolicy',
+    reason: 'An email subscription: SNS retries email delivery itself and counts what it cannot deliver (NumberOfNotificationsFailed); a dead-letter queue of emails would be an inbox nobody reads.',
+  });
 }
 
 /** An alarm to the topic as soon as a message waits in this queue (a DLQ, a rejected-message queue). */

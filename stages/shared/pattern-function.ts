@@ -13,6 +13,9 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Newest Node.js LTS that Lambda supports (2026). */
 export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+/** Why a function's role has a `*` resource for active tracing. */
+export const XRAY_REASON = 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords, which CDK grants with tracing on, take no resource ARN. Any other action of this role names its resources (or states its own reason).';
+
 export interface PatternFunctionProps {
   /** `functions/<patternId>/<function>/index.ts`, relative to functions/. */
   readonly entry: string;
@@ -33,6 +36,12 @@ export interface PatternFunctionProps {
    * function either gets a `network` or states this reason.
    */
   readonly noVpcReason?: string;
+  /**
+   * Why this function has no deadLetterQueue: a DLQ catches failed asynchronous invocations only,
+   * so one invoked synchronously (an event source mapping, a Step Functions task, a direct caller)
+   * or with an on-failure destination needs none. Every function has a DLQ or states this reason.
+   */
+  readonly noDeadLetterReason?: string;
 }
 
 /**
@@ -63,6 +72,8 @@ export class PatternFunction extends Construct {
       runtime: NODE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       role: this.role,
+      // Active tracing: Lambda samples requests into X-Ray (the role gets PutTraceSegments/PutTelemetryRecords).
+      tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: props.environment,
@@ -85,8 +96,13 @@ export class PatternFunction extends Construct {
         forceDockerBundling: false,
       },
     });
+    Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
     // Decrypt its own environment variables; nothing broader (CDK's grantEncryptDecrypt adds wildcards).
     props.key.grant(this.role, 'kms:Decrypt');
+    if (!props.deadLetterQueue) {
+      if (!props.noDeadLetterReason) throw new Error(`${this.node.path}: give the function a deadLetterQueue, or say in noDeadLetterReason why it needs none`);
+      Validations.of(this.fn).acknowledge({ id: 'Serverless::Serverless-LambdaDLQ', reason: props.noDeadLetterReason });
+    }
     if (!props.network) {
       if (!props.noVpcReason) throw new Error(`${this.node.path}: a function outside a VPC needs noVpcReason`);
       Validations.of(this.fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: props.noVpcReason });

@@ -17,6 +17,7 @@ import { PatternFunction, type PatternFunctionProps } from '../shared/pattern-fu
 import { dataTable } from '../shared/tables';
 import { stackIdSuffix, stackScopedName } from '../shared/names';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
+import { acknowledgeEndOfLine, SQS_EVENT_SOURCE_REASONS } from '../shared/queues';
 import type { SnsFifoJobsParameters } from './parameters';
 
 const CONSUMER_TIMEOUT = Duration.seconds(30);
@@ -134,20 +135,16 @@ export class SnsFifoJobs extends Construct {
       ['PublisherFailuresWaiting', publisherFailures, 'schedule events the publisher failed on or never received'],
     ];
     for (const [alarmId, queue, what] of dlqs) alarmOnWaitingMessages(this, alarmId, queue, this.alarms, `sns-fifo-jobs: ${what}`);
-    const dlqReason = 'This queue is itself a dead-letter queue; a message that fails here is kept 14 days for inspection.';
     for (const dlq of [analytics.dlq, analytics.subscriptionDlq, inventory.dlq, inventory.subscriptionDlq, publisherFailures]) {
-      Validations.of(dlq).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason: dlqReason });
-    }
-    // cdk-nag recognizes redrive DLQs but not SNS subscription or EventBridge/Lambda DLQs.
-    for (const dlq of [analytics.subscriptionDlq, inventory.subscriptionDlq, publisherFailures]) {
-      Validations.of(dlq).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: dlqReason });
+      acknowledgeEndOfLine(dlq, 'This queue is itself a dead-letter queue; a message that fails here is kept 14 days for inspection.');
     }
   }
 
   /** A consumer of a FIFO queue that reports partial batch failures. */
   private consumer(id: string, queue: sqs.IQueue, p: SnsFifoJobsParameters, props: Pick<PatternFunctionProps, 'entry' | 'description' | 'environment'>): PatternFunction {
-    const consumer = new PatternFunction(this, id, { ...props, timeout: CONSUMER_TIMEOUT, logRetention: p.logRetentionDays, key: this.key, noVpcReason: NO_VPC_REASON });
+    const consumer = new PatternFunction(this, id, { ...props, timeout: CONSUMER_TIMEOUT, logRetention: p.logRetentionDays, key: this.key, noVpcReason: NO_VPC_REASON, noDeadLetterReason: SQS_EVENT_SOURCE_REASONS.function });
     consumer.fn.addEventSource(new SqsEventSource(queue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
+    Validations.of(consumer.fn).acknowledge({ id: 'Serverless::Serverless-LambdaEventSourceMappingDestination', reason: SQS_EVENT_SOURCE_REASONS.mapping });
     return consumer;
   }
 

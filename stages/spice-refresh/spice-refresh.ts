@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { PatternStackProps } from '../types';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { glueDatabaseArns, glueLogsStatement, glueSecurityConfiguration } from '../shared/glue';
-import { deadLetterQueue, encryptedQueue } from '../shared/queues';
+import { deadLetterQueue, encryptedQueue, SQS_EVENT_SOURCE_REASONS } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
 import { grantAssetRead } from '../shared/stackset-assets';
@@ -141,7 +141,9 @@ export class SpiceRefresh extends Construct {
       logRetention: p.logRetentionDays,
       key,
       noVpcReason: NO_VPC_REASON,
+      noDeadLetterReason: SQS_EVENT_SOURCE_REASONS.function,
     });
+    Validations.of(this.startJob.fn).acknowledge({ id: 'Serverless::Serverless-LambdaEventSourceMappingDestination', reason: SQS_EVENT_SOURCE_REASONS.mapping });
     this.startJob.fn.addEventSource(new SqsEventSource(uploads, { batchSize: 100, maxBatchingWindow: Duration.seconds(30), reportBatchItemFailures: true }));
     this.startJob.role.addToPolicy(new iam.PolicyStatement({ actions: ['glue:StartJobRun'], resources: [stack.formatArn({ service: 'glue', resource: 'job', resourceName: JOB_NAME })] }));
     key.grant(this.startJob.role, 'kms:Decrypt');

@@ -15,7 +15,7 @@ import type { PatternStackProps } from '../types';
 import { patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
-import { REPO_ROOT } from '../shared/pattern-function';
+import { REPO_ROOT, XRAY_REASON } from '../shared/pattern-function';
 import { MAX_RECORD_AGE_HOURS, type StreamIngestionParameters } from './parameters';
 
 /**
@@ -47,6 +47,7 @@ export class StreamIngestion extends Construct {
       environmentEncryption: key,
       timeout: Duration.seconds(60),
       memorySize: 256,
+      tracing: lambda.Tracing.ACTIVE,
       bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
     });
     // Our own on-failure queue (the pattern's key, our alarm), instead of the construct's.
@@ -97,6 +98,11 @@ export class StreamIngestion extends Construct {
     Validations.of(this.fn).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
       reason: 'Reads Kinesis through its event source mapping and writes DynamoDB over IAM; nothing private to reach, and a VPC would need endpoints or NAT per account and Region.',
+    });
+    Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
+    Validations.of(this.fn).acknowledge({
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason: 'Invoked by its Kinesis event source mapping, synchronously: records it gives up on go to the mapping\'s on-failure destination (FailedRecords, retention above the maximum record age). A DLQ catches asynchronous invocations only.',
     });
     // GoFunction puts this warning on its scope, this construct.
     Validations.of(this).acknowledge({ id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning', reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.' });

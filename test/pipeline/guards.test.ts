@@ -3,7 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CfnResource, Stack, Stage, Validations, type IPolicyValidationContext, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as servicecatalog from 'aws-cdk-lib/aws-servicecatalog';
+import { PatternFunction } from '../../stages/shared/pattern-function';
 import { newApp } from '../../pipeline/app-context';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { addGuards, ControlTowerGuard, DistinctStackChecks, StackScopedAwsSolutionsChecks, DistinctTemplates, groupDistinctTemplates, RuleLevelAcknowledgements } from '../../pipeline/guards';
@@ -32,7 +35,7 @@ function synthError(app: ReturnType<typeof newApp>): string {
 }
 
 describe('the guards', () => {
-  it('fail synth on findings of all three: CloudFormation schema, Control Tower and cdk-nag', () => {
+  it('fail synth on findings of CloudFormation schema, Control Tower and cdk-nag', () => {
     const app = newApp({}, tmp());
     badStack(app, 'Bad', '111111111111');
     addGuards(app);
@@ -59,6 +62,24 @@ describe('the guards', () => {
     expect(message).toMatch(/asset\.[0-9a-f]{64}\.json/);
     expect(message).toContain("VisibilityTimeout: 'soon' is not of type 'integer' (CloudFormation Validate)");
     expect(message).toContain('[CT.SQS.PR.2]');
+  });
+
+  it('run cdk-nag Serverless too: a function with no DLQ and no tracing fails synth', () => {
+    const app = newApp({}, tmp());
+    const stack = new Stack(app, 'Fn', { env: { account: '111111111111', region: 'us-east-1' } });
+    new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => 1;') });
+    addGuards(app);
+    const message = synthError(app);
+    expect(message).toContain("Acknowledge with 'Serverless::Serverless-LambdaDLQ'");
+    expect(message).toContain('The Lambda function does not have a dead letter target configured. (Serverless)');
+  });
+
+  it('make every PatternFunction have a DLQ or say why it needs none', () => {
+    const stack = new Stack(newApp({ 'aws:cdk:bundling-stacks': [] }, tmp()), 'P', { env: { account: '111111111111', region: 'us-east-1' } });
+    const key = new kms.Key(stack, 'Key');
+    const props = { entry: 'sns-fifo-jobs/publisher/index.ts', description: 'x', logRetention: 365, key, noVpcReason: 'test' } as const;
+    expect(() => new PatternFunction(stack, 'NoReason', props)).toThrow(/P\/NoReason: give the function a deadLetterQueue, or say in noDeadLetterReason why it needs none/);
+    expect(() => new PatternFunction(stack, 'Sync', { ...props, noDeadLetterReason: 'invoked synchronously by a test' })).not.toThrow();
   });
 
   it('can be switched off for measuring (-c guards=false)', () => {

@@ -130,14 +130,25 @@ describe('sns-fifo-jobs stage', () => {
     expect(evaluate(events[0].Condition.ArnEquals['aws:SourceArn'], who)).toBe('arn:aws:events:us-east-1:444444444444:rule/sns-fifo-jobs-publisher-1b2c3d4e');
   });
 
-  it('grants no wildcard action, and a wildcard resource only for the analytics object prefix', () => {
+  it('grants no wildcard action, and a wildcard resource only for the analytics object prefix and X-Ray (whose calls take no ARN)', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
     for (const s of statements) {
       for (const action of [s.Action].flat()) expect(action).not.toContain('*');
     }
     const wildcards = statements.filter((s) => JSON.stringify(s.Resource).includes('*'));
-    expect(wildcards.map((s) => s.Action)).toEqual(['s3:PutObject']);
-    expect(JSON.stringify(wildcards[0].Resource)).toContain('/jobs/*');
+    const xray = wildcards.filter((s) => s.Resource === '*');
+    // One X-Ray statement per function (tracing is active on all three).
+    expect(xray).toHaveLength(3);
+    for (const s of xray) expect([...s.Action].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    const others = wildcards.filter((s) => s.Resource !== '*');
+    expect(others.map((s) => s.Action)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(others[0].Resource)).toContain('/jobs/*');
+  });
+
+  it('traces every function actively', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(3);
+    for (const f of functions) expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
   });
 });
 
