@@ -52,12 +52,6 @@ function builtIn(files: readonly string[]): CloudFormationValidatePlugin {
   return new CloudFormationValidatePlugin({ includeDefaultRules: false, guardRules: files.map((f) => ({ name: path.basename(f, '.guard'), content: fs.readFileSync(f, 'utf8') })) });
 }
 
-function resourceTypes(files: readonly string[]): Set<string> {
-  const types = new Set<string>();
-  for (const f of files) for (const r of Object.values((JSON.parse(fs.readFileSync(f, 'utf8')) as { Resources?: Record<string, { Type: string }> }).Resources ?? {})) types.add(r.Type);
-  return types;
-}
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -96,7 +90,7 @@ function main(): void {
     ['cfn-guard, rule files by resource type (every synth)', () => new ControlTowerGuard().validate(context)],
     ['cfn-guard, every rule file', () => new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate(context)],
     ['CDK plugin, schema and lint only (every synth runs it)', () => builtIn([]).validate(context)],
-    ['CDK guardRules (WASM), rule files by resource type', () => builtIn(new ControlTowerGuard().rulesFor(resourceTypes(templates))).validate(context)],
+    ['CDK guardRules (WASM), rule files by resource type', () => builtIn(new ControlTowerGuard().rulesForTemplates(templates)).validate(context)],
     ['CDK guardRules (WASM), every rule file', () => builtIn(ruleFiles).validate(context)],
   ];
   process.stdout.write(`${templates.length} distinct templates of ${path.relative(process.cwd(), (values.config as string | undefined) ?? defaultConfigDir()) || '.'}, ${ruleFiles.length} Control Tower rule files, median of ${runs} run(s)\n\n`);

@@ -17,7 +17,7 @@ import type { CatalogParameters } from './parameters';
 import { AccountBaselineProduct, LAUNCH_ROLE_NAME } from './products/account-baseline';
 import { CdkBootstrapProduct, toolkitBootstrapVersion } from './products/cdk-bootstrap';
 import { SELF_SERVICE_PRODUCTS } from './products/self-service';
-import { ACCOUNT_BASELINE_DEPRECATED_VERSIONS, ACCOUNT_BASELINE_VERSION, catalogOffer, SELF_SERVICE_VERSION, type OfferedProduct } from './offer';
+import { ACCOUNT_BASELINE_DEPRECATED, ACCOUNT_BASELINE_VERSION, catalogOffer, SELF_SERVICE_VERSION, type OfferedProduct } from './offer';
 
 /**
  * Templates of released product versions, named <product>.<version>.template.json and committed, so
@@ -93,10 +93,10 @@ export class CatalogStack extends Stack {
     this.versioned.push({ product: 'account-baseline', version: ACCOUNT_BASELINE_VERSION, stack: baselineStack });
     const baseline = this.product('account-baseline', 'Budget alerts, IAM Access Analyzer, audit and launch roles (home Region)', [
       current(baselineStack, ACCOUNT_BASELINE_VERSION),
-      ...ACCOUNT_BASELINE_DEPRECATED_VERSIONS.map((v) => released('account-baseline', v)),
+      ...ACCOUNT_BASELINE_DEPRECATED.map((d) => released('account-baseline', d.version)),
     ]);
     this.portfolio.deployWithStackSets(baseline, stackSets(offer.get('account-baseline')!));
-    ACCOUNT_BASELINE_DEPRECATED_VERSIONS.forEach((v) => this.deprecate(baseline, v));
+    ACCOUNT_BASELINE_DEPRECATED.forEach((d) => this.deprecate(baseline, d.version, d.reason));
 
     // ---------------------------------------------------------------- self-service (launched locally)
     const launchRole = iam.Role.fromRoleName(this, 'LaunchRole', LAUNCH_ROLE_NAME);
@@ -167,7 +167,7 @@ export class CatalogStack extends Stack {
    * CloudFormation cannot set a version's guidance, so two SDK calls: find the version's id by name,
    * then update it. Both run again when the product is replaced.
    */
-  private deprecate(product: servicecatalog.CloudFormationProduct, version: string): void {
+  private deprecate(product: servicecatalog.CloudFormationProduct, version: string, reason: string): void {
     const id = `Deprecate${toConstructId(product.node.id)}${version.toUpperCase()}`;
     const policy = cr.AwsCustomResourcePolicy.fromStatements([
       new iam.PolicyStatement({ actions: ['servicecatalog:DescribeProvisioningArtifact', 'servicecatalog:UpdateProvisioningArtifact'], resources: [product.productArn] }),
@@ -188,7 +188,7 @@ export class CatalogStack extends Stack {
         ProvisioningArtifactId: lookup.getResponseField('ProvisioningArtifactDetail.Id'),
         Active: false,
         Guidance: 'DEPRECATED',
-        Description: `${version} (deprecated: ${DEPRECATION_REASONS[version] ?? 'superseded'})`,
+        Description: `${version} (deprecated: ${reason})`,
       },
       physicalResourceId: cr.PhysicalResourceId.of(`${version}:deprecated`),
     };
@@ -219,12 +219,6 @@ export class CatalogStack extends Stack {
     });
   }
 }
-
-/** Why each deprecated account-baseline version is deprecated, shown as its description in Service Catalog. */
-const DEPRECATION_REASONS: Record<string, string> = {
-  v1: 'hard-codes the aws partition, and moving to it deletes the self-service launch role',
-  v2: 'its launch role could create roles without a permissions boundary',
-};
 
 /** The current version of a product: its ProductStack, under an explicit version name. */
 function current(productStack: servicecatalog.ProductStack, version: string): servicecatalog.CloudFormationProductVersion {

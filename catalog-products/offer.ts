@@ -13,13 +13,15 @@ import type { CatalogParameters } from './parameters';
 /** The current account-baseline version; bump it when the AccountBaseline construct changes. */
 export const ACCOUNT_BASELINE_VERSION = 'v3';
 /**
- * Released account-baseline versions, still in the product so that accounts provisioned with them
- * keep their provisioned product (Service Catalog refuses to delete a version in use). Deprecated:
- * Service Catalog guidance DEPRECATED and inactive, so nobody launches or updates to them.
- *  - v1 hard-codes the `aws` partition, and moving to it deletes the self-service launch role;
- *  - v2's launch role can create roles with no permissions boundary, so a launch could mint an administrator.
+ * Released account-baseline versions, newest first, with why each is deprecated (shown as its
+ * description in Service Catalog). They stay in the product so that accounts provisioned with them
+ * keep their provisioned product (Service Catalog refuses to delete a version in use), but with
+ * guidance DEPRECATED and inactive, so nobody launches or updates to them.
  */
-export const ACCOUNT_BASELINE_DEPRECATED_VERSIONS = ['v2', 'v1'] as const;
+export const ACCOUNT_BASELINE_DEPRECATED: ReadonlyArray<{ readonly version: string; readonly reason: string }> = [
+  { version: 'v2', reason: 'its launch role could create roles without a permissions boundary' },
+  { version: 'v1', reason: 'hard-codes the aws partition, and moving to it deletes the self-service launch role' },
+];
 export const SELF_SERVICE_VERSION = 'v1';
 
 export type VersionStatus = 'current' | 'deprecated';
@@ -48,7 +50,7 @@ export function catalogOffer(parameters: CatalogParameters, org: { regions: read
       {
         name: 'account-baseline',
         kind: 'baseline',
-        versions: [{ name: ACCOUNT_BASELINE_VERSION, status: 'current' }, ...ACCOUNT_BASELINE_DEPRECATED_VERSIONS.map((name) => ({ name, status: 'deprecated' as const }))],
+        versions: [{ name: ACCOUNT_BASELINE_VERSION, status: 'current' }, ...ACCOUNT_BASELINE_DEPRECATED.map((d) => ({ name: d.version, status: 'deprecated' as const }))],
         // Its roles and budget are global to the account: one instance, in the home Region.
         regions: [org.homeRegion],
         regionsReason: 'its IAM roles and budget are global to the account, so it has one instance, in the home Region',

@@ -27,6 +27,7 @@ import {
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { StackSetTemplateSynthesizer } from './stackset/synthesizers';
+import { isTemplateAsset } from './template-lint';
 
 /** Context key that turns the guards off (`-c guards=false`), for measuring their cost only. */
 export const GUARDS_CONTEXT = 'guards';
@@ -225,13 +226,18 @@ export class ControlTowerGuard implements TemplatePlugin {
     return this.rules.filter((r) => [...r.types].some((t) => types.has(t))).map((r) => r.file);
   }
 
-  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+  /** The rule files that apply to the resource types of these templates. */
+  rulesForTemplates(files: readonly string[]): string[] {
     const types = new Set<string>();
-    for (const file of context.templatePaths) {
+    for (const file of files) {
       const template = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type: string }> };
       for (const r of Object.values(template.Resources ?? {})) types.add(r.Type);
     }
-    const rules = this.rulesFor(types);
+    return this.rulesFor(types);
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const rules = this.rulesForTemplates(context.templatePaths);
     if (rules.length === 0) return { success: true, violations: [] };
     return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules }).validate(context);
   }
@@ -312,22 +318,13 @@ export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[])
 export function embeddedTemplates(templatePaths: readonly string[], app?: IConstruct): string[] {
   const dirs = new Set(templatePaths.map((p) => path.dirname(p)));
   // Current product versions are written as *.product.template.json; released ones are file assets (asset.<hash>.json).
-  const products = [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.endsWith('.product.template.json') || (/^asset\.[0-9a-f]{64}\.json$/.test(f) && isTemplateFile(path.join(d, f)))).map((f) => path.join(d, f)) : []));
+  const products = [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)).filter((f) => f.endsWith('.product.template.json') || isTemplateAsset(f)) : []));
   // StackSet templates live in stages of their own, which hold no stack of the assembly.
   const stackSets = (app?.node.findAll() ?? []).filter(isStackSetTemplate).flatMap((t) => {
     const file = (t.synthesizer as StackSetTemplateSynthesizer).template?.file;
     return file && fs.existsSync(file) ? [file] : [];
   });
   return [...new Set([...products, ...stackSets])].sort();
-}
-
-function isTemplateFile(file: string): boolean {
-  try {
-    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources?: unknown };
-    return typeof doc.Resources === 'object' && doc.Resources !== null;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -103,7 +103,7 @@ export function lintTargets(assemblyDir: string, extraFiles: readonly string[] =
         continue;
       }
       if (entry.name === 'manifest.json') manifestRegions(full).forEach((r) => regions.add(r));
-      else if (entry.name.endsWith('.template.json') || (/^asset\.[0-9a-f]+\.json$/.test(entry.name) && isTemplate(full))) files.push(full);
+      else if (entry.name.endsWith('.template.json') || isTemplateAsset(full)) files.push(full);
     }
   };
   walk(assemblyDir);
@@ -117,7 +117,12 @@ export function lintTargets(assemblyDir: string, extraFiles: readonly string[] =
   return { templates: [...byText.values()], regions: [...regions].sort() };
 }
 
-function isTemplate(file: string): boolean {
+/**
+ * A file asset (`asset.<hash>.json`) that holds a CloudFormation template: how a released Service
+ * Catalog product version is written into the assembly. Other JSON assets are not templates.
+ */
+export function isTemplateAsset(file: string): boolean {
+  if (!/^asset\.[0-9a-f]+\.json$/.test(path.basename(file))) return false;
   try {
     const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
     return typeof doc === 'object' && doc !== null && 'Resources' in doc;
