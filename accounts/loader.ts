@@ -16,7 +16,7 @@ import {
   ROOT_OU,
   UpdateFile,
   type Account,
-  type BaselineProduct,
+  type ProductFields,
   type DeliveryMode,
   type Target,
 } from './schema';
@@ -348,7 +348,7 @@ function checkUpdates(config: Config): ConfigIssue[] {
 }
 
 /** Unique provision names, known dependencies, no cycles, governed Regions. */
-function checkProducts(file: string, at: string, products: readonly BaselineProduct[], visible: readonly BaselineProduct[], regions: readonly string[]): ConfigIssue[] {
+function checkProducts(file: string, at: string, products: readonly ProductFields[], visible: readonly ProductFields[], regions: readonly string[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const names = visible.map((p) => p.provisionName);
   duplicates(products.map((p) => p.provisionName)).forEach(([, i]) =>
@@ -367,7 +367,7 @@ function checkProducts(file: string, at: string, products: readonly BaselineProd
   return issues;
 }
 
-function findCycle(products: readonly BaselineProduct[]): string[] | undefined {
+function findCycle(products: readonly ProductFields[]): string[] | undefined {
   const deps = new Map(products.map((p) => [p.provisionName, p.dependsOn]));
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];

@@ -191,8 +191,14 @@ export const BaselineProduct = z.strictObject({
     .record(z.string(), ParameterValue)
     .default({})
     .describe('{accountid} and {masteraccountid} are replaced in every value.'),
+  terminateOnLeave: z
+    .boolean()
+    .default(false)
+    .describe('When an account leaves the OU that gave it this product: terminate it (true), or keep it and report it (false, the default).'),
 });
 export type BaselineProduct = z.output<typeof BaselineProduct>;
+/** The fields baseline.yaml and update files share. */
+export type ProductFields = Omit<BaselineProduct, 'terminateOnLeave'>;
 
 export const Baseline = z.strictObject({
   maxWaitMinutes: z.number().int().min(5).max(1440).default(60).describe("Bound for one account's whole baseline."),
@@ -207,7 +213,7 @@ export type Baseline = z.output<typeof Baseline>;
 export const UpdateFile = z.strictObject({
   products: z
     .array(
-      BaselineProduct.extend({
+      BaselineProduct.omit({ terminateOnLeave: true }).extend({
         accounts: z.array(AccountId).default([]),
         organizationalUnits: z.array(OuPath).default([]).describe('Nested OUs included.'),
         deployIfNotExist: z.boolean().default(false).describe('true: provision where missing; false: update only.'),

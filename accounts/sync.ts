@@ -35,8 +35,8 @@ export interface RetryOptions {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-const DEFAULT_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 200, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
-const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'ServiceException', 'RequestLimitExceeded']);
+export const DEFAULT_RETRY: RetryOptions = { attempts: 8, baseDelayMs: 200, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+const RETRYABLE = new Set(['TooManyRequestsException', 'ThrottlingException', 'ServiceException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
 
 /** Retries throttling and transient service errors with capped exponential backoff and jitter. */
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
@@ -52,7 +52,14 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
   }
 }
 
-/** Retries each page: a paginator over a client whose calls go through withRetry. */
+/** The same client, every call through withRetry (paginators included: they call send). */
+export function retrying<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C, retry: RetryOptions = DEFAULT_RETRY): C {
+  const send = client.send.bind(client) as (command: never) => Promise<unknown>;
+  const wrapped = Object.create(client) as C;
+  wrapped.send = ((command: never) => withRetry(() => send(command), retry)) as C['send'];
+  return wrapped;
+}
+
 async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const page of pages) out.push(page);
@@ -61,12 +68,10 @@ async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
 
 /** Walks the whole organization, depth first, OUs as paths from the root. */
 export async function readOrganization(client: OrganizationsClient, retry: RetryOptions = DEFAULT_RETRY): Promise<OrgTree> {
-  const send = client.send.bind(client);
   // Every call of the paginators below goes through the retry policy.
-  const retrying = Object.create(client) as OrganizationsClient;
-  retrying.send = ((command: never) => withRetry(() => send(command), retry)) as OrganizationsClient['send'];
+  const patient = retrying(client, retry);
 
-  const roots = (await collect(paginateListRoots({ client: retrying }, {}))).flatMap((p) => p.Roots ?? []);
+  const roots = (await collect(paginateListRoots({ client: patient }, {}))).flatMap((p) => p.Roots ?? []);
   if (roots.length === 0 || !roots[0].Id) throw new Error('the organization has no root: is this the management account?');
   const organizationalUnits: string[] = [];
   const ouIds: Record<string, string> = { [ROOT_OU]: roots[0].Id };
@@ -75,9 +80,9 @@ export async function readOrganization(client: OrganizationsClient, retry: Retry
   const visit = async (parentId: string, ouPath: string, depth: number): Promise<void> => {
     // Organizations allows five levels of OUs below the root.
     if (depth > 5) throw new Error(`OU nesting deeper than AWS allows under ${ouPath}`);
-    const found = (await collect(paginateListAccountsForParent({ client: retrying }, { ParentId: parentId }))).flatMap((p) => p.Accounts ?? []);
+    const found = (await collect(paginateListAccountsForParent({ client: patient }, { ParentId: parentId }))).flatMap((p) => p.Accounts ?? []);
     accounts.push(...found.map((a) => toTreeAccount(a, ouPath)));
-    const children = (await collect(paginateListOrganizationalUnitsForParent({ client: retrying }, { ParentId: parentId }))).flatMap((p) => p.OrganizationalUnits ?? []);
+    const children = (await collect(paginateListOrganizationalUnitsForParent({ client: patient }, { ParentId: parentId }))).flatMap((p) => p.OrganizationalUnits ?? []);
     for (const child of children) {
       if (!child.Id || !child.Name) continue;
       const childPath = ouPath === ROOT_OU ? child.Name : `${ouPath}/${child.Name}`;

@@ -13,7 +13,9 @@ import {
   paginateListPortfolios,
   paginateListPrincipalsForPortfolio,
   paginateSearchProductsAsAdmin,
+  paginateSearchProvisionedProducts,
   ProvisionProductCommand,
+  TerminateProvisionedProductCommand,
   ResourceNotFoundException,
   UpdateConstraintCommand,
   UpdateProvisionedProductCommand,
@@ -127,6 +129,34 @@ export async function upsertStackSetConstraint(sc: ServiceCatalogClient, ids: Re
   return 'created';
 }
 
+/**
+ * resolveIds, once per product, portfolio and version within one invocation: a reconcile of
+ * hundreds of accounts asks Service Catalog once per product, not once per account.
+ */
+export function memoizedResolver(sc: ServiceCatalogClient): (p: Pick<PlannedProduct, 'product' | 'portfolio' | 'version'>) => Promise<ResolvedIds> {
+  const seen = new Map<string, Promise<ResolvedIds>>();
+  return (p) => {
+    const key = JSON.stringify([p.product, p.portfolio, p.version ?? null]);
+    let ids = seen.get(key);
+    if (!ids) {
+      ids = resolveIds(sc, p);
+      // A failed lookup is not remembered: the next account asks again.
+      ids.catch(() => seen.delete(key));
+      seen.set(key, ids);
+    }
+    return ids;
+  };
+}
+
+/** Every provisioned product of this account (the management account), by name: one paginated search. */
+export async function provisionedProductNames(sc: ServiceCatalogClient): Promise<Set<string>> {
+  const names = new Set<string>();
+  for await (const page of paginateSearchProvisionedProducts({ client: sc, pageSize: 100 }, { AccessLevelFilter: { Key: 'Account', Value: 'self' } })) {
+    for (const p of page.ProvisionedProducts ?? []) if (p.Name) names.add(p.Name);
+  }
+  return names;
+}
+
 /** Whether `<accountId>-<provisionName>` is provisioned already. */
 export async function isProvisioned(sc: ServiceCatalogClient, provisionedProductName: string): Promise<boolean> {
   try {
@@ -158,6 +188,10 @@ export async function startProvisioning(sc: ServiceCatalogClient, input: Provisi
   const p = input.product;
   const parameters = Object.entries(p.parameters).map(([Key, Value]) => ({ Key, Value }));
   const ProvisionToken = token(`${input.executionName}/${p.provisionName}`);
+  if (p.action === 'terminate') {
+    const out = await sc.send(new TerminateProvisionedProductCommand({ ProvisionedProductName: p.provisionedProductName, TerminateToken: ProvisionToken }));
+    return requireRecord(out.RecordDetail?.RecordId, p.provisionName);
+  }
   if (p.action === 'update') {
     const out = await sc.send(
       new UpdateProvisionedProductCommand({

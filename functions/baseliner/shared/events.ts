@@ -1,6 +1,8 @@
 /**
- * The events that start a baseline, validated at the edge. Shapes as AWS delivers them:
- * Control Tower lifecycle events through EventBridge, and S3 object-created notifications.
+ * The events that start a baseline, validated at the edge. Shapes as AWS delivers them: Control
+ * Tower lifecycle events (accounts and baselines), Organizations MoveAccount through CloudTrail,
+ * EventBridge Scheduler's scheduled events, all through EventBridge, and S3 object-created
+ * notifications. Every account trigger becomes the same `AccountTrigger`.
  */
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../../../accounts/schema';
@@ -47,14 +49,84 @@ const S3ObjectCreated = z.object({
   }),
 });
 
-export interface AccountVended {
-  readonly kind: 'vend';
-  readonly eventName: 'CreateManagedAccount' | 'UpdateManagedAccount';
+/** Organizations MoveAccount, as CloudTrail records it ("AWS API Call via CloudTrail"). */
+const MoveAccountEvent = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.organizations'),
+  'detail-type': z.literal('AWS API Call via CloudTrail'),
+  detail: z.object({
+    eventName: z.literal('MoveAccount'),
+    errorCode: z.string().optional(),
+    errorMessage: z.string().optional(),
+    requestParameters: z
+      .object({
+        accountId: z.string().regex(ACCOUNT_ID_PATTERN, { error: 'accountId is not a 12-digit account id' }),
+        sourceParentId: z.string().min(1),
+        destinationParentId: z.string().min(1),
+      })
+      .nullable(),
+  }),
+});
+
+/**
+ * Control Tower baseline lifecycle events (EnableBaseline, ResetEnabledBaseline,
+ * UpdateEnabledBaseline). Their details carry an enabledBaselineDetails whose targetIdentifier is an
+ * OU or account ARN; we take it from serviceEventDetails or from the `<name>Status` object in it.
+ */
+export const BASELINE_EVENT_NAMES = ['EnableBaseline', 'ResetEnabledBaseline', 'UpdateEnabledBaseline'] as const;
+const EnabledBaselineDetails = z.object({
+  arn: z.string().optional(),
+  baselineIdentifier: z.string().optional(),
+  targetIdentifier: z.string().regex(/^arn:aws[a-z-]*:organizations::\d{12}:(ou|account)\/o-[a-z0-9]+\/(ou-[a-z0-9]+-[a-z0-9]+|\d{12})$/, { error: 'targetIdentifier is not an OU or account ARN' }),
+  statusSummary: z.object({ status: z.string() }).optional(),
+});
+const BaselineEvent = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.controltower'),
+  'detail-type': z.literal('AWS Service Event via CloudTrail'),
+  detail: z.object({ eventName: z.enum(BASELINE_EVENT_NAMES), serviceEventDetails: z.record(z.string(), z.unknown()) }),
+});
+
+/** EventBridge's scheduled event (the reconcile's hourly rule). */
+const ScheduledEvent = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.events'),
+  'detail-type': z.literal('Scheduled Event'),
+  time: z.string().min(1),
+});
+
+export type TriggerSource = 'CreateManagedAccount' | 'UpdateManagedAccount' | 'MoveAccount' | (typeof BASELINE_EVENT_NAMES)[number] | 'reconcile';
+
+/** One account to baseline, whatever the event: each becomes the same selection and key. */
+export interface AccountTrigger {
+  readonly kind: 'account';
+  readonly source: TriggerSource;
   readonly eventId: string;
   readonly accountId: string;
-  readonly accountName: string;
-  readonly ouName: string;
+  /** The OU the event names, used when Organizations does not list the account (yet). */
+  readonly ouId?: string;
+  /** Control Tower said the account is enrolled (a SUCCEEDED account event): the workflow's gate may skip. */
+  readonly enrolled: boolean;
+}
+
+/** A baseline event on an OU: every account in it is looked at. */
+export interface OuTrigger {
+  readonly kind: 'ou';
+  readonly source: (typeof BASELINE_EVENT_NAMES)[number];
+  readonly eventId: string;
   readonly ouId: string;
+}
+
+export interface ReconcileTrigger {
+  readonly kind: 'reconcile';
+  readonly eventId: string;
+  readonly time: string;
+}
+
+/** An event that is ours but asks for nothing (a failed move, a failed baseline operation). */
+export interface IgnoredEvent {
+  readonly kind: 'ignored';
+  readonly reason: string;
 }
 
 export interface UpdateFileUploaded {
@@ -62,7 +134,7 @@ export interface UpdateFileUploaded {
   readonly files: ReadonlyArray<{ bucket: string; key: string; versionId?: string; eTag?: string }>;
 }
 
-export type BaselineTrigger = AccountVended | UpdateFileUploaded;
+export type BaselineTrigger = AccountTrigger | OuTrigger | ReconcileTrigger | UpdateFileUploaded | IgnoredEvent;
 
 export class MalformedEventError extends Error {
   constructor(message: string) {
@@ -92,21 +164,47 @@ export function parseTrigger(event: unknown): BaselineTrigger {
     const { bucket, object } = parsed.data.detail;
     return { kind: 'update', files: [{ bucket: bucket.name, key: object.key, versionId: object['version-id'], eTag: object.etag }] };
   }
+  const source = event && typeof event === 'object' ? (event as { source?: unknown }).source : undefined;
+  if (source === 'aws.organizations') return parseMove(event);
+  if (source === 'aws.events') {
+    const parsed = ScheduledEvent.safeParse(event);
+    if (!parsed.success) throw new MalformedEventError(`not an EventBridge scheduled event: ${describe(parsed.error)}`);
+    return { kind: 'reconcile', eventId: parsed.data.id, time: parsed.data.time };
+  }
+  const name = event && typeof event === 'object' ? (event as { detail?: { eventName?: unknown } }).detail?.eventName : undefined;
+  if (typeof name === 'string' && (BASELINE_EVENT_NAMES as readonly string[]).includes(name)) return parseBaselineEvent(event);
   const parsed = ControlTowerEvent.safeParse(event);
   if (!parsed.success) throw new MalformedEventError(`not a Control Tower lifecycle event: ${describe(parsed.error)}`);
   const { eventName, serviceEventDetails } = parsed.data.detail;
   const detail = eventName === 'CreateManagedAccount' ? serviceEventDetails.createManagedAccountStatus : serviceEventDetails.updateManagedAccountStatus;
   if (!detail) throw new MalformedEventError(`${eventName} event without its ${eventName === 'CreateManagedAccount' ? 'createManagedAccountStatus' : 'updateManagedAccountStatus'}`);
   if (detail.state !== 'SUCCEEDED') throw new MalformedEventError(`${eventName} for ${detail.account.accountId} is ${detail.state}, not SUCCEEDED`);
-  return {
-    kind: 'vend',
-    eventName,
-    eventId: parsed.data.id,
-    accountId: detail.account.accountId,
-    accountName: detail.account.accountName,
-    ouName: detail.organizationalUnit.organizationalUnitName,
-    ouId: detail.organizationalUnit.organizationalUnitId,
-  };
+  return { kind: 'account', source: eventName, eventId: parsed.data.id, accountId: detail.account.accountId, ouId: detail.organizationalUnit.organizationalUnitId, enrolled: true };
+}
+
+function parseMove(event: unknown): AccountTrigger | IgnoredEvent {
+  const parsed = MoveAccountEvent.safeParse(event);
+  if (!parsed.success) throw new MalformedEventError(`not an Organizations MoveAccount event: ${describe(parsed.error)}`);
+  const { errorCode, errorMessage, requestParameters } = parsed.data.detail;
+  if (errorCode) return { kind: 'ignored', reason: `MoveAccount failed (${errorCode}${errorMessage ? `: ${errorMessage}` : ''}): nothing moved` };
+  if (!requestParameters) throw new MalformedEventError('MoveAccount event without its requestParameters');
+  return { kind: 'account', source: 'MoveAccount', eventId: parsed.data.id, accountId: requestParameters.accountId, ouId: requestParameters.destinationParentId, enrolled: false };
+}
+
+function parseBaselineEvent(event: unknown): AccountTrigger | OuTrigger | IgnoredEvent {
+  const parsed = BaselineEvent.safeParse(event);
+  if (!parsed.success) throw new MalformedEventError(`not a Control Tower baseline event: ${describe(parsed.error)}`);
+  const { eventName, serviceEventDetails } = parsed.data.detail;
+  const nested = Object.values(serviceEventDetails).find((v): v is { enabledBaselineDetails: unknown; state?: unknown } => !!v && typeof v === 'object' && 'enabledBaselineDetails' in v);
+  const raw = serviceEventDetails.enabledBaselineDetails ?? nested?.enabledBaselineDetails;
+  if (raw === undefined) throw new MalformedEventError(`${eventName} event without enabledBaselineDetails`);
+  const details = EnabledBaselineDetails.safeParse(raw);
+  if (!details.success) throw new MalformedEventError(`${eventName} event: enabledBaselineDetails.${describe(details.error)}`);
+  const state = typeof nested?.state === 'string' ? nested.state : details.data.statusSummary?.status;
+  if (state !== undefined && state !== 'SUCCEEDED') return { kind: 'ignored', reason: `${eventName} on ${details.data.targetIdentifier} is ${state}, not SUCCEEDED` };
+  const target = details.data.targetIdentifier.split('/').pop()!;
+  if (target.startsWith('ou-')) return { kind: 'ou', source: eventName, eventId: parsed.data.id, ouId: target };
+  return { kind: 'account', source: eventName, eventId: parsed.data.id, accountId: target, enrolled: state === 'SUCCEEDED' };
 }
 
 function describe(error: z.ZodError): string {

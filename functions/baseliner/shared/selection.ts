@@ -2,6 +2,7 @@
  * The baseliner's decisions, with no AWS in them: which products an account gets, with which
  * parameters, in which order, and what an update file asks for each account.
  */
+import { createHash } from 'node:crypto';
 import type { Baseline, BaselineProduct } from '../../../accounts/schema';
 
 /** What the state machine provisions for one product in one account. */
@@ -15,8 +16,13 @@ export interface PlannedProduct {
   readonly regions: readonly string[];
   readonly dependsOn: readonly string[];
   readonly parameters: Readonly<Record<string, string>>;
-  readonly action: 'deploy' | 'update';
+  readonly action: ProductAction;
+  /** Terminate it when the account leaves the OU that gave it (baseline.yaml terminateOnLeave). */
+  readonly terminateOnLeave?: boolean;
 }
+
+/** deploy: ProvisionProduct; update: UpdateProvisionedProduct; terminate: TerminateProvisionedProduct. */
+export type ProductAction = 'deploy' | 'update' | 'terminate';
 
 export class SelectionError extends Error {
   constructor(message: string) {
@@ -70,7 +76,7 @@ export function substitute(parameters: Readonly<Record<string, string | number |
  * Products in dependency levels: level 0 depends on nothing, level n only on earlier levels.
  * Products of one level run in parallel. Unknown dependencies and cycles are errors.
  */
-export function dependencyLevels<P extends { provisionName: string; dependsOn: readonly string[] }>(products: readonly P[]): P[][] {
+export function dependencyLevels<P extends { readonly provisionName: string; readonly dependsOn: readonly string[] }>(products: readonly P[]): P[][] {
   const byName = new Map(products.map((p) => [p.provisionName, p]));
   for (const p of products) {
     for (const d of p.dependsOn) {
@@ -104,6 +110,7 @@ export function planAccount(baseline: Baseline, account: { accountId: string; ou
       dependsOn: p.dependsOn,
       parameters: substitute(p.parameters, { accountId: account.accountId, managementAccountId }),
       action: 'deploy',
+      terminateOnLeave: p.terminateOnLeave,
     }),
   );
   return dependencyLevels(products);
@@ -147,7 +154,131 @@ export function updateEstimate(previous: DurationEstimate | undefined, seconds: 
 }
 
 /** Execution names: deterministic, at most 80 characters of [A-Za-z0-9-_]. */
-export function executionName(kind: 'vend' | 'update', accountId: string, version: string): string {
+export function executionName(kind: 'baseline' | 'update', accountId: string, version: string): string {
   const safe = version.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 80 - kind.length - accountId.length - 2);
   return `${kind}-${accountId}-${safe}`;
+}
+
+// ---------------------------------------------------------------- what would be provisioned
+
+function digest(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex');
+}
+
+/** JSON with object keys sorted, so equal content always gives equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What one product in one account would be: the product, the provisioning artifact it resolved to
+ * (so a new newest version counts), its portfolio, Regions and resolved parameters.
+ */
+export function productFingerprint(p: Pick<PlannedProduct, 'product' | 'portfolio' | 'regions' | 'parameters'> & { artifactId: string }): string {
+  return digest(canonical({ product: p.product, artifactId: p.artifactId, portfolio: p.portfolio, regions: [...p.regions].sort(), parameters: p.parameters })).slice(0, 32);
+}
+
+/**
+ * The identity of an account's baseline: the account plus every selected product's fingerprint.
+ * Every trigger that leads to the same selection gives the same key.
+ */
+export function selectionKey(accountId: string, products: ReadonlyArray<{ provisionName: string; fingerprint: string }>): string {
+  const parts = [...products].sort((a, b) => a.provisionName.localeCompare(b.provisionName)).map((p) => `${p.provisionName}=${p.fingerprint}`);
+  return digest(`${accountId}\n${parts.join('\n')}`).slice(0, 24);
+}
+
+/** `baseline-<account>-<selection key>-<attempt>`: a retry of the same selection gets the next attempt. */
+export function baselineExecutionName(accountId: string, key: string, attempt: number): string {
+  return executionName('baseline', accountId, `${key}-${attempt}`);
+}
+
+/** The account's last baseline, as the tracking table keeps it. */
+export interface SelectionRecord {
+  readonly selectionKey: string;
+  readonly attempt: number;
+  readonly status: 'running' | 'done' | 'failed';
+  readonly executionName?: string;
+}
+
+/** What a trigger should do about an account's selection. */
+export type StartDecision = { readonly start: true; readonly attempt: number; readonly why: string } | { readonly start: false; readonly why: string };
+
+export interface StartContext {
+  /** The state of the last execution, when the record says running (a dead one counts as failed). */
+  readonly executionStatus?: string;
+  /** Service Catalog lacks a product the record says is done (terminated by hand, say). */
+  readonly drifted?: boolean;
+  /** The periodic reconcile retries a failed selection only this many attempts; events always retry. */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * New selection: attempt 1. Same selection: nothing while it runs or once done, unless Service
+ * Catalog has drifted from it; after a failure (recorded by the workflow, or an execution that
+ * died) the next attempt, within `maxAttempts` when given.
+ */
+export function decideStart(record: SelectionRecord | undefined, key: string, ctx: StartContext = {}): StartDecision {
+  if (!record || record.selectionKey !== key) return { start: true, attempt: 1, why: record ? 'the selection changed' : 'first baseline of this account' };
+  const running = record.status === 'running' && (ctx.executionStatus === undefined || ctx.executionStatus === 'RUNNING');
+  if (running) return { start: false, why: `${record.executionName ?? 'an execution'} is running this selection` };
+  const failed = record.status === 'failed' || record.status === 'running';
+  if (!failed && !ctx.drifted) return { start: false, why: 'this selection is baselined already' };
+  if (ctx.maxAttempts !== undefined && failed && record.attempt >= ctx.maxAttempts) {
+    return { start: false, why: `this selection failed ${record.attempt} times; fix it, then re-enroll the account or push a change` };
+  }
+  return { start: true, attempt: record.attempt + 1, why: failed ? `attempt ${record.attempt} failed` : 'Service Catalog lacks a product this selection provisioned' };
+}
+
+/** What the tracking table knows of one product in one account. */
+export interface TrackedProduct {
+  readonly provisionName: string;
+  readonly product: string;
+  readonly portfolio?: string;
+  readonly status: string;
+  readonly action?: ProductAction;
+  readonly fingerprint?: string;
+  readonly terminateOnLeave?: boolean;
+}
+
+export interface ChangePlan<P> {
+  /** To provision (deploy: not there yet) or update (there, but different), in the selection's order. */
+  readonly provision: P[];
+  /** Selected, done and unchanged: left alone. */
+  readonly unchanged: string[];
+  /** Provisioned earlier by a baseline the account no longer selects (it left that OU). */
+  readonly left: ReadonlyArray<TrackedProduct & { readonly terminate: boolean }>;
+}
+
+/**
+ * Compares the selection with what the account has. `exists` says whether Service Catalog has
+ * `<account>-<provisionName>`: a product done with the same fingerprint is unchanged only while it
+ * is still there.
+ */
+export function planChanges<P extends PlannedProduct & { fingerprint: string }>(selected: readonly P[], tracked: readonly TrackedProduct[], exists: (provisionName: string) => boolean): ChangePlan<P> {
+  const byName = new Map(tracked.map((t) => [t.provisionName, t]));
+  const provision: P[] = [];
+  const unchanged: string[] = [];
+  for (const p of selected) {
+    const t = byName.get(p.provisionName);
+    const there = exists(p.provisionName);
+    if (t?.status === 'done' && t.fingerprint === p.fingerprint && t.action !== 'terminate' && there) unchanged.push(p.provisionName);
+    else provision.push({ ...p, action: there ? 'update' : 'deploy' });
+  }
+  const names = new Set(selected.map((p) => p.provisionName));
+  const left = tracked
+    .filter((t) => !names.has(t.provisionName) && t.status === 'done' && t.action !== 'terminate')
+    .map((t) => ({ ...t, terminate: t.terminateOnLeave === true }));
+  return { provision, unchanged, left };
+}
+
+/** An OU path is governed when organization.yaml lists it or an OU above it; Root is not. */
+export function isGoverned(ouPath: string, governed: readonly string[]): boolean {
+  return ouAncestors(ouPath).some((ou) => governed.includes(ou));
 }

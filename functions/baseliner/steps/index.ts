@@ -1,6 +1,7 @@
 /**
  * The state machine's tasks, one small action each: prepare (dependencies), provision, poll,
- * succeeded, failed, summarize, error. The state machine holds the control flow; this holds the logic.
+ * succeeded, failed, summarize, not-enrolled, error. The state machine holds the control flow
+ * (the enrollment gate's checks run in the Go enrollment function); this holds the logic.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CodePipelineClient, StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
@@ -24,7 +25,17 @@ const tracking = () => new Tracking(DynamoDBDocumentClient.from(new DynamoDBClie
 /** Without history, assume a product takes about this long (CloudFormation StackSets are rarely faster). */
 export const DEFAULT_ESTIMATE: DurationEstimate = { meanSeconds: 180, deviationSeconds: 90 };
 
-export type Product = PlannedProduct & ResolvedIds;
+export type Product = PlannedProduct & ResolvedIds & { readonly fingerprint?: string };
+
+/** The enrollment gate's input and last verdict (functions/baseliner/enrollment). */
+export interface EnrollmentState {
+  readonly check: boolean;
+  readonly checks: number;
+  readonly maxChecks: number;
+  /** ENROLLED, PARTIAL (enrolled, drifted from its OU's baseline), PENDING, FAILED or NOT_FOUND. */
+  readonly status?: string;
+  readonly message?: string;
+}
 
 export interface RecordState {
   readonly recordId: string;
@@ -39,7 +50,7 @@ export interface RecordState {
 }
 
 export interface StepInput {
-  readonly action: 'prepare' | 'provision' | 'poll' | 'succeeded' | 'failed' | 'summarize' | 'error';
+  readonly action: 'prepare' | 'provision' | 'poll' | 'succeeded' | 'failed' | 'summarize' | 'not-enrolled' | 'error';
   readonly accountId: string;
   readonly executionName: string;
   /** ISO time the execution started ($$.Execution.StartTime): the wall-clock bound counts from it. */
@@ -51,6 +62,13 @@ export interface StepInput {
   readonly prepared?: { estimate: DurationEstimate };
   readonly record?: RecordState;
   readonly error?: { Error?: string; Cause?: string };
+  /** The account is new to its OU: when the baseline completes, the delivery pipeline runs. */
+  readonly handOff?: boolean;
+  /** Products the account keeps after leaving the OU that gave them (terminateOnLeave false). */
+  readonly kept?: readonly string[];
+  /** Selected products already provisioned as selected: left alone. */
+  readonly unchanged?: readonly string[];
+  readonly enrollment?: EnrollmentState;
 }
 
 function env(name: string): string {
@@ -81,7 +99,10 @@ export async function handler(input: StepInput): Promise<unknown> {
       return failed(input, requireProduct(input));
     case 'summarize':
       return summarize(input);
+    case 'not-enrolled':
+      return notEnrolled(input);
     case 'error':
+      await tracking().endSelection(input.accountId, input.executionName, 'failed', iso());
       await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId} stopped`, { account: input.accountId, execution: input.executionName, error: input.error });
       return { notified: true };
     default:
@@ -94,7 +115,19 @@ async function prepare(input: StepInput, product: Product) {
   const t = tracking();
   const items = await t.forAccount(input.accountId);
   const blocked = product.dependsOn.filter((d) => items.find((i) => i.provisionName === d)?.status !== 'done');
-  const base = { accountId: input.accountId, provisionName: product.provisionName, product: product.product, version: product.artifactName, regions: product.regions, action: product.action, executionName: input.executionName, startedAt: iso(), updatedAt: iso() };
+  const base = {
+    accountId: input.accountId,
+    provisionName: product.provisionName,
+    product: product.product,
+    version: product.artifactName,
+    portfolio: product.portfolio,
+    regions: product.regions,
+    action: product.action,
+    terminateOnLeave: product.terminateOnLeave ?? false,
+    executionName: input.executionName,
+    startedAt: iso(),
+    updatedAt: iso(),
+  };
   if (blocked.length > 0) {
     const reason = `skipped: dependency ${blocked.map((b) => `${b} (${items.find((i) => i.provisionName === b)?.status ?? 'missing'})`).join(', ')} is not done`;
     await t.put({ ...base, status: 'skipped', reason });
@@ -148,16 +181,33 @@ async function poll(input: StepInput): Promise<RecordState> {
 async function succeeded(input: StepInput, product: Product) {
   const t = tracking();
   const item = await t.get(input.accountId, product.provisionName);
-  await t.update(input.accountId, product.provisionName, { status: 'done', updatedAt: iso() });
+  // The fingerprint is stored on success only: a later selection equal to it is then left alone.
+  await t.update(input.accountId, product.provisionName, product.action === 'terminate' ? { status: 'terminated', updatedAt: iso() } : { status: 'done', fingerprint: product.fingerprint, updatedAt: iso() });
   if (item?.startedAt) await t.recordDuration(product.product, Math.max(1, Math.round((currentTime() - Date.parse(item.startedAt)) / 1000)));
-  if (input.bootstrapProduct && product.provisionName === input.bootstrapProduct) {
+  if (input.bootstrapProduct && product.provisionName === input.bootstrapProduct && product.action !== 'terminate') {
     // The account now trusts the pipeline: run it so the account receives its OU's patterns.
-    const name = env('PIPELINE_NAME');
-    const out = await pipeline.send(new StartPipelineExecutionCommand({ name, clientRequestToken: `${input.executionName}`.slice(0, 128) }));
-    logger.info('started the delivery pipeline', { pipeline: name, pipelineExecutionId: out.pipelineExecutionId });
-    return { status: 'done', pipelineExecutionId: out.pipelineExecutionId };
+    return { status: 'done', pipelineExecutionId: await startPipeline(input.executionName) };
   }
   return { status: 'done' };
+}
+
+/** One pipeline run per baseline execution: the token makes a second start (bootstrap, then hand-off) the same run. */
+async function startPipeline(executionName: string): Promise<string | undefined> {
+  const name = env('PIPELINE_NAME');
+  const out = await pipeline.send(new StartPipelineExecutionCommand({ name, clientRequestToken: executionName.slice(0, 128) }));
+  logger.info('started the delivery pipeline', { pipeline: name, pipelineExecutionId: out.pipelineExecutionId });
+  return out.pipelineExecutionId;
+}
+
+/** The gate gave up: Control Tower never reported the account enrolled, or could not be asked. */
+async function notEnrolled(input: StepInput) {
+  const e = input.enrollment;
+  const reason = input.error
+    ? `the enrollment check failed: ${failureReason(input.error)}`
+    : `Control Tower reports the account ${e?.status ?? 'not enrolled'} after ${e?.checks ?? 0} checks${e?.message ? ` (${e.message})` : ''}`;
+  await tracking().endSelection(input.accountId, input.executionName, 'failed', iso(), e?.status);
+  await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId}: not enrolled`, { account: input.accountId, execution: input.executionName, reason, nothingProvisioned: true });
+  return { status: 'failed', reason };
 }
 
 async function failed(input: StepInput, product: Product) {
@@ -175,10 +225,26 @@ async function failed(input: StepInput, product: Product) {
 }
 
 async function summarize(input: StepInput) {
-  const items = (await tracking().forAccount(input.accountId)).filter((i) => i.executionName === input.executionName);
+  const t = tracking();
+  const items = (await t.forAccount(input.accountId)).filter((i) => i.executionName === input.executionName);
   const names = (status: string) => items.filter((i) => i.status === status).map((i) => i.provisionName).sort();
-  const summary = { deployed: names('done'), failed: names('failed'), skipped: names('skipped'), unfinished: names('in-progress') };
+  const summary = { deployed: names('done'), failed: names('failed'), skipped: names('skipped'), unfinished: names('in-progress'), terminated: names('terminated') };
   const ok = summary.failed.length === 0 && summary.skipped.length === 0 && summary.unfinished.length === 0;
-  await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId}: ${ok ? 'complete' : 'incomplete'}`, { account: input.accountId, execution: input.executionName, ...summary });
+  const enrollment = input.enrollment?.status;
+  await t.endSelection(input.accountId, input.executionName, ok ? 'done' : 'failed', iso(), enrollment);
+  const pipelineExecutionId = ok && input.handOff ? await startPipeline(input.executionName) : undefined;
+  const notes = [
+    ...(enrollment === 'PARTIAL' ? [`Control Tower reports the account partially enrolled (${input.enrollment?.message ?? 'drifted from its OU baseline'}): it was baselined; re-register or reset its OU baseline to complete the enrollment`] : []),
+    ...(input.kept?.length ? [`kept after leaving their OU (terminateOnLeave is false): ${input.kept.join(', ')}`] : []),
+  ];
+  await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId}: ${ok ? 'complete' : 'incomplete'}`, {
+    account: input.accountId,
+    execution: input.executionName,
+    ...summary,
+    unchanged: [...(input.unchanged ?? [])].sort(),
+    kept: [...(input.kept ?? [])].sort(),
+    ...(notes.length ? { notes } : {}),
+    ...(pipelineExecutionId ? { pipelineExecutionId } : {}),
+  });
   return { ...summary, failedCount: summary.failed.length + summary.unfinished.length, skippedCount: summary.skipped.length };
 }
