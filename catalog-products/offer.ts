@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { CONFIG_FILES, type Config } from '../accounts/loader';
 import { suggestion, type ConfigIssue } from '../accounts/issues';
-import type { BaselineProduct } from '../accounts/schema';
+import type { ProductFields } from '../accounts/schema';
 import type { CatalogParameters } from './parameters';
 
 /** The current account-baseline version; bump it when the AccountBaseline construct changes. */
@@ -69,7 +69,7 @@ export function catalogOffer(parameters: CatalogParameters, org: { regions: read
 export function baselineOfferIssues(config: Config, offer: CatalogOffer): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const baselineFile = path.join(config.dir, CONFIG_FILES.baseline);
-  const lists: Array<{ file: string; at: string; products: readonly BaselineProduct[] }> = [
+  const lists: Array<{ file: string; at: string; products: readonly ProductFields[] }> = [
     ...Object.entries(config.baseline.organizationalUnits).map(([ou, products]) => ({ file: baselineFile, at: `organizationalUnits.${ou}`, products })),
     ...config.updates.map((u) => ({ file: u.file, at: 'products', products: u.content.products })),
   ];

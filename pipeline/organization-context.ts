@@ -10,6 +10,7 @@ export function organizationContext(config: Config): OrganizationContext {
     pipelineName: org.pipeline.name,
     organizationId: org.management.organizationId,
     regions: org.regions,
+    organizationalUnits: org.organizationalUnits,
     accounts: org.accounts.map((a) => ({ name: a.name, id: a.id, ou: a.ou })),
     configDir: config.dir,
   };

@@ -2,7 +2,9 @@
  * The registry: the one list of patterns. Adding a pattern = one entry here + `stages/<id>/`
  * + `functions/<id>/`. See README "Add a pattern".
  */
+import * as path from 'node:path';
 import type { z } from 'zod';
+import { CONFIG_FILES } from '../accounts/loader';
 import type { PatternDefinition, PlannedPattern, PlatformPattern, Registry, WorkloadPattern } from './types';
 import { CatalogParameters } from '../catalog-products/parameters';
 import { baselineOfferIssues, catalogOffer } from '../catalog-products/offer';
@@ -47,7 +49,12 @@ export const PATTERNS: readonly PatternDefinition[] = [
     description: 'account baseliner: Control Tower vending and update files → Service Catalog products, through a bounded Step Functions workflow',
     parameters: BaselinerParameters,
     targetRule: managementHomeOnly('the baseliner'),
-    targetLimits: 'the management account, in the home Region',
+    targetLimits: 'the management account, in the home Region (plus a forwarding rule in us-east-1 when the home Region is another)',
+    // The enrollment gate names the account as Control Tower does, which needs the organization id.
+    configIssues: (p, config) =>
+      p.enrollmentGate && !config.organization.management.organizationId
+        ? [{ file: path.join(config.dir, CONFIG_FILES.organization), path: 'management.organizationId', problem: 'the baseliner\'s enrollment gate needs the organization id', fix: 'add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false' }]
+        : [],
     createStage: (scope, id, props) => new BaselinerStage(scope, id, props),
   }),
   platform({

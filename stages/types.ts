@@ -24,6 +24,8 @@ export interface OrganizationContext {
   readonly organizationId?: string;
   /** Governed Regions. */
   readonly regions: readonly string[];
+  /** Governed OUs (organization.yaml organizationalUnits), as paths from the root. */
+  readonly organizationalUnits: readonly string[];
   /** Every account of the organization config, management included. */
   readonly accounts: ReadonlyArray<{ readonly name: string; readonly id: string; readonly ou: string }>;
   /** The config directory the plan came from (the baseliner ships baseline.yaml and updates/ from it). */

@@ -14,6 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction } from '../shared/pattern-function';
@@ -24,9 +25,17 @@ import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
 import type { OrganizationContext } from '../types';
 import type { BaselinerParameters } from './parameters';
+import { BASELINE_EVENT_NAMES } from '../../functions/baseliner/shared/events';
 import { baselineDefinition } from './state-machine';
 
-const NO_VPC_REASON = 'Calls only AWS APIs (Organizations, Service Catalog, Step Functions, S3, DynamoDB, SNS) with IAM auth; nothing private to reach.';
+const NO_VPC_REASON = 'Calls only AWS APIs (Organizations, Service Catalog, Control Tower, Step Functions, S3, DynamoDB, SNS) with IAM auth; nothing private to reach.';
+
+/** Organizations MoveAccount as CloudTrail hands it to EventBridge (in us-east-1 only). */
+export const MOVE_ACCOUNT_PATTERN: events.EventPattern = {
+  source: ['aws.organizations'],
+  detailType: ['AWS API Call via CloudTrail'],
+  detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'] },
+};
 
 export interface BaselinerProps {
   readonly parameters: BaselinerParameters;
@@ -44,6 +53,7 @@ export class Baseliner extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly trigger: PatternFunction;
   readonly steps: PatternFunction;
+  readonly enrollment: PatternFunction;
   readonly key: kms.Key;
 
   constructor(scope: Construct, id: string, props: BaselinerProps) {
@@ -57,7 +67,7 @@ export class Baseliner extends Construct {
     this.configBucket = dataBucket(this, 'Config', { key: this.key, accessLogs, accessLogsPrefix: 'config/' });
     new s3deploy.BucketDeployment(this, 'ConfigFiles', {
       destinationBucket: this.configBucket,
-      sources: configSources(props.organization.configDir),
+      sources: configSources(props.organization),
       prune: false, // update files already run are history; removing one from the repo does not undo it
       memoryLimit: 256,
       logGroup: new logs.LogGroup(this, 'ConfigFilesLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN }),
@@ -81,10 +91,21 @@ export class Baseliner extends Construct {
       noDeadLetterReason: 'The tasks of the baseline workflow, invoked synchronously by Step Functions: the workflow\'s Retry and Catch handle every error and report it to SNS. A DLQ catches asynchronous invocations only.',
       noVpcReason: NO_VPC_REASON,
     });
+    this.enrollment = new PatternFunction(this, 'Enrollment', {
+      entry: 'baseliner/enrollment',
+      description: 'baseliner: asks Control Tower whether an account is enrolled (the workflow\'s gate)',
+      environment: { PARTITION: Aws.PARTITION },
+      timeout: Duration.seconds(30),
+      memorySize: 128,
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      noDeadLetterReason: 'A task of the baseline workflow, invoked synchronously by Step Functions: Retry and Catch handle its errors (an access-denied check ends in the tracked, notified NotEnrolled path).',
+      noVpcReason: NO_VPC_REASON,
+    });
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(baselineDefinition(this, this.steps.fn, p.concurrency)),
+      definitionBody: sfn.DefinitionBody.fromChainable(baselineDefinition(this, this.steps.fn, this.enrollment.fn, p.concurrency)),
       // The sum of all waits is bounded by maxWaitMinutes per product; this bounds everything else too.
       timeout: Duration.hours(24),
       logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
@@ -103,6 +124,11 @@ export class Baseliner extends Construct {
         MANAGEMENT_ACCOUNT_ID: props.organization.managementAccount,
         PROVISIONING_ROLE_ARN: this.steps.role.roleArn,
         MAX_POLLS: String(p.maxPolls),
+        ORGANIZATION_ID: props.organization.organizationId ?? '',
+        ENROLLMENT_GATE: p.enrollmentGate ? 'on' : 'off',
+        ENROLLMENT_MAX_CHECKS: String(p.enrollmentMaxChecks),
+        RECONCILE_MAX_STARTS: String(p.reconcileMaxStarts),
+        RECONCILE_MAX_ATTEMPTS: String(p.reconcileMaxAttempts),
       },
       timeout: Duration.minutes(5),
       logRetention: p.logRetentionDays,
@@ -149,7 +175,21 @@ export class Baseliner extends Construct {
       },
     });
     updates.addTarget(target());
-    for (const rule of [vended, updates]) {
+    // Organizations events reach EventBridge in us-east-1; elsewhere the stage forwards them here.
+    const moved = new events.Rule(this, 'AccountMoved', { description: 'An account moved to another OU (auto-enrollment in a registered OU)', eventPattern: MOVE_ACCOUNT_PATTERN });
+    moved.addTarget(target());
+    const baselineEvents = new events.Rule(this, 'BaselineChanged', {
+      description: 'Control Tower enabled, reset or updated a baseline on an OU or account',
+      eventPattern: { source: ['aws.controltower'], detailType: ['AWS Service Event via CloudTrail'], detail: { eventName: [...BASELINE_EVENT_NAMES] } },
+    });
+    baselineEvents.addTarget(target());
+    const rules = [vended, updates, moved, baselineEvents];
+    if (p.reconcileEveryMinutes > 0) {
+      const reconcile = new events.Rule(this, 'Reconcile', { description: 'The baseliner compares every governed account with baseline.yaml', schedule: events.Schedule.rate(Duration.minutes(p.reconcileEveryMinutes)) });
+      reconcile.addTarget(target());
+      rules.push(reconcile);
+    }
+    for (const rule of rules) {
       this.key.addToResourcePolicy(
         new iam.PolicyStatement({
           sid: `EventBridgeDeadLetters${rule.node.id}`,
@@ -194,11 +234,15 @@ export class Baseliner extends Construct {
     const trigger = this.trigger.role;
     const steps = this.steps.role;
     const catalog = (resource: string) => stack.formatArn({ service: 'catalog', resource, resourceName: '*' });
-    trigger.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [this.configBucket.arnForObjects('baseline.yaml'), this.configBucket.arnForObjects('updates/*')] }));
+    trigger.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [this.configBucket.arnForObjects('baseline.yaml'), this.configBucket.arnForObjects('governed.json'), this.configBucket.arnForObjects('updates/*')] }),
+    );
     // Organizations list calls take no resource ARN but "*".
     trigger.addToPolicy(new iam.PolicyStatement({ actions: ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'], resources: ['*'] }));
     // Search and list calls of Service Catalog take "*"; the calls on one portfolio or product are scoped to this account's.
-    trigger.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:SearchProductsAsAdmin', 'servicecatalog:ListPortfolios', 'servicecatalog:DescribeConstraint', 'servicecatalog:DescribeProvisionedProduct'], resources: ['*'] }));
+    trigger.addToPolicy(
+      new iam.PolicyStatement({ actions: ['servicecatalog:SearchProductsAsAdmin', 'servicecatalog:ListPortfolios', 'servicecatalog:DescribeConstraint', 'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts'], resources: ['*'] }),
+    );
     trigger.addToPolicy(
       new iam.PolicyStatement({
         actions: ['servicecatalog:ListProvisioningArtifacts', 'servicecatalog:ListPrincipalsForPortfolio', 'servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:ListConstraintsForPortfolio', 'servicecatalog:CreateConstraint', 'servicecatalog:UpdateConstraint'],
@@ -216,17 +260,19 @@ export class Baseliner extends Construct {
       }),
     );
     for (const role of [trigger, steps]) {
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query'], resources: [this.table.tableArn] }));
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], resources: [this.table.tableArn] }));
       role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
       this.key.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
     // Provisioning StackSet-backed products runs CloudFormation StackSets with the caller's rights.
     steps.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:ProvisionProduct', 'servicecatalog:UpdateProvisionedProduct'], resources: [catalog('product')] }));
-    // DescribeRecord takes no resource ARN but "*".
-    steps.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:DescribeRecord'], resources: ['*'] }));
+    // DescribeRecord and TerminateProvisionedProduct take no resource ARN but "*".
+    steps.addToPolicy(new iam.PolicyStatement({ actions: ['servicecatalog:DescribeRecord', 'servicecatalog:TerminateProvisionedProduct'], resources: ['*'] }));
+    // ListEnabledBaselines is a list call: it takes no resource ARN but "*".
+    this.enrollment.role.addToPolicy(new iam.PolicyStatement({ actions: ['controltower:ListEnabledBaselines'], resources: ['*'] }));
     steps.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances', 'cloudformation:DescribeStackSet', 'cloudformation:DescribeStackSetOperation', 'cloudformation:ListStackInstances', 'cloudformation:ListStackSetOperationResults'],
+        actions: ['cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances', 'cloudformation:DescribeStackSet', 'cloudformation:DescribeStackSetOperation', 'cloudformation:ListStackInstances', 'cloudformation:ListStackSetOperationResults', 'cloudformation:DeleteStackInstances', 'cloudformation:DeleteStackSet'],
         // Service Catalog names the StackSets it creates SC-<account>-<id>.
         resources: [stack.formatArn({ service: 'cloudformation', resource: 'stackset', resourceName: 'SC-*' }), stack.formatArn({ service: 'cloudformation', resource: 'stackset-target', resourceName: 'SC-*' }), `arn:${Aws.PARTITION}:cloudformation:*::type/resource/*`],
       }),
@@ -237,14 +283,21 @@ export class Baseliner extends Construct {
     steps.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [stack.formatArn({ service: 'codepipeline', resource: p.pipelineName ?? org.pipelineName })] }));
 
     const reason =
-      'Wildcard resources only where the API takes no narrower ARN (Organizations and Service Catalog list/search calls, DescribeRecord, template checks) or names are chosen at run time (SC-* StackSets, Service Catalog template buckets, execution ARNs, portfolio/product ARNs of this account); each statement says which.';
-    for (const role of [trigger, steps]) Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason });
+      'Wildcard resources only where the API takes no narrower ARN (Organizations, Service Catalog and Control Tower list/search calls, DescribeRecord, TerminateProvisionedProduct, template checks) or names are chosen at run time (SC-* StackSets, Service Catalog template buckets, execution ARNs, portfolio/product ARNs of this account); each statement says which.';
+    for (const role of [trigger, steps, this.enrollment.role]) Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason });
   }
 }
 
-/** baseline.yaml and updates/*.yaml from the config directory, as they are in the repository. */
-function configSources(configDir: string): s3deploy.ISource[] {
-  const sources = [s3deploy.Source.data('baseline.yaml', readOr(path.join(configDir, 'baseline.yaml'), 'organizationalUnits: {}\n'))];
+/**
+ * baseline.yaml and updates/*.yaml from the config directory, as they are in the repository, and
+ * governed.json: the OUs organization.yaml governs (the trigger ignores accounts outside them).
+ */
+function configSources(org: OrganizationContext): s3deploy.ISource[] {
+  const configDir = org.configDir;
+  const sources = [
+    s3deploy.Source.data('baseline.yaml', readOr(path.join(configDir, 'baseline.yaml'), 'organizationalUnits: {}\n')),
+    s3deploy.Source.jsonData('governed.json', { organizationalUnits: [...org.organizationalUnits] }),
+  ];
   const updates = path.join(configDir, 'updates');
   if (fs.existsSync(updates)) {
     for (const name of fs.readdirSync(updates).filter((n) => /\.ya?ml$/.test(n)).sort()) sources.push(s3deploy.Source.data(`updates/${name}`, fs.readFileSync(path.join(updates, name), 'utf8')));
@@ -254,6 +307,34 @@ function configSources(configDir: string): s3deploy.ISource[] {
 
 function readOr(file: string, fallback: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : fallback;
+}
+
+/**
+ * Organizations events reach EventBridge in us-east-1 only. When the home Region is another, this
+ * stack (in us-east-1) forwards MoveAccount events to the home Region's default bus: a rule and
+ * the role EventBridge assumes to put them there, no Lambda.
+ */
+export class OrganizationsEventsForwarder extends Stack {
+  readonly rule: events.Rule;
+  constructor(scope: Construct, id: string, props: { homeRegion: string; stackName?: string; env?: { account?: string; region?: string } }) {
+    super(scope, id, { stackName: props.stackName, env: props.env, description: `baseliner: forwards Organizations MoveAccount events from us-east-1 to ${props.homeRegion} (platform-delivery)` });
+    const homeBus = events.EventBus.fromEventBusArn(this, 'HomeBus', `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`);
+    this.rule = new events.Rule(this, 'AccountMoved', { description: `Forward MoveAccount to the baseliner in ${props.homeRegion}`, eventPattern: MOVE_ACCOUNT_PATTERN });
+    const undelivered = new sqs.Queue(this, 'Undelivered', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.rule.addTarget(new targets.EventBus(homeBus, { deadLetterQueue: undelivered }));
+    new cloudwatch.Alarm(this, 'UndeliveredWaiting', {
+      alarmDescription: `baseliner: a MoveAccount event could not be forwarded to ${props.homeRegion} (see the Undelivered queue)`,
+      metric: undelivered.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    Validations.of(undelivered).acknowledge(
+      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the forwarding rule: the end of the line.' },
+      { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'This queue is the dead-letter queue of the forwarding rule: the end of the line.' },
+    );
+  }
 }
 
 export class BaselinerStack extends Stack {

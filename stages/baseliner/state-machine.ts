@@ -1,8 +1,10 @@
 /**
- * The baseline workflow (Standard): dependency levels in order; the products of a level in
- * parallel up to `concurrency`; per product prepare → provision → wait/poll with back-off → done or
- * failed. Every loop is bounded, every task retries throttling and transient errors, every Choice
- * has a Default, and every failure is caught into a tracked, notified path.
+ * The baseline workflow (Standard): first the enrollment gate (unless Control Tower already said
+ * the account is enrolled) — check, back off, check again, bounded by maxChecks; then dependency
+ * levels in order; the products of a level in parallel up to `concurrency`; per product prepare →
+ * provision → wait/poll with back-off → done or failed. Every loop is bounded, every task retries
+ * throttling and transient errors, every Choice has a Default, and every failure is caught into a
+ * tracked, notified path.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -25,7 +27,7 @@ export const TRANSIENT_ERRORS = [
 
 const retry: sfn.RetryProps = { errors: TRANSIENT_ERRORS, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 6, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL };
 
-export function baselineDefinition(scope: Construct, steps: lambda.IFunction, concurrency: number): sfn.IChainable {
+export function baselineDefinition(scope: Construct, steps: lambda.IFunction, enrollment: lambda.IFunction, concurrency: number): sfn.IChainable {
   const step = (id: string, action: string, fields: Record<string, unknown>, resultPath: string | undefined) =>
     new tasks.LambdaInvoke(scope, id, {
       lambdaFunction: steps,
@@ -108,7 +110,7 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, co
   });
   levels.itemProcessor(products);
 
-  const summarize = step('Summarize', 'summarize', {}, '$.summary');
+  const summarize = step('Summarize', 'summarize', { 'handOff.$': '$.handOff', 'kept.$': '$.kept', 'unchanged.$': '$.unchanged', 'enrollment.$': '$.enrollment' }, '$.summary');
   const reportError = step('ReportError', 'error', { 'error.$': '$.error' }, sfn.JsonPath.DISCARD);
   const stopped = new sfn.Fail(scope, 'BaselineStopped', { error: 'BaselineStopped', cause: 'The workflow failed outside a product; see the SNS message.' });
   reportError.addCatch(stopped, { resultPath: '$.notifyError' }).next(stopped);
@@ -117,9 +119,34 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, co
 
   const incomplete = new sfn.Fail(scope, 'BaselineIncomplete', { error: 'BaselineIncomplete', cause: 'Some products failed or were skipped; see the summary on SNS.' });
   const complete = new sfn.Succeed(scope, 'BaselineComplete');
-  return levels.next(summarize).next(
+
+  // ------------------------------------------------------------ the enrollment gate
+  const check = new tasks.LambdaInvoke(scope, 'CheckEnrollment', {
+    lambdaFunction: enrollment,
+    payload: sfn.TaskInput.fromJsonPathAt('$.enrollment'),
+    payloadResponseOnly: true,
+    resultPath: '$.enrollment',
+    retryOnServiceExceptions: false,
+  }).addRetry(retry);
+  const notEnrolled = step('NotEnrolled', 'not-enrolled', { 'enrollment.$': '$.enrollment', 'error.$': '$.error' }, sfn.JsonPath.DISCARD);
+  const neverEnrolled = new sfn.Fail(scope, 'AccountNotEnrolled', { error: 'AccountNotEnrolled', cause: 'Control Tower did not report the account enrolled; nothing was provisioned. See the SNS message.' });
+  notEnrolled.addCatch(reportError, { resultPath: '$.error' }).next(neverEnrolled);
+  check.addCatch(notEnrolled, { resultPath: '$.error' });
+  const gaveUp = new sfn.Pass(scope, 'EnrollmentGaveUp', { result: sfn.Result.fromObject({}), resultPath: '$.error' }).next(notEnrolled);
+  const waitForEnrollment = new sfn.Wait(scope, 'WaitForEnrollment', { time: sfn.WaitTime.secondsPath('$.enrollment.waitSeconds') }).next(check);
+  const isPending = sfn.Condition.or(sfn.Condition.stringEquals('$.enrollment.status', 'PENDING'), sfn.Condition.stringEquals('$.enrollment.status', 'NOT_FOUND'));
+  check.next(
+    new sfn.Choice(scope, 'Enrolled?')
+      .when(sfn.Condition.or(sfn.Condition.stringEquals('$.enrollment.status', 'ENROLLED'), sfn.Condition.stringEquals('$.enrollment.status', 'PARTIAL')), levels)
+      .when(sfn.Condition.and(isPending, sfn.Condition.numberLessThanJsonPath('$.enrollment.checks', '$.enrollment.maxChecks')), waitForEnrollment)
+      .otherwise(gaveUp),
+  );
+  const gate = new sfn.Choice(scope, 'CheckEnrollment?').when(sfn.Condition.booleanEquals('$.enrollment.check', true), check).otherwise(levels);
+
+  levels.next(summarize).next(
     new sfn.Choice(scope, 'AllDone?')
       .when(sfn.Condition.and(sfn.Condition.numberEquals('$.summary.failedCount', 0), sfn.Condition.numberEquals('$.summary.skippedCount', 0)), complete)
       .otherwise(incomplete),
   );
+  return gate;
 }

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -17,7 +18,7 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const XRAY_REASON = 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords, which CDK grants with tracing on, take no resource ARN. Any other action of this role names its resources (or states its own reason).';
 
 export interface PatternFunctionProps {
-  /** `functions/<patternId>/<function>/index.ts`, relative to functions/. */
+  /** `<patternId>/<function>/index.ts` (TypeScript) or `<patternId>/<function>` (a Go main package), relative to functions/. */
   readonly entry: string;
   readonly description: string;
   readonly environment?: Record<string, string>;
@@ -50,7 +51,7 @@ export interface PatternFunctionProps {
  * that log group only (no AWSLambdaBasicExecutionRole with logs on every group).
  */
 export class PatternFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: lambda.Function;
   readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: PatternFunctionProps) {
@@ -65,11 +66,8 @@ export class PatternFunction extends Construct {
       description: `${props.description} (execution role)`,
     });
     logGroup.grantWrite(this.role);
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, 'functions', props.entry),
-      handler: 'handler',
+    const common = {
       description: props.description,
-      runtime: NODE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       role: this.role,
       // Active tracing: Lambda samples requests into X-Ray (the role gets PutTraceSegments/PutTelemetryRecords).
@@ -85,17 +83,8 @@ export class PatternFunction extends Construct {
       vpc: props.network?.vpc,
       vpcSubnets: props.network?.subnets,
       securityGroups: props.network?.securityGroups,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        minify: true,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // The Lambda Node runtime ships SDK v3, but bundling pins the exact version we test with.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
-    });
+    };
+    this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common) : this.go(props.entry, common);
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
     // Decrypt its own environment variables; nothing broader (CDK's grantEncryptDecrypt adds wildcards).
     props.key.grant(this.role, 'kms:Decrypt');
@@ -116,5 +105,39 @@ export class PatternFunction extends Construct {
         }),
       );
     }
+  }
+
+  /** Current Node LTS, bundled locally by esbuild (no Docker), minified. */
+  private typeScript(entry: string, common: lambda.FunctionOptions): lambda.Function {
+    return new NodejsFunction(this, 'Function', {
+      ...common,
+      entry: path.join(REPO_ROOT, 'functions', entry),
+      handler: 'handler',
+      runtime: NODE_RUNTIME,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        minify: true,
+        target: 'node24',
+        format: OutputFormat.CJS,
+        // The Lambda Node runtime ships SDK v3, but bundling pins the exact version we test with.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+  }
+
+  /** One static binary on provided.al2023, built locally by the Go toolchain (no Docker), symbols stripped. */
+  private go(entry: string, common: lambda.FunctionOptions): lambda.Function {
+    const fn = new GoFunction(this, 'Function', {
+      ...common,
+      entry: path.join(REPO_ROOT, 'functions', entry),
+      moduleDir: path.join(REPO_ROOT, 'functions', 'go.mod'),
+      runtime: lambda.Runtime.PROVIDED_AL2023,
+      bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
+    });
+    // GoFunction puts this warning on its scope, this construct.
+    Validations.of(this).acknowledge({ id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning', reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.' });
+    return fn;
   }
 }

@@ -69,7 +69,7 @@ describe('spice-refresh stage', () => {
 
   it('refuses Regions without QuickSight and bad parameters', () => {
     const def = PATTERNS.find((p) => p.id === 'spice-refresh')!;
-    const org = { managementAccount: '111111111111', homeRegion: 'us-east-1', pipelineName: 'platform-delivery', regions: ['us-east-1'], accounts: [] };
+    const org = { managementAccount: '111111111111', homeRegion: 'us-east-1', pipelineName: 'platform-delivery', regions: ['us-east-1'], organizationalUnits: [], accounts: [] };
     expect(def.targetRule!(SpiceRefreshParameters.parse({}), { accountName: 'dev', accountId: '444444444444', region: 'us-west-1' }, org)).toMatchObject({ problem: expect.stringContaining('QuickSight') });
     expect(def.targetRule!(SpiceRefreshParameters.parse({}), { accountName: 'dev', accountId: '444444444444', region: 'eu-west-1' }, org)).toBeUndefined();
     expect(SpiceRefreshParameters.safeParse({ datasetIds: ['has space'] }).success).toBe(false);

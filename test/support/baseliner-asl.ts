@@ -32,7 +32,29 @@ export function baselinerDefinition(template: Template): Record<string, unknown>
   return synthesizedDefinition(template, { account: '111111111111', region: 'us-east-1' });
 }
 
-export const TASK_STATES = ['PrepareProduct', 'Provision', 'PollRecord', 'ProductSucceeded', 'ProductFailed', 'Summarize', 'ReportError'] as const;
+export const TASK_STATES = ['PrepareProduct', 'Provision', 'PollRecord', 'ProductSucceeded', 'ProductFailed', 'Summarize', 'NotEnrolled', 'ReportError'] as const;
+
+/**
+ * The enrollment gate's answers, call by call, from the scenarios the Go function is tested on
+ * (functions/baseliner/enrollment/testdata/scenarios.json): the same verdicts, or the same error.
+ */
+export const ENROLLMENT_SCENARIOS = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'functions', 'baseliner', 'enrollment', 'testdata', 'scenarios.json'), 'utf8')).scenarios as Record<
+  string,
+  Array<{ output?: { status: string; message: string; checks: number; waitSeconds: number }; error?: string }>
+>;
+export type EnrollmentScenario = keyof typeof ENROLLMENT_SCENARIOS;
+
+/** A CheckEnrollment handler that answers as the Go function does in that scenario (its last answer repeats). */
+export function enrollmentGate(scenario: string): (payload: Record<string, unknown>) => Record<string, unknown> {
+  const calls = ENROLLMENT_SCENARIOS[scenario];
+  if (!calls) throw new Error(`no enrollment scenario ${scenario}`);
+  let n = 0;
+  return (payload) => {
+    const answer = calls[Math.min(n++, calls.length - 1)];
+    if (answer.error) throw Object.assign(new Error(`${answer.error}: denied`), { name: answer.error });
+    return { ...payload, ...answer.output, checks: Number(payload.checks) + 1 };
+  };
+}
 
 export interface RunResult {
   readonly status: 'SUCCEEDED' | 'FAILED';
@@ -45,7 +67,13 @@ export interface RunResult {
 export type TaskHook = (state: (typeof TASK_STATES)[number], payload: unknown) => void;
 
 /** Runs the definition on an input, every Wait and Retry pause shortened to nothing. */
-export async function runBaseline(definition: Record<string, unknown>, input: Record<string, unknown>, executionName: string, beforeTask?: TaskHook): Promise<RunResult> {
+export async function runBaseline(
+  definition: Record<string, unknown>,
+  input: Record<string, unknown>,
+  executionName: string,
+  beforeTask?: TaskHook,
+  checkEnrollment: (payload: Record<string, unknown>) => Record<string, unknown> = enrollmentGate('enrolledAtOnce'),
+): Promise<RunResult> {
   const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
   const overrides = Object.fromEntries(
     TASK_STATES.map((s) => [
@@ -56,11 +84,12 @@ export async function runBaseline(definition: Record<string, unknown>, input: Re
       },
     ]),
   );
+  overrides.CheckEnrollment = async (payload: unknown) => checkEnrollment(payload as Record<string, unknown>) as never;
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: overrides,
-      waitTimeOverrides: { WaitForRecord: 0 },
-      retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, 0])),
+      waitTimeOverrides: { WaitForRecord: 0, WaitForEnrollment: 0 },
+      retryIntervalOverrides: Object.fromEntries([...TASK_STATES, 'CheckEnrollment'].map((s) => [s, 0])),
     },
     // aws-local-stepfunctions sets StartTime itself; the name is ours.
     context: { Execution: { Name: executionName, Input: input } } as never,

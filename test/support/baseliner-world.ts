@@ -19,15 +19,17 @@ import {
   ProvisionProductCommand,
   ResourceNotFoundException,
   SearchProductsAsAdminCommand,
+  SearchProvisionedProductsCommand,
+  TerminateProvisionedProductCommand,
   ServiceCatalogClient,
   UpdateConstraintCommand,
   UpdateProvisionedProductCommand,
 } from '@aws-sdk/client-service-catalog';
-import { DescribeExecutionCommand, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { useClock, useRealClock } from '../../functions/baseliner/shared/clock';
-import { baselinerDefinition, runBaseline, synthesizeBaseliner, type RunResult } from './baseliner-asl';
+import { baselinerDefinition, enrollmentGate, runBaseline, synthesizeBaseliner, type RunResult } from './baseliner-asl';
 import { fakeTrackingTable } from './fake-dynamodb';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:111111111111:stateMachine:BaselinerWorkflow';
@@ -50,12 +52,16 @@ export class BaselinerWorld {
   /** Per provisioned product name; products not listed succeed on the first poll. */
   readonly scripts = new Map<string, RecordScript>();
   readonly provisioned = new Set<string>();
+  /** The enrollment scenario (testdata/scenarios.json) the gate plays per account; enrolledAtOnce when not set. */
+  readonly enrollment = new Map<string, string>();
   private readonly polls = new Map<string, number>();
+  private readonly terminating = new Set<string>();
   /** Virtual time of the handlers: sleeps and Wait states advance it at once. */
   now = Date.now();
 
   /** `versions`: each product's provisioning artifacts, oldest first; the last is the newest. All are active. */
   constructor(files: Record<string, string>, versions: readonly string[] = ['v1', 'v2']) {
+    files = { 'governed.json': JSON.stringify({ organizationalUnits: ['Workloads', 'Workloads/Dev', 'Workloads/Prod'] }), ...files };
     process.env.TABLE_NAME = 'tracking';
     process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:baseliner';
     process.env.PIPELINE_NAME = 'platform-delivery';
@@ -64,6 +70,11 @@ export class BaselinerWorld {
     process.env.MANAGEMENT_ACCOUNT_ID = '111111111111';
     process.env.PROVISIONING_ROLE_ARN = 'arn:aws:iam::111111111111:role/baseliner-steps';
     process.env.MAX_POLLS = '5';
+    process.env.ORGANIZATION_ID = 'o-a1b2c3d4e5';
+    process.env.ENROLLMENT_GATE = 'on';
+    process.env.ENROLLMENT_MAX_CHECKS = '4';
+    process.env.RECONCILE_MAX_STARTS = '25';
+    process.env.RECONCILE_MAX_ATTEMPTS = '3';
     useClock(
       () => this.now,
       async (ms) => {
@@ -84,35 +95,58 @@ export class BaselinerWorld {
     this.sfn.on(DescribeExecutionCommand).callsFake((input) => {
       const name = String(input.executionArn).split(':').pop()!;
       if (!this.inputs.has(name)) throw new ExecutionDoesNotExist({ message: `Execution Does Not Exist: '${input.executionArn}'`, $metadata: {} });
-      return { executionArn: input.executionArn, status: 'SUCCEEDED' };
+      return { executionArn: input.executionArn, status: this.runs.get(name)?.status ?? 'RUNNING' };
     });
     this.sfn.on(StartExecutionCommand).callsFake(async (input) => {
       const parsed = JSON.parse(input.input);
+      if (this.inputs.has(input.name)) throw new ExecutionAlreadyExists({ message: `Execution Already Exists: '${input.name}'`, $metadata: {} });
       this.inputs.set(input.name, parsed);
+      const gate = enrollmentGate(this.enrollment.get(parsed.accountId) ?? 'enrolledAtOnce');
       this.runs.set(
         input.name,
-        await runBaseline(definition, parsed, input.name, (state, payload) => {
-          const record = (payload as { record?: { waitSeconds: number } }).record;
-          if (state === 'PollRecord' && record) this.now += record.waitSeconds * 1000;
-        }),
+        await runBaseline(
+          definition,
+          parsed,
+          input.name,
+          (state, payload) => {
+            const record = (payload as { record?: { waitSeconds: number } }).record;
+            if (state === 'PollRecord' && record) this.now += record.waitSeconds * 1000;
+          },
+          (payload) => {
+            // WaitForEnrollment waited this long before the check.
+            if (Number(payload.checks) > 0) this.now += Number(payload.waitSeconds) * 1000;
+            return gate(payload);
+          },
+        ),
       );
       return { executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() };
     });
   }
 
-  /** Root → Workloads → {Dev, Prod → Critical}; accounts 444 (Dev), 666 (Prod), 777 (Prod/Critical), 888 new in Prod. */
+  /** Where each account is: moveAccount changes it, as Organizations MoveAccount would. */
+  readonly accounts: Record<string, string[]> = { 'r-root': ['111111111111'], 'ou-dev': ['444444444444'], 'ou-prod': ['666666666666', '888888888888'], 'ou-crit': ['777777777777'], 'ou-susp': ['555555555555'] };
+
+  moveAccount(accountId: string, to: string): void {
+    for (const ids of Object.values(this.accounts)) if (ids.includes(accountId)) ids.splice(ids.indexOf(accountId), 1);
+    (this.accounts[to] ??= []).push(accountId);
+  }
+
+  /** Root → Workloads → {Dev, Prod → Critical}, and Suspended (not governed); accounts 444 (Dev), 666 (Prod), 777 (Prod/Critical), 888 new in Prod, 555 in Suspended. */
   private organization(): void {
     const o = this.orgs;
     o.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-root' }] });
     const ous: Record<string, Array<{ Id: string; Name: string }>> = {
-      'r-root': [{ Id: 'ou-work', Name: 'Workloads' }],
+      'r-root': [
+        { Id: 'ou-work', Name: 'Workloads' },
+        { Id: 'ou-susp', Name: 'Suspended' },
+      ],
       'ou-work': [
         { Id: 'ou-dev', Name: 'Dev' },
         { Id: 'ou-prod', Name: 'Prod' },
       ],
       'ou-prod': [{ Id: 'ou-crit', Name: 'Critical' }],
     };
-    const accounts: Record<string, string[]> = { 'r-root': ['111111111111'], 'ou-dev': ['444444444444'], 'ou-prod': ['666666666666', '888888888888'], 'ou-crit': ['777777777777'] };
+    const accounts = this.accounts;
     o.on(ListOrganizationalUnitsForParentCommand).callsFake((i) => ({ OrganizationalUnits: ous[i.ParentId] ?? [] }));
     o.on(ListAccountsForParentCommand).callsFake((i) => ({
       Accounts: (accounts[i.ParentId] ?? []).map((Id) => ({ Id, Name: `acct-${Id.slice(0, 3)}`, Email: `${Id}@example.com`, State: 'ACTIVE' })),
@@ -139,7 +173,19 @@ export class BaselinerWorld {
       if (this.provisioned.has(i.Name)) return { ProvisionedProductDetail: { Name: i.Name, Status: 'AVAILABLE' } };
       throw new ResourceNotFoundException({ message: `Provisioned product not found: ${i.Name}`, $metadata: {} });
     });
+    sc.on(SearchProvisionedProductsCommand).callsFake((i) => {
+      const names = [...this.provisioned].sort();
+      const start = i.PageToken ? Number(i.PageToken) : 0;
+      const size = i.PageSize ?? 20;
+      const next = start + size < names.length ? String(start + size) : undefined;
+      return { ProvisionedProducts: names.slice(start, start + size).map((Name) => ({ Name, Status: 'AVAILABLE' })), NextPageToken: next };
+    });
+    // A product counts as provisioned once its record succeeded (see DescribeRecord below).
     sc.on(ProvisionProductCommand).callsFake((i) => ({ RecordDetail: { RecordId: `rec-${i.ProvisionedProductName}`, Status: 'CREATED' } }));
+    sc.on(TerminateProvisionedProductCommand).callsFake((i) => {
+      this.terminating.add(i.ProvisionedProductName);
+      return { RecordDetail: { RecordId: `rec-${i.ProvisionedProductName}`, Status: 'CREATED' } };
+    });
     sc.on(UpdateProvisionedProductCommand).callsFake((i) => ({ RecordDetail: { RecordId: `rec-${i.ProvisionedProductName}`, Status: 'CREATED' } }));
     sc.on(DescribeRecordCommand).callsFake((i) => {
       const name = String(i.Id).replace(/^rec-/, '');
@@ -147,6 +193,8 @@ export class BaselinerWorld {
       this.polls.set(name, n + 1);
       const script = this.scripts.get(name) ?? ['SUCCEEDED'];
       const status = script[Math.min(n, script.length - 1)];
+      if (status === 'SUCCEEDED' && this.terminating.delete(name)) this.provisioned.delete(name);
+      else if (status === 'SUCCEEDED') this.provisioned.add(name);
       return { RecordDetail: { RecordId: i.Id, Status: status, RecordErrors: status === 'FAILED' ? [{ Code: 'CREATE_FAILED', Description: 'Resource handler returned message: "Access Denied"' }] : [] } };
     });
   }

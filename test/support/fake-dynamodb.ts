@@ -3,7 +3,7 @@
  * one step to the next (the baseliner's tracking table). It implements exactly the document-client
  * calls the code makes: Put, Get, Update with `SET #k = :k, …`, and Query on the partition key.
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 
 type Item = Record<string, unknown>;
@@ -17,6 +17,19 @@ export function fakeTrackingTable(partitionKey = 'accountId', sortKey = 'provisi
     return {};
   });
   mock.on(GetCommand).callsFake((input) => ({ Item: structuredClone(items.get(keyOf(input.Key))) }));
+  const batch = { unprocessedOnce: 0, calls: 0 };
+  mock.on(BatchGetCommand).callsFake((input) => {
+    batch.calls++;
+    const [table, request] = Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>)[0];
+    if (request.Keys.length > 100) throw Object.assign(new Error('Too many items requested for the BatchGetItem call'), { name: 'ValidationException' });
+    const skip = Math.min(batch.unprocessedOnce, request.Keys.length);
+    batch.unprocessedOnce = 0;
+    const served = request.Keys.slice(skip);
+    return {
+      Responses: { [table]: served.map((k) => items.get(keyOf(k))).filter((i): i is Item => i !== undefined).map((i) => structuredClone(i)) },
+      UnprocessedKeys: skip > 0 ? { [table]: { Keys: request.Keys.slice(0, skip) } } : {},
+    };
+  });
   mock.on(UpdateCommand).callsFake((input) => {
     const current = items.get(keyOf(input.Key)) ?? { ...input.Key };
     const assignments = String(input.UpdateExpression).replace(/^SET\s+/, '').split(/\s*,\s*/);
@@ -31,5 +44,5 @@ export function fakeTrackingTable(partitionKey = 'accountId', sortKey = 'provisi
     const pk = input.ExpressionAttributeValues[':a'];
     return { Items: [...items.values()].filter((i) => i[partitionKey] === pk).map((i) => structuredClone(i)) };
   });
-  return { mock, items: () => [...items.values()] };
+  return { mock, batch, items: () => [...items.values()], put: (item: Item) => items.set(keyOf(item), structuredClone(item)) };
 }

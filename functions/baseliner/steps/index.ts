@@ -202,7 +202,7 @@ async function startPipeline(executionName: string): Promise<string | undefined>
 /** The gate gave up: Control Tower never reported the account enrolled, or could not be asked. */
 async function notEnrolled(input: StepInput) {
   const e = input.enrollment;
-  const reason = input.error
+  const reason = input.error?.Error || input.error?.Cause
     ? `the enrollment check failed: ${failureReason(input.error)}`
     : `Control Tower reports the account ${e?.status ?? 'not enrolled'} after ${e?.checks ?? 0} checks${e?.message ? ` (${e.message})` : ''}`;
   await tracking().endSelection(input.accountId, input.executionName, 'failed', iso(), e?.status);
@@ -232,7 +232,9 @@ async function summarize(input: StepInput) {
   const ok = summary.failed.length === 0 && summary.skipped.length === 0 && summary.unfinished.length === 0;
   const enrollment = input.enrollment?.status;
   await t.endSelection(input.accountId, input.executionName, ok ? 'done' : 'failed', iso(), enrollment);
-  const pipelineExecutionId = ok && input.handOff ? await startPipeline(input.executionName) : undefined;
+  // The bootstrap product's success started the pipeline already.
+  const bootstrapped = !!input.bootstrapProduct && summary.deployed.includes(input.bootstrapProduct);
+  const pipelineExecutionId = ok && input.handOff && !bootstrapped ? await startPipeline(input.executionName) : undefined;
   const notes = [
     ...(enrollment === 'PARTIAL' ? [`Control Tower reports the account partially enrolled (${input.enrollment?.message ?? 'drifted from its OU baseline'}): it was baselined; re-register or reset its OU baseline to complete the enrollment`] : []),
     ...(input.kept?.length ? [`kept after leaving their OU (terminateOnLeave is false): ${input.kept.join(', ')}`] : []),

@@ -279,10 +279,8 @@ async function baselineAccount(
   await aws.tracking.putSelection({ accountId: account.id, selectionKey: key, attempt: decision.attempt, status: 'running', executionName: name, ouPath: account.ou, source, products: selected.map((p) => p.provisionName), updatedAt: now });
 
   for (const u of unresolved) await reportUnprepared(aws, account.id, name, u.product, 'failed', u.reason);
-  const prepared = await prepareCatalog(aws, account.id, name, changes.provision);
-  const names = new Set(prepared.map((p) => p.provisionName));
-  // Dependencies outside this execution are done already (unchanged) or reported; the workflow checks them in the tracking table.
-  const levels: Array<Array<PlannedProduct & ResolvedIds & { fingerprint: string }>> = prepared.length ? dependencyLevels(prepared.map((p) => ({ ...p, dependsOn: p.dependsOn.filter((d) => names.has(d)) }))) : [];
+  // Unresolved products order too: their dependents are skipped, not provisioned without them.
+  const levels = orderedLevels([...changes.provision, ...unresolved.map((u) => u.product)], await prepareCatalog(aws, account.id, name, changes.provision));
   const terminations: Array<PlannedProduct & ResolvedIds & { fingerprint: string }> = [];
   for (const l of changes.left.filter((x) => x.terminate)) {
     const p: PlannedProduct = { provisionName: l.provisionName, provisionedProductName: provisionedProductName(account.id, l.provisionName), product: l.product, portfolio: l.portfolio ?? '', regions: [], dependsOn: [], parameters: {}, action: 'terminate' };
@@ -362,6 +360,20 @@ async function prepareCatalog<P extends PlannedProduct & ResolvedIds>(aws: Clien
   return prepared;
 }
 
+/**
+ * The dependency levels of what this execution changes, holding only the products that could be
+ * prepared. Dependencies on products outside it are done already (unchanged), so only those inside
+ * order it; a dependent of a product that could not be prepared stays, and the workflow skips it
+ * (its dependency is tracked failed or skipped).
+ */
+function orderedLevels<P extends PlannedProduct>(changing: readonly PlannedProduct[], prepared: readonly P[]): P[][] {
+  const names = new Set(changing.map((p) => p.provisionName));
+  const ready = new Map(prepared.map((p) => [p.provisionName, p]));
+  return dependencyLevels(changing.map((p) => ({ ...p, dependsOn: p.dependsOn.filter((d) => names.has(d)) })))
+    .map((level) => level.flatMap((p) => (ready.has(p.provisionName) ? [ready.get(p.provisionName)!] : [])))
+    .filter((level) => level.length > 0);
+}
+
 /** Starts the named execution; false when one of that name exists (the event was seen before). */
 async function startExecution(aws: Clients, name: string, input: Record<string, unknown>): Promise<boolean> {
   try {
@@ -410,7 +422,7 @@ async function onUpdateFiles(aws: Clients, u: UpdateFileUploaded): Promise<Trigg
         logger.info('already handled', { execution: name });
         continue;
       }
-      const resolved = [];
+      const resolved: Array<PlannedProduct & ResolvedIds & { fingerprint: string }> = [];
       for (const p of products) {
         try {
           const ids = await resolve(p);
@@ -420,10 +432,7 @@ async function onUpdateFiles(aws: Clients, u: UpdateFileUploaded): Promise<Trigg
           await reportUnprepared(aws, accountId, name, p, 'failed', err.message);
         }
       }
-      const prepared = await prepareCatalog(aws, accountId, name, resolved);
-      // Only order against products this file changes in this account; the others stay as they are.
-      const names = new Set(prepared.map((p) => p.provisionName));
-      const levels = prepared.length ? dependencyLevels(prepared.map((p) => ({ ...p, dependsOn: p.dependsOn.filter((d) => names.has(d)) }))) : [];
+      const levels = orderedLevels(products, await prepareCatalog(aws, accountId, name, resolved));
       const input = { accountId, levels, maxWaitMinutes: UPDATE_MAX_WAIT_MINUTES, maxPolls: Number(process.env.MAX_POLLS ?? 60), bootstrapProduct: '', handOff: false, kept: [], unchanged: [], enrollment: { check: false, checks: 0, maxChecks: 0 } };
       if (await startExecution(aws, name, input)) executions.push(name);
     }

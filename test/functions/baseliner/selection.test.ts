@@ -98,10 +98,10 @@ describe('updateEstimate', () => {
 
 describe('executionName', () => {
   it('is deterministic and within the Step Functions alphabet and length', () => {
-    const name = executionName('vend', '444444444444', 'abc/def+ghi'.repeat(10));
-    expect(name).toMatch(/^vend-444444444444-[A-Za-z0-9_-]+$/);
+    const name = executionName('baseline', '444444444444', 'abc/def+ghi'.repeat(10));
+    expect(name).toMatch(/^baseline-444444444444-[A-Za-z0-9_-]+$/);
     expect(name.length).toBeLessThanOrEqual(80);
-    expect(executionName('vend', '444444444444', 'x1')).toBe('vend-444444444444-x1');
+    expect(executionName('baseline', '444444444444', 'x1')).toBe('baseline-444444444444-x1');
   });
 });
 
@@ -123,15 +123,14 @@ describe('stackSetParameters', () => {
 describe('parseTrigger', () => {
   it('reads CreateManagedAccount and UpdateManagedAccount events', () => {
     expect(parseTrigger(controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }))).toEqual({
-      kind: 'vend',
-      eventName: 'CreateManagedAccount',
+      kind: 'account',
+      source: 'CreateManagedAccount',
       eventId: '999cccaa-eaaa-0000-1111-123456789012',
       accountId: '444444444444',
-      accountName: 'acct-444',
-      ouName: 'Dev',
       ouId: 'ou-dev',
+      enrolled: true,
     });
-    expect(parseTrigger(controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }, 'UpdateManagedAccount'))).toMatchObject({ kind: 'vend', eventName: 'UpdateManagedAccount' });
+    expect(parseTrigger(controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }, 'UpdateManagedAccount'))).toMatchObject({ kind: 'account', source: 'UpdateManagedAccount', enrolled: true });
   });
 
   it('reads S3 notifications (URL-encoded keys) and S3 events through EventBridge', () => {

@@ -29,7 +29,7 @@ const tracked = (accountId: string) =>
   Object.fromEntries(
     world.table
       .items()
-      .filter((i) => i.accountId === accountId)
+      .filter((i) => i.accountId === accountId && i.provisionName !== '#selection')
       .map((i) => [i.provisionName, i.status]),
   );
 
@@ -40,7 +40,7 @@ describe('scenario 1: a → b → c all succeed', () => {
     const result = await trigger(NEW_PROD_ACCOUNT);
     expect(result.status).toBe('started');
     const [name] = result.executions;
-    expect(name).toMatch(/^vend-888888888888-[0-9a-f]{24}$/);
+    expect(name).toMatch(/^baseline-888888888888-[0-9a-f]{24}-1$/);
     expect(world.runs.get(name)).toMatchObject({ status: 'SUCCEEDED' });
     expect(provisioned()).toEqual(['888888888888-a', '888888888888-b', '888888888888-c']);
     expect(tracked('888888888888')).toEqual({ a: 'done', b: 'done', c: 'done' });
