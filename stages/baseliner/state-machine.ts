@@ -53,7 +53,7 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
   const succeeded = step('ProductSucceeded', 'succeeded', { 'product.$': '$.product' }, '$.outcome');
   succeeded.addCatch(failed, { resultPath: '$.error' });
 
-  const prepare = step('PrepareProduct', 'prepare', { 'product.$': '$.product' }, '$.prepared');
+  const prepare = step('PrepareProduct', 'prepare', { 'product.$': '$.product', 'unchanged.$': '$.unchanged' }, '$.prepared');
   const provision = step('Provision', 'provision', { 'product.$': '$.product', 'prepared.$': '$.prepared' }, '$.record');
   const wait = new sfn.Wait(scope, 'WaitForRecord', { time: sfn.WaitTime.secondsPath('$.record.waitSeconds') });
   const poll = step('PollRecord', 'poll', { 'record.$': '$.record' }, '$.record');
@@ -90,6 +90,7 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
       'maxWaitMinutes.$': '$.maxWaitMinutes',
       'maxPolls.$': '$.maxPolls',
       'bootstrapProduct.$': '$.bootstrapProduct',
+      'unchanged.$': '$.unchanged',
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
@@ -105,6 +106,7 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
       'maxWaitMinutes.$': '$.maxWaitMinutes',
       'maxPolls.$': '$.maxPolls',
       'bootstrapProduct.$': '$.bootstrapProduct',
+      'unchanged.$': '$.unchanged',
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
@@ -123,7 +125,8 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
   // ------------------------------------------------------------ the enrollment gate
   const check = new tasks.LambdaInvoke(scope, 'CheckEnrollment', {
     lambdaFunction: enrollment,
-    payload: sfn.TaskInput.fromJsonPathAt('$.enrollment'),
+    // InputPath, not a JsonPath payload: with payloadResponseOnly CDK would render Parameters as a bare string.
+    inputPath: '$.enrollment',
     payloadResponseOnly: true,
     resultPath: '$.enrollment',
     retryOnServiceExceptions: false,

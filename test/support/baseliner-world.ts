@@ -275,3 +275,98 @@ export function s3PutEvent(key: string, options: { versionId?: string; encode?: 
     ],
   };
 }
+
+/** Organizations MoveAccount as CloudTrail delivers it through EventBridge (in us-east-1). */
+export function moveAccountEvent(accountId: string, from: string, to: string, options: { errorCode?: string } = {}) {
+  return {
+    version: '0',
+    id: 'b1c2d3e4-0000-4000-8000-00000000a001',
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.organizations',
+    account: '111111111111',
+    time: '2026-11-30T08:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.09',
+      userIdentity: { type: 'AssumedRole', principalId: 'AROAEXAMPLE:platform-admin', arn: 'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin/platform-admin', accountId: '111111111111' },
+      eventTime: '2026-11-30T08:00:00Z',
+      eventSource: 'organizations.amazonaws.com',
+      eventName: 'MoveAccount',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.10',
+      userAgent: 'aws-cli/2.22.0',
+      ...(options.errorCode ? { errorCode: options.errorCode, errorMessage: 'You specified an account that does not exist.' } : {}),
+      requestParameters: { accountId, sourceParentId: from, destinationParentId: to },
+      responseElements: null,
+      requestID: '5d5f2a36-0000-4000-8000-000000000001',
+      eventID: '7f9c4a10-0000-4000-8000-000000000001',
+      readOnly: false,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: '111111111111',
+      eventCategory: 'Management',
+    },
+  };
+}
+
+/** A Control Tower baseline lifecycle event on an OU or account target. */
+export function baselineEvent(eventName: 'EnableBaseline' | 'ResetEnabledBaseline' | 'UpdateEnabledBaseline', target: string, state = 'SUCCEEDED') {
+  const statusKey = `${eventName[0].toLowerCase()}${eventName.slice(1)}Status`;
+  return {
+    version: '0',
+    id: 'c1d2e3f4-0000-4000-8000-00000000b001',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    source: 'aws.controltower',
+    account: '111111111111',
+    time: '2026-11-30T09:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventVersion: '1.08',
+      userIdentity: { accountId: '111111111111', invokedBy: 'AWS Internal' },
+      eventTime: '2026-11-30T09:00:00Z',
+      eventSource: 'controltower.amazonaws.com',
+      eventName,
+      awsRegion: 'us-east-1',
+      sourceIPAddress: 'AWS Internal',
+      userAgent: 'AWS Internal',
+      eventID: '0000000-0000-0000-2222-123456789012',
+      readOnly: false,
+      eventType: 'AwsServiceEvent',
+      serviceEventDetails: {
+        [statusKey]: {
+          enabledBaselineDetails: {
+            arn: 'arn:aws:controltower:us-east-1:111111111111:enabledbaseline/XOM12BEL4YD578CQ2',
+            baselineIdentifier: 'arn:aws:controltower:us-east-1::baseline/17BSJV3IGJ2QSGA2',
+            baselineVersion: '4.0',
+            targetIdentifier: target,
+            statusSummary: { status: state },
+          },
+          state,
+          message: `AWS Control Tower ${state === 'SUCCEEDED' ? 'successfully' : 'could not'} ${eventName}`,
+          requestedTimestamp: '2026-11-30T08:30:00+0000',
+          completedTimestamp: '2026-11-30T09:00:00+0000',
+        },
+      },
+    },
+  };
+}
+
+/** EventBridge's scheduled event, as the reconcile rule sends it. */
+export function scheduledEvent() {
+  return {
+    version: '0',
+    id: '89d1a02d-5ec7-412e-82f5-13505f849b41',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '111111111111',
+    time: '2026-11-30T10:00:00Z',
+    region: 'us-east-1',
+    resources: ['arn:aws:events:us-east-1:111111111111:rule/platform-baseliner-Reconcile'],
+    detail: {},
+  };
+}
+
+export const accountArn = (id: string) => `arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/${id}`;
+export const ouArn = (id: string) => `arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/${id}`;

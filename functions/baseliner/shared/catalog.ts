@@ -148,11 +148,14 @@ export function memoizedResolver(sc: ServiceCatalogClient): (p: Pick<PlannedProd
   };
 }
 
-/** Every provisioned product of this account (the management account), by name: one paginated search. */
+/**
+ * Every provisioned product of this account (the management account) that is there, by name: one
+ * paginated search. ERROR means its provisioning failed: it is not there.
+ */
 export async function provisionedProductNames(sc: ServiceCatalogClient): Promise<Set<string>> {
   const names = new Set<string>();
   for await (const page of paginateSearchProvisionedProducts({ client: sc, pageSize: 100 }, { AccessLevelFilter: { Key: 'Account', Value: 'self' } })) {
-    for (const p of page.ProvisionedProducts ?? []) if (p.Name) names.add(p.Name);
+    for (const p of page.ProvisionedProducts ?? []) if (p.Name && p.Status !== 'ERROR') names.add(p.Name);
   }
   return names;
 }

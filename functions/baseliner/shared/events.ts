@@ -77,7 +77,7 @@ export const BASELINE_EVENT_NAMES = ['EnableBaseline', 'ResetEnabledBaseline', '
 const EnabledBaselineDetails = z.object({
   arn: z.string().optional(),
   baselineIdentifier: z.string().optional(),
-  targetIdentifier: z.string().regex(/^arn:aws[a-z-]*:organizations::\d{12}:(ou|account)\/o-[a-z0-9]+\/(ou-[a-z0-9]+-[a-z0-9]+|\d{12})$/, { error: 'targetIdentifier is not an OU or account ARN' }),
+  targetIdentifier: z.string().regex(/^arn:aws[a-z-]*:organizations::\d{12}:(ou|account)\/o-[a-z0-9]+\/(ou-[a-z0-9-]+|\d{12})$/, { error: 'targetIdentifier is not an OU or account ARN' }),
   statusSummary: z.object({ status: z.string() }).optional(),
 });
 const BaselineEvent = z.object({

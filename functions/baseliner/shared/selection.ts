@@ -208,7 +208,7 @@ export interface SelectionRecord {
 }
 
 /** What a trigger should do about an account's selection. */
-export type StartDecision = { readonly start: true; readonly attempt: number; readonly why: string } | { readonly start: false; readonly why: string };
+export type StartDecision = { readonly start: true; readonly attempt: number; readonly why: string } | { readonly start: false; readonly why: string; readonly gaveUp?: boolean };
 
 export interface StartContext {
   /** The state of the last execution, when the record says running (a dead one counts as failed). */
@@ -231,7 +231,7 @@ export function decideStart(record: SelectionRecord | undefined, key: string, ct
   const failed = record.status === 'failed' || record.status === 'running';
   if (!failed && !ctx.drifted) return { start: false, why: 'this selection is baselined already' };
   if (ctx.maxAttempts !== undefined && failed && record.attempt >= ctx.maxAttempts) {
-    return { start: false, why: `this selection failed ${record.attempt} times; fix it, then re-enroll the account or push a change` };
+    return { start: false, gaveUp: true, why: `this selection failed ${record.attempt} times; fix it, then re-enroll the account or push a change` };
   }
   return { start: true, attempt: record.attempt + 1, why: failed ? `attempt ${record.attempt} failed` : 'Service Catalog lacks a product this selection provisioned' };
 }
@@ -259,22 +259,30 @@ export interface ChangePlan<P> {
 /**
  * Compares the selection with what the account has. `exists` says whether Service Catalog has
  * `<account>-<provisionName>`: a product done with the same fingerprint is unchanged only while it
- * is still there.
+ * is still there. With scope `missing` (the reconcile), only products Service Catalog lacks change.
  */
-export function planChanges<P extends PlannedProduct & { fingerprint: string }>(selected: readonly P[], tracked: readonly TrackedProduct[], exists: (provisionName: string) => boolean): ChangePlan<P> {
+export function planChanges<P extends PlannedProduct & { fingerprint: string }>(
+  selected: readonly P[],
+  tracked: readonly TrackedProduct[],
+  exists: (provisionName: string) => boolean,
+  scope: 'differences' | 'missing' = 'differences',
+): ChangePlan<P> {
   const byName = new Map(tracked.map((t) => [t.provisionName, t]));
   const provision: P[] = [];
   const unchanged: string[] = [];
   for (const p of selected) {
     const t = byName.get(p.provisionName);
     const there = exists(p.provisionName);
-    if (t?.status === 'done' && t.fingerprint === p.fingerprint && t.action !== 'terminate' && there) unchanged.push(p.provisionName);
+    const same = t?.status === 'done' && t.fingerprint === p.fingerprint && t.action !== 'terminate';
+    // The reconcile repairs what is missing only; changing what is there is for events and update files.
+    if (there && (same || scope === 'missing')) unchanged.push(p.provisionName);
     else provision.push({ ...p, action: there ? 'update' : 'deploy' });
   }
   const names = new Set(selected.map((p) => p.provisionName));
-  const left = tracked
-    .filter((t) => !names.has(t.provisionName) && t.status === 'done' && t.action !== 'terminate')
-    .map((t) => ({ ...t, terminate: t.terminateOnLeave === true }));
+  const left =
+    scope === 'missing'
+      ? []
+      : tracked.filter((t) => !names.has(t.provisionName) && t.status === 'done' && t.action !== 'terminate').map((t) => ({ ...t, terminate: t.terminateOnLeave === true }));
   return { provision, unchanged, left };
 }
 

@@ -114,7 +114,8 @@ export async function handler(input: StepInput): Promise<unknown> {
 async function prepare(input: StepInput, product: Product) {
   const t = tracking();
   const items = await t.forAccount(input.accountId);
-  const blocked = product.dependsOn.filter((d) => items.find((i) => i.provisionName === d)?.status !== 'done');
+  // A dependency is done when tracked done, or when the trigger found it provisioned as selected (unchanged).
+  const blocked = product.dependsOn.filter((d) => !input.unchanged?.includes(d) && items.find((i) => i.provisionName === d)?.status !== 'done');
   const base = {
     accountId: input.accountId,
     provisionName: product.provisionName,

@@ -63,6 +63,8 @@ export interface AccountOutcome {
   readonly outcome: Outcome;
   readonly why: string;
   readonly execution?: string;
+  /** The reconcile stopped retrying this account's failing selection. */
+  readonly gaveUp?: boolean;
 }
 
 export interface TriggerResult {
@@ -121,9 +123,10 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
   }
 }
 
+/** Lambda's own time limit is wall-clock time, whatever clock the handlers' waits use. */
 function deadline(context?: { getRemainingTimeInMillis?: () => number }): number {
   const remaining = context?.getRemainingTimeInMillis?.() ?? 5 * 60_000;
-  return currentTime() + remaining - RECONCILE_RESERVE_MS;
+  return Date.now() + remaining - RECONCILE_RESERVE_MS;
 }
 
 async function readYaml<S extends z.ZodType>(s3: S3Client, bucket: string, key: string, schema: S, versionId?: string): Promise<{ content: z.output<S>; version: string }> {
@@ -199,7 +202,7 @@ async function onMany(aws: Clients, t: OuTrigger | ReconcileTrigger, deadlineMs:
   const outcomes: AccountOutcome[] = [];
   let started = 0;
   for (const account of scope) {
-    if (started >= maxStarts || currentTime() >= deadlineMs) {
+    if (started >= maxStarts || Date.now() >= deadlineMs) {
       outcomes.push({ accountId: account.id, outcome: 'deferred', why: started >= maxStarts ? `this run started ${maxStarts} executions already` : 'this run is out of time' });
       continue;
     }
@@ -211,12 +214,13 @@ async function onMany(aws: Clients, t: OuTrigger | ReconcileTrigger, deadlineMs:
   const executions = outcomes.flatMap((o) => (o.execution ? [o.execution] : []));
   const deferred = outcomes.filter((o) => o.outcome === 'deferred').length;
   logger.info(t.kind === 'ou' ? 'OU baselined' : 'reconciled', { accounts: scope.length, started, deferred });
-  if (started > 0 || deferred > 0) {
+  if (started > 0 || deferred > 0 || outcomes.some((o) => o.gaveUp || o.outcome === 'rejected')) {
     await notify(aws.sns, env('TOPIC_ARN'), t.kind === 'ou' ? `Baseliner: ${t.source} on ${t.ouId}` : 'Baseliner reconcile', {
       accounts: scope.length,
       started: outcomes.filter((o) => o.outcome === 'started').map((o) => ({ account: o.accountId, why: o.why, execution: o.execution })),
       deferredToNextRun: deferred,
-      gaveUp: outcomes.filter((o) => o.outcome === 'duplicate' && o.why.includes('failed')).map((o) => ({ account: o.accountId, why: o.why })),
+      rejected: outcomes.filter((o) => o.outcome === 'rejected').map((o) => ({ account: o.accountId, why: o.why })),
+      gaveUp: outcomes.filter((o) => o.gaveUp).map((o) => ({ account: o.accountId, why: o.why })),
     });
   }
   return { status: executions.length > 0 ? 'started' : 'nothing-to-do', executions, outcomes };
@@ -235,9 +239,9 @@ async function baselineAccount(
 ): Promise<AccountOutcome> {
   const { aws } = ctx;
   const management = env('MANAGEMENT_ACCOUNT_ID');
-  const say = (outcome: Outcome, why: string, execution?: string): AccountOutcome => {
+  const say = (outcome: Outcome, why: string, execution?: string, gaveUp?: boolean): AccountOutcome => {
     logger.info('account', { account: account.id, source, outcome, why, execution });
-    return { accountId: account.id, outcome, why, execution };
+    return { accountId: account.id, outcome, why, execution, ...(gaveUp ? { gaveUp } : {}) };
   };
   if (account.id === management) return say('ignored', 'the management account is never baselined');
   if (account.status !== 'ACTIVE') return say('ignored', `the account is ${account.status}`);
@@ -268,13 +272,18 @@ async function baselineAccount(
   const executionStatus = record?.status === 'running' && record.executionName ? await describeExecution(aws, record.executionName) : undefined;
   const present = new Map<string, boolean>();
   for (const p of resolved) present.set(p.provisionName, await ctx.exists(p.provisionedProductName));
-  const drifted = record?.status === 'done' && record.selectionKey === key && [...present.values()].some((there) => !there);
-  const decision = decideStart(record, key, { executionStatus, drifted, maxAttempts: source === 'reconcile' ? Number(process.env.RECONCILE_MAX_ATTEMPTS ?? 3) : undefined });
-  if (!decision.start) return say('duplicate', decision.why);
+  const missing = resolved.filter((p) => !present.get(p.provisionName)).map((p) => p.provisionName);
+  const reconcile = source === 'reconcile';
+  if (reconcile && missing.length === 0) {
+    return say('duplicate', record && record.selectionKey !== key ? 'every product is there; baseline.yaml changed since its baseline (an update file rolls changes out to existing accounts)' : 'every product is there');
+  }
+  const drifted = record?.status === 'done' && record.selectionKey === key && missing.length > 0;
+  const decision = decideStart(record, key, { executionStatus, drifted, maxAttempts: reconcile ? Number(process.env.RECONCILE_MAX_ATTEMPTS ?? 3) : undefined });
+  if (!decision.start) return say('duplicate', decision.why, undefined, decision.gaveUp);
 
   const name = baselineExecutionName(account.id, key, decision.attempt);
   const tracked = await aws.tracking.forAccount(account.id);
-  const changes = planChanges(resolved, tracked, (n) => present.get(n) ?? false);
+  const changes = planChanges(resolved, tracked, (n) => present.get(n) ?? false, reconcile ? 'missing' : 'differences');
   const now = new Date(currentTime()).toISOString();
   await aws.tracking.putSelection({ accountId: account.id, selectionKey: key, attempt: decision.attempt, status: 'running', executionName: name, ouPath: account.ou, source, products: selected.map((p) => p.provisionName), updatedAt: now });
 
@@ -314,7 +323,7 @@ async function baselineAccount(
     },
   });
   if (!started) return say('duplicate', `${name} exists already`);
-  const why = `${decision.why} (${source}): ${levels.flat().length} to change, ${changes.unchanged.length} unchanged${kept.length ? `, kept after leaving their OU: ${kept.join(', ')}` : ''}`;
+  const why = `${reconcile ? `missing ${missing.join(', ')}; ` : ''}${decision.why} (${source}): ${levels.flat().length} to change, ${changes.unchanged.length} unchanged${kept.length ? `, kept after leaving their OU: ${kept.join(', ')}` : ''}`;
   return say('started', why, name);
 }
 
