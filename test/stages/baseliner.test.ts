@@ -1,4 +1,12 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { loadConfigOrThrow } from '../../accounts/loader';
+import { newApp } from '../../pipeline/app-context';
+import { organizationContext } from '../../pipeline/organization-context';
+import { BaselinerParameters } from '../../stages/baseliner/parameters';
+import { BaselinerStage } from '../../stages/baseliner/stage';
 import { baselinerDefinition, synthesizeBaseliner } from '../support/baseliner-asl';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 
@@ -44,7 +52,8 @@ describe('baseliner stage', () => {
       EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { object: { key: [{ wildcard: 'updates/*.yaml' }] } } },
     });
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties);
-    expect(permissions.filter((p) => p.Principal === 'events.amazonaws.com')).toHaveLength(2);
+    // Five rules invoke it: account events, update files, MoveAccount, baseline events, the reconcile.
+    expect(permissions.filter((p) => p.Principal === 'events.amazonaws.com')).toHaveLength(5);
     for (const p of permissions) expect(p.SourceArn).toBeDefined();
   });
 
@@ -65,8 +74,8 @@ describe('baseliner stage', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
     // Our roles (trigger, steps, workflow); CDK's BucketDeployment role is acknowledged separately.
-    const ours = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => /^Baseliner(Trigger|Steps|Workflow)/.test(id));
-    expect(ours.length).toBeGreaterThanOrEqual(3);
+    const ours = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => /^Baseliner(Trigger|Steps|Enrollment|Workflow)/.test(id));
+    expect(ours.length).toBeGreaterThanOrEqual(4);
     const actions = ours.flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     expect(actions).toContain('dynamodb:Query');
     expect(actions).not.toContain('dynamodb:Scan');
@@ -94,10 +103,10 @@ describe('baseliner stage', () => {
 
   it('gives every Choice a Default, and every Task a Retry on throttling and a Catch', () => {
     const choices = states.filter(([, s]) => s.Type === 'Choice');
-    expect(choices.map(([n]) => n).sort()).toEqual(['AllDone?', 'DependenciesDone?', 'RecordDone?']);
+    expect(choices.map(([n]) => n).sort()).toEqual(['AllDone?', 'CheckEnrollment?', 'DependenciesDone?', 'Enrolled?', 'RecordDone?']);
     for (const [name, s] of choices) expect([name, typeof s.Default]).toEqual([name, 'string']);
     const tasks = states.filter(([, s]) => s.Type === 'Task');
-    expect(tasks.map(([n]) => n).sort()).toEqual(['PollRecord', 'PrepareProduct', 'ProductFailed', 'ProductSucceeded', 'Provision', 'ReportError', 'Summarize']);
+    expect(tasks.map(([n]) => n).sort()).toEqual(['CheckEnrollment', 'NotEnrolled', 'PollRecord', 'PrepareProduct', 'ProductFailed', 'ProductSucceeded', 'Provision', 'ReportError', 'Summarize']);
     for (const [name, s] of tasks) {
       expect([name, JSON.stringify(s.Retry)]).toEqual([name, expect.stringContaining('ThrottlingException')]);
       expect([name, (s.Catch ?? []).length > 0]).toEqual([name, true]);
@@ -112,6 +121,44 @@ describe('baseliner stage', () => {
 
   it('bounds the poll loop by polls (in the Choice) besides the clock (in the handler)', () => {
     expect(JSON.stringify(states.find(([n]) => n === 'RecordDone?')![1])).toContain('"NumericGreaterThanEqualsPath":"$.maxPolls"');
+  });
+
+  it('gates on enrollment first, bounded by maxChecks, and only when the trigger asks', () => {
+    expect(definition).toMatchObject({ StartAt: 'CheckEnrollment?' });
+    expect(JSON.stringify(definition.States['CheckEnrollment?'])).toContain('"BooleanEquals":true');
+    expect(JSON.stringify(definition.States['Enrolled?'])).toContain('"NumericLessThanPath":"$.enrollment.maxChecks"');
+    expect(definition.States['Enrolled?']).toMatchObject({ Default: 'EnrollmentGaveUp' });
+    expect(definition.States.CheckEnrollment).toMatchObject({ InputPath: '$.enrollment', ResultPath: '$.enrollment', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'NotEnrolled' }] });
+  });
+
+  it('asks Control Tower from a Go function on arm64 that may only list enabled baselines', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['arm64'], Handler: 'bootstrap', TracingConfig: { Mode: 'Active' } });
+    const enrollment = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith('BaselinerEnrollment'));
+    const actions = enrollment.flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((st: { Action: string | string[] }) => [st.Action].flat());
+    expect(actions.filter((a: string) => a.startsWith('controltower:'))).toEqual(['controltower:ListEnabledBaselines']);
+    const trigger = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.STATE_MACHINE_ARN)!;
+    expect(trigger.Properties.Environment.Variables).toMatchObject({ ORGANIZATION_ID: 'o-a1b2c3d4e5', ENROLLMENT_GATE: 'on', ENROLLMENT_MAX_CHECKS: '20', RECONCILE_MAX_STARTS: '25', RECONCILE_MAX_ATTEMPTS: '3' });
+  });
+
+  it('listens for MoveAccount, Control Tower baseline events, and runs the reconcile hourly', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.organizations'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['organizations.amazonaws.com'], eventName: ['MoveAccount'] } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.controltower'], detail: { eventName: ['EnableBaseline', 'ResetEnabledBaseline', 'UpdateEnabledBaseline'] } },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)', Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue() })] });
+    const off = synthesizeBaseliner({ reconcileEveryMinutes: 0 }).template;
+    expect(Object.values(off.findResources('AWS::Events::Rule')).filter((r) => r.Properties.ScheduleExpression)).toEqual([]);
+  });
+
+  it('ships governed.json (organization.yaml OUs) beside baseline.yaml, and the trigger may read it', () => {
+    const statements = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('BaselinerTrigger'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(JSON.stringify(statements)).toContain('/governed.json');
+    expect(JSON.stringify(statements)).toContain('dynamodb:BatchGetItem');
+    expect(JSON.stringify(statements)).toContain('servicecatalog:SearchProvisionedProducts');
   });
 });
 
@@ -143,5 +190,33 @@ describe('the pipeline the baseliner starts after bootstrap', () => {
     const other = started(synthesizeBaseliner({ notifyEmail: 'platform-team@example.com', pipelineName: 'elsewhere' }, named).template);
     expect(other.functions).toEqual(['elsewhere']);
     expect(started(synthesizeBaseliner({ notifyEmail: 'platform-team@example.com' }).template).functions).toEqual(['platform-delivery']);
+  });
+});
+
+describe('Organizations events outside us-east-1', () => {
+  const stageFor = (homeRegion: string) => {
+    const dir = configFixture({
+      'organization.yaml': (text: string) => replaceOnce('  homeRegion: us-east-1 ', `  homeRegion: ${homeRegion} `)(text).replace('arn:aws:codeconnections:us-east-1:', `arn:aws:codeconnections:${homeRegion}:`),
+    });
+    const config = loadConfigOrThrow(dir);
+    const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, fs.mkdtempSync(path.join(os.tmpdir(), 'baseliner-stage-')));
+    return new BaselinerStage(app, 'Platform', { env: { account: '111111111111', region: homeRegion }, parameters: BaselinerParameters.parse({}), organization: organizationContext(config) } as never);
+  };
+
+  it('are forwarded from us-east-1 to the home Region by a rule and a role, no Lambda, with a dead-letter queue and its alarm', () => {
+    const stage = stageFor('eu-west-1');
+    expect(stage.forwarder!.region).toBe('us-east-1');
+    const t = Template.fromStack(stage.forwarder!);
+    t.resourceCountIs('AWS::Lambda::Function', 0);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.organizations'], detail: { eventName: ['MoveAccount'] } },
+      Targets: [Match.objectLike({ Arn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':events:eu-west-1:')])] }, RoleArn: Match.anyValue(), DeadLetterConfig: Match.anyValue() })],
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [Match.objectLike({ Action: 'events:PutEvents' })] } });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1 });
+  });
+
+  it('need no forwarder when the home Region is us-east-1', () => {
+    expect(stageFor('us-east-1').forwarder).toBeUndefined();
   });
 });
