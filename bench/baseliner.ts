@@ -4,9 +4,12 @@
  * each product's provisioning takes a duration drawn from a realistic range, and every Wait the
  * workflow asks for advances that product's clock. Prints, per account, time to baselined against
  * the ideal critical path, state transitions and Service Catalog calls per product, and the same
- * for a model of the original sample's fixed 60 s loop. Figures only; it passes or fails on nothing.
+ * for a model of the original sample's fixed 60 s loop. Accounts arrive through Account Factory
+ * (CreateManagedAccount: enrolled, no gate) or through MoveAccount (auto-enrollment: the workflow's
+ * enrollment gate checks first, played from the Go function's scenario "enrolledAtOnce"). Figures
+ * only; it passes or fails on nothing.
  *
- *   npm run bench:baseliner -- [--accounts 1,10,50] [--seed 7]
+ *   npm run bench:baseliner -- [--accounts 1,10,50] [--spread 0.15,0.4] [--arrival factory,move] [--seed 7]
  */
 import './quiet-env';
 import * as fs from 'node:fs';
@@ -19,8 +22,10 @@ import * as yaml from 'js-yaml';
 import { useClock } from '../functions/baseliner/shared/clock';
 import { productsForAccount } from '../functions/baseliner/shared/selection';
 import { handler as trigger } from '../functions/baseliner/trigger';
-import { baselinerDefinition, runBaseline, synthesizeBaseliner } from '../test/support/baseliner-asl';
-import { BaselinerWorld, controlTowerEvent } from '../test/support/baseliner-world';
+import { baselinerDefinition, enrollmentGate, runBaseline, synthesizeBaseliner } from '../test/support/baseliner-asl';
+import { BaselinerWorld, controlTowerEvent, moveAccountEvent } from '../test/support/baseliner-world';
+
+export type Arrival = 'factory' | 'move';
 
 /**
  * Typical seconds a StackSet-backed product takes to provision (two Regions take longer); each run
@@ -55,7 +60,7 @@ interface AccountResult {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function simulate(accounts: number, seed: number, spread: number): Promise<AccountResult[]> {
+async function simulate(accounts: number, seed: number, spread: number, arrival: Arrival): Promise<AccountResult[]> {
   const baselineText = fs.readFileSync(path.join(__dirname, '..', 'accounts', 'baseline.yaml'), 'utf8');
   const baseline = Baseline.parse(yaml.load(baselineText));
   const world = new BaselinerWorld({ 'baseline.yaml': baselineText }, ['v1', 'v2', 'v3']);
@@ -72,6 +77,7 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
     return { RecordDetail: { RecordId: i.Id, Status: done ? 'SUCCEEDED' : 'IN_PROGRESS', RecordErrors: [] } };
   });
   let transitions = 0;
+  let gateChecks = 0;
   // One virtual clock for the handlers: it starts with each execution and advances by every Wait
   // state and every sleep of a poll task. (The sample baseline is a chain: no two products wait at once.)
   let now = Date.now();
@@ -83,6 +89,12 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
   );
   world.sfn.on(StartExecutionCommand).callsFake(async (input) => {
     now = Date.now();
+    gateChecks = 0;
+    const gate = enrollmentGate('enrolledAtOnce');
+    const check = (payload: Record<string, unknown>) => {
+      gateChecks++;
+      return gate(payload);
+    };
     const run = await runBaseline(definition, JSON.parse(input.input), input.name, (state, payload) => {
       const p = payload as { product?: { provisionedProductName: string }; record?: { recordId: string; waitSeconds: number } };
       const name = p.product?.provisionedProductName ?? p.record?.recordId.replace(/^rec-/, '');
@@ -90,7 +102,7 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
       if (state === 'Provision' && p.product) startedAt.set(`rec-${p.product.provisionedProductName}`, now);
       if (state === 'PollRecord' && p.record) now += p.record.waitSeconds * 1000;
       if (state === 'ProductSucceeded' && p.product) detected.set(p.product.provisionedProductName, (now - startedAt.get(`rec-${p.product.provisionedProductName}`)!) / 1000);
-    });
+    }, check);
     if (run.status !== 'SUCCEEDED') throw new Error(`baseline failed: ${run.error}\n${JSON.stringify(world.messages(), null, 1).slice(0, 3000)}`);
     transitions = run.transitions;
     return { executionArn: 'arn', startDate: new Date() };
@@ -110,7 +122,7 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
       duration.set(`${accountId}-${p.provisionName}`, Math.round(mean * (1 - spread + 2 * spread * random())));
     }
     const scBefore = world.sc.commandCalls(ProvisionProductCommand).length + world.sc.commandCalls(DescribeRecordCommand).length;
-    const result = await trigger(controlTowerEvent(accountId, { name: ou.name, id: ou.id }));
+    const result = await trigger(arrival === 'factory' ? controlTowerEvent(accountId, { name: ou.name, id: ou.id }) : moveAccountEvent(accountId, 'r-root', ou.id));
     if (result.status !== 'started') throw new Error(`trigger: ${result.status} ${result.reason ?? ''}`);
     const scCalls = world.sc.commandCalls(ProvisionProductCommand).length + world.sc.commandCalls(DescribeRecordCommand).length - scBefore;
 
@@ -132,7 +144,8 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
     }
     const ours =
       levels.reduce((t, level) => t + Math.max(...level.map((name) => detected.get(`${accountId}-${name}`)! + (tasks.get(`${accountId}-${name}`) ?? 0) * TASK_LATENCY)), 0) +
-      transitions * TRANSITION_LATENCY;
+      transitions * TRANSITION_LATENCY +
+      gateChecks * TASK_LATENCY;
 
     // The original sample: provision, then every 60 s describe; a dependent starts at the next tick after its dependency is seen done.
     const fixedFinish = new Map<string, number>();
@@ -163,24 +176,28 @@ async function simulate(accounts: number, seed: number, spread: number): Promise
 }
 
 async function main(): Promise<void> {
-  const values = benchArgs('bench:baseliner', 'Usage: npm run bench:baseliner -- [--accounts 1,10,50] [--spread 0.15,0.4] [--seed N]\n', {
+  const values = benchArgs('bench:baseliner', 'Usage: npm run bench:baseliner -- [--accounts 1,10,50] [--spread 0.15,0.4] [--arrival factory,move] [--seed N]\n', {
     accounts: { type: 'string', default: '1,10,50' },
     spread: { type: 'string', default: '0.15,0.4' },
+    arrival: { type: 'string', default: 'factory,move' },
     seed: { type: 'string', default: '7' },
   });
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_REGION ??= 'us-east-1';
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   process.stdout.write('Baseliner on a virtual clock. Typical durations: cdk-bootstrap 5 min, account-baseline 7 min, each run within ± spread; accounts alternate Prod and Dev, each getting the sample baseline.yaml\'s products for its OU (cdk-bootstrap, then account-baseline).\n\n');
-  const header = ['accounts', 'spread', 'overhead median', 'overhead max', 'transitions/product', 'SC calls/product', '60 s loop: overhead median', 'transitions/product', 'SC calls/product'];
+  const arrivals = String(values.arrival).split(',');
+  for (const a of arrivals) if (a !== 'factory' && a !== 'move') throw new Error(`--arrival: unknown "${a}" (factory or move)`);
+  const header = ['arrival', 'accounts', 'spread', 'overhead median', 'overhead max', 'transitions/product', 'SC calls/product', '60 s loop: overhead median', 'transitions/product', 'SC calls/product'];
   const rows = [header];
+  for (const arrival of arrivals as Arrival[])
   for (const spread of String(values.spread).split(',').map(Number))
   for (const n of String(values.accounts).split(',').map(Number)) {
-    const r = await simulate(n, Number(values.seed), spread);
+    const r = await simulate(n, Number(values.seed), spread, arrival);
     const over = r.map((a) => (a.ours - a.ideal) / a.ideal);
     const fixedOver = r.map((a) => (a.fixed.time - a.ideal) / a.ideal);
-    rows.push([String(n), `±${Math.round(spread * 100)}%`, pct(median(over)), pct(Math.max(...over)), median(r.map((a) => a.transitions)).toFixed(1), median(r.map((a) => a.scCalls)).toFixed(1), pct(median(fixedOver)), median(r.map((a) => a.fixed.transitions)).toFixed(1), median(r.map((a) => a.fixed.scCalls)).toFixed(1)]);
-    if (n === 10 && spread === 0.15) {
+    rows.push([arrival === 'factory' ? 'Account Factory' : 'MoveAccount + gate', String(n), `±${Math.round(spread * 100)}%`, pct(median(over)), pct(Math.max(...over)), median(r.map((a) => a.transitions)).toFixed(1), median(r.map((a) => a.scCalls)).toFixed(1), pct(median(fixedOver)), median(r.map((a) => a.fixed.transitions)).toFixed(1), median(r.map((a) => a.fixed.scCalls)).toFixed(1)]);
+    if (n === 10 && spread === 0.15 && arrival === 'factory') {
       for (const a of r.slice(0, 10)) {
         process.stdout.write(`  ${a.accountId} ${a.ou.padEnd(14)} ideal ${(a.ideal / 60).toFixed(1)} min, ours ${(a.ours / 60).toFixed(1)} min (+${pct((a.ours - a.ideal) / a.ideal)}), 60 s loop ${(a.fixed.time / 60).toFixed(1)} min (+${pct((a.fixed.time - a.ideal) / a.ideal)})\n`);
       }

@@ -29,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => world.restore());
 
-const calls = <T extends { input: unknown }>(command: unknown) => world.sc.commandCalls(command as never).map((c) => (c.args[0] as T).input as Record<string, unknown>);
+const calls = (command: unknown) => world.sc.commandCalls(command as never).map((c) => (c.args[0] as { input: Record<string, unknown> }).input);
 const provisioned = () => calls(ProvisionProductCommand).map((i) => i.ProvisionedProductName);
 const updated = () => calls(UpdateProvisionedProductCommand).map((i) => i.ProvisionedProductName);
 const terminated = () => calls(TerminateProvisionedProductCommand).map((i) => i.ProvisionedProductName);
