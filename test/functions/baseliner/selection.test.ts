@@ -1,8 +1,24 @@
 import { Baseline } from '../../../accounts/schema';
 import { stackSetParameters } from '../../../functions/baseliner/shared/catalog';
 import { MalformedEventError, parseTrigger } from '../../../functions/baseliner/shared/events';
-import { decideUpdate, dependencyLevels, executionName, nextWaitSeconds, planAccount, productsForAccount, substitute, updateEstimate } from '../../../functions/baseliner/shared/selection';
-import { controlTowerEvent, s3PutEvent } from '../../support/baseliner-world';
+import {
+  baselineExecutionName,
+  decideStart,
+  decideUpdate,
+  dependencyLevels,
+  executionName,
+  isGoverned,
+  nextWaitSeconds,
+  planAccount,
+  planChanges,
+  productFingerprint,
+  productsForAccount,
+  selectionKey,
+  substitute,
+  updateEstimate,
+  type PlannedProduct,
+} from '../../../functions/baseliner/shared/selection';
+import { baselineEvent, controlTowerEvent, moveAccountEvent, s3PutEvent, scheduledEvent } from '../../support/baseliner-world';
 
 const baseline = Baseline.parse({
   organizationalUnits: {
@@ -162,5 +178,112 @@ describe('parseTrigger', () => {
   ])('rejects %j', (event, message) => {
     expect(() => parseTrigger(event)).toThrow(MalformedEventError);
     expect(() => parseTrigger(event)).toThrow(message);
+  });
+});
+
+describe('what would be provisioned: fingerprints and selection keys', () => {
+  const product = { product: 'account-baseline', artifactId: 'pa-1', portfolio: 'p', regions: ['us-east-1', 'eu-west-1'], parameters: { A: '1', B: '2' } };
+
+  it('a fingerprint ignores the order of Regions and parameters, and changes with the artifact, a parameter or a Region', () => {
+    const same = productFingerprint({ ...product, regions: ['eu-west-1', 'us-east-1'], parameters: { B: '2', A: '1' } });
+    expect(same).toBe(productFingerprint(product));
+    expect(productFingerprint({ ...product, artifactId: 'pa-2' })).not.toBe(same);
+    expect(productFingerprint({ ...product, parameters: { A: '1', B: '3' } })).not.toBe(same);
+    expect(productFingerprint({ ...product, regions: ['us-east-1'] })).not.toBe(same);
+  });
+
+  it('a selection key is the account plus every product fingerprint, in any order', () => {
+    const key = selectionKey('444444444444', [
+      { provisionName: 'a', fingerprint: 'f1' },
+      { provisionName: 'b', fingerprint: 'f2' },
+    ]);
+    expect(key).toMatch(/^[0-9a-f]{24}$/);
+    expect(selectionKey('444444444444', [{ provisionName: 'b', fingerprint: 'f2' }, { provisionName: 'a', fingerprint: 'f1' }])).toBe(key);
+    expect(selectionKey('666666666666', [{ provisionName: 'a', fingerprint: 'f1' }, { provisionName: 'b', fingerprint: 'f2' }])).not.toBe(key);
+    expect(selectionKey('444444444444', [{ provisionName: 'a', fingerprint: 'f1' }])).not.toBe(key);
+    expect(baselineExecutionName('444444444444', key, 3)).toBe(`baseline-444444444444-${key}-3`);
+  });
+});
+
+describe('decideStart', () => {
+  const record = (status: 'running' | 'done' | 'failed', attempt = 1) => ({ selectionKey: 'k', attempt, status, executionName: `baseline-x-k-${attempt}` });
+  it.each([
+    ['no record', undefined, 'k', {}, { start: true, attempt: 1 }],
+    ['another selection', record('done', 4), 'k2', {}, { start: true, attempt: 1, why: 'the selection changed' }],
+    ['running', record('running'), 'k', { executionStatus: 'RUNNING' }, { start: false }],
+    ['recorded running, execution failed', record('running'), 'k', { executionStatus: 'FAILED' }, { start: true, attempt: 2 }],
+    ['recorded running, execution never started', record('running'), 'k', { executionStatus: 'MISSING' }, { start: true, attempt: 2 }],
+    ['done', record('done'), 'k', {}, { start: false, why: 'this selection is baselined already' }],
+    ['done, but a product is gone', record('done'), 'k', { drifted: true }, { start: true, attempt: 2 }],
+    ['failed', record('failed', 5), 'k', {}, { start: true, attempt: 6 }],
+    ['failed, reconcile within its attempts', record('failed', 2), 'k', { maxAttempts: 3 }, { start: true, attempt: 3 }],
+    ['failed, reconcile out of attempts', record('failed', 3), 'k', { maxAttempts: 3 }, { start: false, gaveUp: true }],
+  ] as const)('%s', (_what, rec, key, ctx, expected) => {
+    expect(decideStart(rec, key, ctx)).toMatchObject(expected);
+  });
+});
+
+describe('planChanges', () => {
+  const planned = (provisionName: string, fingerprint: string, extra: Partial<PlannedProduct> = {}) => ({
+    provisionName,
+    provisionedProductName: `444444444444-${provisionName}`,
+    product: `prod-${provisionName}`,
+    portfolio: 'p',
+    regions: ['us-east-1'],
+    dependsOn: [],
+    parameters: {},
+    action: 'deploy' as const,
+    fingerprint,
+    ...extra,
+  });
+  const tracked = [
+    { provisionName: 'a', product: 'prod-a', status: 'done', fingerprint: 'fa' },
+    { provisionName: 'b', product: 'prod-b', status: 'done', fingerprint: 'fb-old' },
+    { provisionName: 'old-kept', product: 'prod-k', status: 'done', fingerprint: 'fk' },
+    { provisionName: 'old-gone', product: 'prod-g', status: 'done', fingerprint: 'fg', terminateOnLeave: true },
+    { provisionName: 'never', product: 'prod-n', status: 'failed' },
+  ];
+  const there = new Set(['a', 'b', 'old-kept', 'old-gone']);
+
+  it('leaves alone what is there as selected, updates what differs, deploys what is missing, and sorts out what the account left', () => {
+    const changes = planChanges([planned('a', 'fa'), planned('b', 'fb-new'), planned('c', 'fc')], tracked, (n) => there.has(n));
+    expect(changes.unchanged).toEqual(['a']);
+    expect(changes.provision.map((p) => `${p.provisionName}:${p.action}`)).toEqual(['b:update', 'c:deploy']);
+    expect(changes.left.map((l) => `${l.provisionName}:${l.terminate}`)).toEqual(['old-kept:false', 'old-gone:true']);
+  });
+
+  it('redeploys a product done as selected that Service Catalog no longer has', () => {
+    expect(planChanges([planned('a', 'fa')], tracked, () => false).provision.map((p) => p.action)).toEqual(['deploy']);
+  });
+
+  it('with scope missing (the reconcile), changes only what Service Catalog lacks and terminates nothing', () => {
+    const changes = planChanges([planned('a', 'fa'), planned('b', 'fb-new'), planned('c', 'fc')], tracked, (n) => there.has(n), 'missing');
+    expect(changes.provision.map((p) => p.provisionName)).toEqual(['c']);
+    expect(changes.unchanged).toEqual(['a', 'b']);
+    expect(changes.left).toEqual([]);
+  });
+});
+
+describe('isGoverned', () => {
+  it('is an OU organization.yaml lists, or one below it; never Root', () => {
+    expect(isGoverned('Workloads/Prod/Critical', ['Workloads'])).toBe(true);
+    expect(isGoverned('Workloads', ['Workloads/Prod'])).toBe(false);
+    expect(isGoverned('Root', ['Workloads'])).toBe(false);
+    expect(isGoverned('Suspended', ['Workloads', 'Sandbox'])).toBe(false);
+  });
+});
+
+describe('parseTrigger: the newer arrivals', () => {
+  it('reads enabledBaselineDetails directly under serviceEventDetails too, and a scheduled event as the reconcile', () => {
+    const flat = {
+      id: 'e1',
+      source: 'aws.controltower',
+      'detail-type': 'AWS Service Event via CloudTrail',
+      detail: { eventName: 'UpdateEnabledBaseline', serviceEventDetails: { enabledBaselineDetails: { targetIdentifier: 'arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/444444444444', statusSummary: { status: 'SUCCEEDED' } } } },
+    };
+    expect(parseTrigger(flat)).toEqual({ kind: 'account', source: 'UpdateEnabledBaseline', eventId: 'e1', accountId: '444444444444', enrolled: true });
+    expect(parseTrigger(scheduledEvent())).toEqual({ kind: 'reconcile', eventId: '89d1a02d-5ec7-412e-82f5-13505f849b41', time: '2026-11-30T10:00:00Z' });
+    expect(parseTrigger(baselineEvent('EnableBaseline', 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-34cd5678'))).toMatchObject({ kind: 'ou', ouId: 'ou-ab12-34cd5678' });
+    expect(parseTrigger(moveAccountEvent('444444444444', 'ou-dev', 'ou-prod'))).toEqual({ kind: 'account', source: 'MoveAccount', eventId: 'b1c2d3e4-0000-4000-8000-00000000a001', accountId: '444444444444', ouId: 'ou-prod', enrolled: false });
   });
 });
