@@ -328,6 +328,8 @@ describe('the plan', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('  organizationId: o-a1b2c3d4e5    # AWS Organizations id (org-scoped bucket policies, portfolio share)\n', '') });
     expect(draftOf(dir).issues.map((i) => `${i.problem} (${i.fix})`)).toEqual([
       'catalog cannot go to management in us-east-1: its asset buckets are readable by the organization, whose id is not configured (set management.organizationId (o-…) in organization.yaml)',
+      // The baseliner in the same sample needs it too, for its enrollment gate.
+      "the baseliner's enrollment gate needs the organization id (add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false)",
     ]);
   });
 });

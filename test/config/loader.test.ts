@@ -332,7 +332,7 @@ ${extra}`;
   default:
 ${product('      dependsOn: [cdk-bootstrp]\n      prodcut_version: v2\n')}`,
     });
-    expect(messages(dir)).toEqual(['<dir>/baseline.yaml: organizationalUnits.default[0].prodcut_version: unknown key "prodcut_version" (known keys: "product", "version", "portfolio", "provisionName", "dependsOn", "regions", "parameters")']);
+    expect(messages(dir)).toEqual(['<dir>/baseline.yaml: organizationalUnits.default[0].prodcut_version: unknown key "prodcut_version" (known keys: "product", "version", "portfolio", "provisionName", "dependsOn", "regions", "parameters", "terminateOnLeave")']);
     const dir2 = configFixture({
       'baseline.yaml': `organizationalUnits:
   default:

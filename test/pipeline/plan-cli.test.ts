@@ -101,7 +101,7 @@ describe('npm run plan', () => {
     expect(out).toContain('      share (default {"organization":true,"organizationalUnitIds":[]}): Who sees the portfolio');
     // Where each pattern may go.
     expect(out).toMatch(/ {2}spice-refresh — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: Regions with Amazon QuickSight \(us-east-1, /);
-    expect(out).toMatch(/ {2}baseliner — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: the management account, in the home Region\n/);
+    expect(out).toMatch(/ {2}baseliner — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: the management account, in the home Region \(plus a forwarding rule in us-east-1 when the home Region is another\)\n/);
     expect(out).toMatch(/ {2}sns-fifo-jobs — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: any governed account and Region\n/);
     expect(out).not.toContain('deployed by:');
   });

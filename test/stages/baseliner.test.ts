@@ -9,6 +9,7 @@ import { BaselinerParameters } from '../../stages/baseliner/parameters';
 import { BaselinerStage } from '../../stages/baseliner/stage';
 import { baselinerDefinition, synthesizeBaseliner } from '../support/baseliner-asl';
 import { configFixture, replaceOnce } from '../support/config-fixture';
+import { draftOf } from '../support/plan';
 
 type State = { Type: string; Default?: string; Retry?: unknown[]; Catch?: unknown[]; MaxConcurrency?: number; ItemProcessor?: { States: Record<string, State> }; Resource?: string };
 
@@ -218,5 +219,23 @@ describe('Organizations events outside us-east-1', () => {
 
   it('need no forwarder when the home Region is us-east-1', () => {
     expect(stageFor('us-east-1').forwarder).toBeUndefined();
+  });
+});
+
+describe('the baseliner in the plan', () => {
+  const withoutOrgId = (delivery?: (t: string) => string) =>
+    configFixture({
+      'organization.yaml': replaceOnce('  organizationId: o-a1b2c3d4e5    # AWS Organizations id (org-scoped bucket policies, portfolio share)\n', ''),
+      'delivery.yaml': (t: string) => (delivery ? delivery(t) : t).replace(/\n {6}- catalog\n|\n {6}- id: catalog[^\n]*\n/, '\n'),
+    });
+
+  it('refuses the enrollment gate without the organization id, and says how to fix it', () => {
+    const issues = draftOf(withoutOrgId()).issues.filter((i) => i.path === 'management.organizationId');
+    expect(issues.map((i) => `${i.problem} (${i.fix})`)).toEqual(["the baseliner's enrollment gate needs the organization id (add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false)"]);
+  });
+
+  it('accepts it with enrollmentGate: false', () => {
+    const dir = withoutOrgId(replaceOnce('        parameters: { notifyEmail: platform-team@example.com }\n', '        parameters: { notifyEmail: platform-team@example.com, enrollmentGate: false }\n'));
+    expect(draftOf(dir).issues.filter((i) => i.path === 'management.organizationId')).toEqual([]);
   });
 });
