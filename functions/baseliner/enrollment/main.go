@@ -6,20 +6,9 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/controltower"
+	"github.com/example-org/platform-delivery/functions/internal/lambdaenv"
 )
-
-// envCredentials reads the execution role's credentials that Lambda puts in the environment. Not
-// loading the SDK's config package (SSO, profiles, STS) keeps the binary small.
-func envCredentials(context.Context) (aws.Credentials, error) {
-	return aws.Credentials{
-		AccessKeyID:     os.Getenv("AWS_ACCESS_KEY_ID"),
-		SecretAccessKey: os.Getenv("AWS_SECRET_ACCESS_KEY"),
-		SessionToken:    os.Getenv("AWS_SESSION_TOKEN"),
-		Source:          "LambdaEnvironment",
-	}, nil
-}
 
 func main() {
 	partition := os.Getenv("PARTITION")
@@ -28,7 +17,7 @@ func main() {
 	}
 	client := controltower.New(controltower.Options{
 		Region:      os.Getenv("AWS_REGION"),
-		Credentials: aws.NewCredentialsCache(aws.CredentialsProviderFunc(envCredentials)),
+		Credentials: lambdaenv.Credentials(),
 	})
 	lambda.Start(func(ctx context.Context, in State) (State, error) {
 		out, err := Check(ctx, client, partition, in)

@@ -59,7 +59,9 @@ func TestWritePathAgainstMoto(t *testing.T) {
 	client := dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(url),
-		Credentials:  aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{AccessKeyID: "testing", SecretAccessKey: "testing"}, nil }),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "testing", SecretAccessKey: "testing"}, nil
+		}),
 	})
 	_, err := client.CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:             aws.String("readings"),
