@@ -184,7 +184,8 @@ async function succeeded(input: StepInput, product: Product) {
   const item = await t.get(input.accountId, product.provisionName);
   // The fingerprint is stored on success only: a later selection equal to it is then left alone.
   await t.update(input.accountId, product.provisionName, product.action === 'terminate' ? { status: 'terminated', updatedAt: iso() } : { status: 'done', fingerprint: product.fingerprint, updatedAt: iso() });
-  if (item?.startedAt) await t.recordDuration(product.product, Math.max(1, Math.round((currentTime() - Date.parse(item.startedAt)) / 1000)));
+  // Provisioning times teach the poll schedule; a termination's would skew it.
+  if (item?.startedAt && product.action !== 'terminate') await t.recordDuration(product.product, Math.max(1, Math.round((currentTime() - Date.parse(item.startedAt)) / 1000)));
   if (input.bootstrapProduct && product.provisionName === input.bootstrapProduct && product.action !== 'terminate') {
     // The account now trusts the pipeline: run it so the account receives its OU's patterns.
     return { status: 'done', pipelineExecutionId: await startPipeline(input.executionName) };

@@ -67,8 +67,13 @@ describe('create, then move to Prod (the defect)', () => {
   it('moving back out terminates only the terminateOnLeave product and reports the kept one', async () => {
     world.moveAccount('444444444444', 'ou-prod');
     await trigger(moveAccountEvent('444444444444', 'ou-dev', 'ou-prod'));
+    const stats = () => world.table.items().find((i) => i.accountId === 'product#prod-d');
+    const learned = structuredClone(stats());
     world.moveAccount('444444444444', 'ou-dev');
     const back = await trigger(moveAccountEvent('444444444444', 'ou-prod', 'ou-dev'));
+    // A termination teaches nothing about how long provisioning takes.
+    expect(stats()).toEqual(learned);
+    expect(learned).toMatchObject({ meanSeconds: expect.any(Number) });
     expect(world.runs.get(back.executions[0])!.status).toBe('SUCCEEDED');
     expect(terminated()).toEqual(['444444444444-d']);
     expect(updated()).toEqual(['444444444444-b']);
