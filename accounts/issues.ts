@@ -56,6 +56,9 @@ export function suggestion(input: string, candidates: readonly string[], noun: s
   const hint = closest(input, candidates);
   if (hint) return `did you mean "${hint}"?`;
   if (candidates.length === 0) return `no ${noun} is defined`;
-  const shown = candidates.slice(0, 12).map((c) => `"${c}"`).join(', ');
+  const shown = candidates
+    .slice(0, 12)
+    .map((c) => `"${c}"`)
+    .join(', ');
   return `known ${noun}s: ${shown}${candidates.length > 12 ? ', …' : ''}`;
 }

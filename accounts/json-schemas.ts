@@ -48,7 +48,7 @@ export function registryParameters(): Record<string, z.ZodType> {
 
 const spec = {
   name: 'schemas',
-  summary: 'write accounts/schemas/*.json from the zod schemas and the patterns\' parameter schemas',
+  summary: "write accounts/schemas/*.json from the zod schemas and the patterns' parameter schemas",
   usage: 'npm run schemas -- [--check]',
   options: { check: { type: 'boolean' } },
   optionHelp: { '--check': 'write nothing; exit 1 when a file is out of date (the test command runs this)', '--help': 'show this help' },

@@ -8,18 +8,7 @@ import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue, suggestion } from './issues';
-import {
-  Baseline,
-  Delivery,
-  GeneratedOrganization,
-  Organization,
-  ROOT_OU,
-  UpdateFile,
-  type Account,
-  type ProductFields,
-  type DeliveryMode,
-  type Target,
-} from './schema';
+import { Baseline, Delivery, GeneratedOrganization, Organization, ROOT_OU, UpdateFile, type Account, type ProductFields, type DeliveryMode, type Target } from './schema';
 import { fromZodIssues } from './zod-issues';
 
 export const CONFIG_FILES = {
@@ -78,9 +67,17 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
   const updatesUnreadable = fs.existsSync(updatesDir) ? unreadableIssue(updatesDir, fs.statSync(updatesDir).isDirectory() ? 'folder' : 'file') : undefined;
   if (updatesUnreadable) issues.push(updatesUnreadable);
   else if (fs.existsSync(updatesDir) && !fs.statSync(updatesDir).isDirectory()) {
-    issues.push({ file: shown(CONFIG_FILES.updates), path: '', problem: 'is a file; update files go in a folder of this name', fix: `make ${CONFIG_FILES.updates} a folder of <name>.yaml files (or remove it: no rollout is pending)` });
+    issues.push({
+      file: shown(CONFIG_FILES.updates),
+      path: '',
+      problem: 'is a file; update files go in a folder of this name',
+      fix: `make ${CONFIG_FILES.updates} a folder of <name>.yaml files (or remove it: no rollout is pending)`,
+    });
   } else if (fs.existsSync(updatesDir)) {
-    for (const name of fs.readdirSync(updatesDir).filter((n) => /\.ya?ml$/i.test(n)).sort()) {
+    for (const name of fs
+      .readdirSync(updatesDir)
+      .filter((n) => /\.ya?ml$/i.test(n))
+      .sort()) {
       const file = shown(path.join(CONFIG_FILES.updates, name));
       const refused = updateFileNameIssue(name);
       if (refused) {
@@ -96,10 +93,7 @@ export function loadConfig(dir: string = defaultConfigDir()): LoadResult {
 
   const merged = generated ? mergeGenerated(organization, generated) : organization;
   const kept = generated ? generatedAccountsKept(organization, generated) : [];
-  const accountOrigins = [
-    ...organization.accounts.map((_, index) => ({ file: shown(CONFIG_FILES.organization), index })),
-    ...kept.map((index) => ({ file: shown(CONFIG_FILES.generated), index })),
-  ];
+  const accountOrigins = [...organization.accounts.map((_, index) => ({ file: shown(CONFIG_FILES.organization), index })), ...kept.map((index) => ({ file: shown(CONFIG_FILES.generated), index }))];
   const config: Config = { dir, organization: merged, delivery, baseline, updates, accountOrigins };
   // Every check whose files parsed runs, so a broken baseline.yaml does not hide a delivery.yaml error.
   issues.push(...checkOrganization(config), ...checkDelivery(config), ...(baselineParsed ? checkBaseline(config) : []), ...checkUpdates(config));
@@ -114,7 +108,12 @@ function unreadableIssue(target: string, kind: 'file' | 'folder'): ConfigIssue |
     return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return { file: target, path: '', problem: `the ${kind} cannot be read (${code})`, fix: `give the user running this read${kind === 'folder' ? ' and search (x)' : ''} permission: chmod ${kind === 'folder' ? 'u+rx' : 'u+r'} ${target}` };
+    return {
+      file: target,
+      path: '',
+      problem: `the ${kind} cannot be read (${code})`,
+      fix: `give the user running this read${kind === 'folder' ? ' and search (x)' : ''} permission: chmod ${kind === 'folder' ? 'u+rx' : 'u+r'} ${target}`,
+    };
   }
 }
 
@@ -127,7 +126,15 @@ export function updateFileNameIssue(name: string): { problem: string; fix: strin
     return { problem: 'update files end in .yaml: the baseliner runs updates/*.yaml only, so this one would be uploaded and never run', fix: `rename it to ${name.replace(/\.ya?ml$/i, '.yaml')}` };
   }
   if (!UPDATE_FILE_NAME.test(name)) {
-    return { problem: `"${name}" has characters that S3 encodes in keys and events (spaces, %, +, and others)`, fix: `rename it with letters, digits, ".", "_" and "-" only, for example ${name.replace(/\.yaml$/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '') || 'update'}.yaml` };
+    return {
+      problem: `"${name}" has characters that S3 encodes in keys and events (spaces, %, +, and others)`,
+      fix: `rename it with letters, digits, ".", "_" and "-" only, for example ${
+        name
+          .replace(/\.yaml$/, '')
+          .replace(/[^A-Za-z0-9._-]+/g, '-')
+          .replace(/^[^A-Za-z0-9]+|-+$/g, '') || 'update'
+      }.yaml`,
+    };
   }
   return undefined;
 }
@@ -203,7 +210,8 @@ function checkOrganization(config: Config): ConfigIssue[] {
   org.organizationalUnits.forEach((ou, i) => {
     if (ou === ROOT_OU) issues.push({ file, path: `organizationalUnits[${i}]`, problem: `"${ROOT_OU}" is the organization root, not an OU`, fix: 'remove it; accounts may still use ou: Root' });
     const parent = ou.includes('/') ? ou.slice(0, ou.lastIndexOf('/')) : undefined;
-    if (parent && !ouSet.has(parent)) issues.push({ file, path: `organizationalUnits[${i}]`, problem: `the parent OU "${parent}" of "${ou}" is not listed`, fix: `add "${parent}" to organizationalUnits` });
+    if (parent && !ouSet.has(parent))
+      issues.push({ file, path: `organizationalUnits[${i}]`, problem: `the parent OU "${parent}" of "${ou}" is not listed`, fix: `add "${parent}" to organizationalUnits` });
   });
 
   // An account's issue is the file's that holds it: organization.yaml or the generated file.
@@ -224,7 +232,12 @@ function checkOrganization(config: Config): ConfigIssue[] {
 
   org.accounts.forEach((a, i) => {
     if (a.ou !== ROOT_OU && !ouSet.has(a.ou)) {
-      issues.push({ file: account(i).file, path: `accounts[${account(i).index}].ou`, problem: `OU "${a.ou}" does not exist`, fix: suggestion(a.ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ` Or add it to organizationalUnits` });
+      issues.push({
+        file: account(i).file,
+        path: `accounts[${account(i).index}].ou`,
+        problem: `OU "${a.ou}" does not exist`,
+        fix: suggestion(a.ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ` Or add it to organizationalUnits`,
+      });
     }
   });
   if (!org.accounts.some((a) => a.id === org.management.account)) {
@@ -233,21 +246,38 @@ function checkOrganization(config: Config): ConfigIssue[] {
   const idOwners = new Map<string, string>();
   for (const [ou, id] of Object.entries(org.organizationalUnitIds)) {
     const at = `organizationalUnitIds.${ou}`;
-    if (ou !== ROOT_OU && !ouSet.has(ou)) issues.push({ file, path: at, problem: `OU "${ou}" is not listed`, fix: suggestion(ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ' Or add it to organizationalUnits' });
-    if ((ou === ROOT_OU) !== id.startsWith('r-')) issues.push({ file, path: at, problem: `"${id}" is ${id.startsWith('r-') ? 'a root id' : 'an OU id'}, but ${ou === ROOT_OU ? 'Root is the root' : `"${ou}" is an OU`}`, fix: ou === ROOT_OU ? 'give Root its r-… id' : 'give an OU its ou-… id' });
+    if (ou !== ROOT_OU && !ouSet.has(ou))
+      issues.push({ file, path: at, problem: `OU "${ou}" is not listed`, fix: suggestion(ou, [ROOT_OU, ...org.organizationalUnits], 'OU') + ' Or add it to organizationalUnits' });
+    if ((ou === ROOT_OU) !== id.startsWith('r-'))
+      issues.push({
+        file,
+        path: at,
+        problem: `"${id}" is ${id.startsWith('r-') ? 'a root id' : 'an OU id'}, but ${ou === ROOT_OU ? 'Root is the root' : `"${ou}" is an OU`}`,
+        fix: ou === ROOT_OU ? 'give Root its r-… id' : 'give an OU its ou-… id',
+      });
     const other = idOwners.get(id);
     if (other) issues.push({ file, path: at, problem: `OU id "${id}" is also given to "${other}"`, fix: 'each OU has its own id; run npm run accounts:sync to fill them in' });
     idOwners.set(id, ou);
   }
   const admin = org.stackSets.delegatedAdministrator;
   if (admin === org.management.account) {
-    issues.push({ file, path: 'stackSets.delegatedAdministrator', problem: 'the management account is not a delegated administrator', fix: 'remove the key to administer StackSets from the management account (CallAs SELF), or name the member account you registered' });
+    issues.push({
+      file,
+      path: 'stackSets.delegatedAdministrator',
+      problem: 'the management account is not a delegated administrator',
+      fix: 'remove the key to administer StackSets from the management account (CallAs SELF), or name the member account you registered',
+    });
   } else if (admin && !org.accounts.some((a) => a.id === admin)) {
     issues.push({ file, path: 'stackSets.delegatedAdministrator', problem: `account ${admin} is not in accounts`, fix: 'list it under accounts, or run npm run accounts:sync' });
   }
   const [, connRegion] = /^arn:[^:]+:[^:]+:([^:]+):/.exec(org.pipeline.connectionArn) ?? [];
   if (connRegion && connRegion !== org.management.homeRegion) {
-    issues.push({ file, path: 'pipeline.connectionArn', problem: `the connection is in ${connRegion} but the pipeline runs in ${org.management.homeRegion}`, fix: 'create the connection in the home Region' });
+    issues.push({
+      file,
+      path: 'pipeline.connectionArn',
+      problem: `the connection is in ${connRegion} but the pipeline runs in ${org.management.homeRegion}`,
+      fix: 'create the connection in the home Region',
+    });
   }
   return issues;
 }
@@ -279,7 +309,13 @@ function checkDelivery(config: Config): ConfigIssue[] {
       });
       t.regions.forEach((r, ri) => {
         waveRegions.add(r);
-        if (!org.regions.includes(r)) issues.push({ file, path: `${at}.regions[${ri}]`, problem: `Region "${r}" is not governed`, fix: `governed Regions are ${org.regions.join(', ')}; add it to organization.yaml regions first` });
+        if (!org.regions.includes(r))
+          issues.push({
+            file,
+            path: `${at}.regions[${ri}]`,
+            problem: `Region "${r}" is not governed`,
+            fix: `governed Regions are ${org.regions.join(', ')}; add it to organization.yaml regions first`,
+          });
       });
       if (deliveryMode(t) === 'stackset') {
         const missing = [...new Set(stackSetOus(org.accounts, t).filter((ou) => ous.includes(ou) && !org.organizationalUnitIds[ou]))];
@@ -294,14 +330,20 @@ function checkDelivery(config: Config): ConfigIssue[] {
       }
     });
     wave.stackSets.regionOrder?.forEach((r, ri) => {
-      if (!waveRegions.has(r)) issues.push({ file, path: `waves[${w}].stackSets.regionOrder[${ri}]`, problem: `Region "${r}" is not in any target of wave "${wave.name}"`, fix: `order the wave's Regions only: ${[...waveRegions].join(', ')}` });
+      if (!waveRegions.has(r))
+        issues.push({
+          file,
+          path: `waves[${w}].stackSets.regionOrder[${ri}]`,
+          problem: `Region "${r}" is not in any target of wave "${wave.name}"`,
+          fix: `order the wave's Regions only: ${[...waveRegions].join(', ')}`,
+        });
     });
     wave.patterns.forEach((p, pi) => {
       if (typeof p === 'string' || !p.regions) return;
       p.regions.forEach((r, ri) => {
         const at = `waves[${w}].patterns[${pi}].regions[${ri}]`;
         if (!org.regions.includes(r)) issues.push({ file, path: at, problem: `Region "${r}" is not governed`, fix: `governed Regions are ${org.regions.join(', ')}` });
-        else if (!waveRegions.has(r)) issues.push({ file, path: at, problem: `Region "${r}" is not in any target of wave "${wave.name}"`, fix: 'a pattern can only narrow its targets\' Regions' });
+        else if (!waveRegions.has(r)) issues.push({ file, path: at, problem: `Region "${r}" is not in any target of wave "${wave.name}"`, fix: "a pattern can only narrow its targets' Regions" });
       });
     });
   });
@@ -319,7 +361,15 @@ function checkBaseline(config: Config): ConfigIssue[] {
   for (const [ou, products] of Object.entries(baseline.organizationalUnits)) {
     const at = `organizationalUnits.${ou}`;
     if (/^(ou-|r-)/.test(ou) && !ouIds.includes(ou)) {
-      issues.push({ file, path: at, problem: `OU id "${ou}" is not in organizationalUnitIds`, fix: ouIds.length > 0 ? `known ids: ${ouIds.slice(0, 12).join(', ')} (npm run accounts:sync writes them), or use the OU path` : 'run npm run accounts:sync to record the OU ids, or use the OU path' });
+      issues.push({
+        file,
+        path: at,
+        problem: `OU id "${ou}" is not in organizationalUnitIds`,
+        fix:
+          ouIds.length > 0
+            ? `known ids: ${ouIds.slice(0, 12).join(', ')} (npm run accounts:sync writes them), or use the OU path`
+            : 'run npm run accounts:sync to record the OU ids, or use the OU path',
+      });
     } else if (!ous.includes(ou) && !ouIds.includes(ou)) issues.push({ file, path: at, problem: `OU "${ou}" does not exist`, fix: suggestion(ou, ous, 'OU') });
     const visible = ou === 'default' ? products : [...defaults, ...products];
     issues.push(...checkProducts(file, at, products, visible, org.regions));

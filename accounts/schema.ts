@@ -10,7 +10,7 @@ export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export const NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 /** OU names as AWS Organizations allows them (any characters; "/" separates the path here), e.g. "Suspended (CT)". */
 const OU_NAME = String.raw`[^/\s](?:[^/]{0,126}[^/\s])?`;
-export const OU_PATH_PATTERN = new RegExp(`^(Root|${OU_NAME}(\/${OU_NAME})*)$`);
+export const OU_PATH_PATTERN = new RegExp(`^(Root|${OU_NAME}(/${OU_NAME})*)$`);
 /** An OU id (`ou-ab12-34cd5678`) or the root's id (`r-ab12`), as AWS Organizations prints them. */
 export const OU_ID_PATTERN = /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$/;
 /** Names AWS resources of the pipeline (CodePipeline, stacks, StackSets): letters, digits, dashes. */
@@ -20,17 +20,9 @@ export const DEFAULT_PIPELINE_NAME = 'platform-delivery';
 /** The pseudo-OU for accounts placed directly under the organization root. */
 export const ROOT_OU = 'Root';
 
-export const AccountId = z
-  .string()
-  .regex(ACCOUNT_ID_PATTERN, { error: 'an account id must be exactly 12 digits' })
-  .describe('A 12-digit AWS account id, quoted so YAML keeps it a string.');
-export const RegionName = z
-  .string()
-  .regex(REGION_PATTERN, { error: 'not an AWS Region name' })
-  .describe('An AWS Region, e.g. us-east-1.');
-export const Name = z
-  .string()
-  .regex(NAME_PATTERN, { error: 'a name is lower-case letters, digits and dashes (at most 40)' });
+export const AccountId = z.string().regex(ACCOUNT_ID_PATTERN, { error: 'an account id must be exactly 12 digits' }).describe('A 12-digit AWS account id, quoted so YAML keeps it a string.');
+export const RegionName = z.string().regex(REGION_PATTERN, { error: 'not an AWS Region name' }).describe('An AWS Region, e.g. us-east-1.');
+export const Name = z.string().regex(NAME_PATTERN, { error: 'a name is lower-case letters, digits and dashes (at most 40)' });
 export const OuPath = z
   .string()
   .regex(OU_PATH_PATTERN, { error: 'an OU is a path from the root, e.g. Workloads/Prod, or Root' })
@@ -44,10 +36,7 @@ export const Account = z.strictObject({
   ou: OuPath,
 });
 
-export const OuId = z
-  .string()
-  .regex(OU_ID_PATTERN, { error: 'an OU id looks like ou-ab12-34cd5678 (the root: r-ab12)' })
-  .describe('The OU id from AWS Organizations; StackSets target OUs by id.');
+export const OuId = z.string().regex(OU_ID_PATTERN, { error: 'an OU id looks like ou-ab12-34cd5678 (the root: r-ab12)' }).describe('The OU id from AWS Organizations; StackSets target OUs by id.');
 
 /**
  * CodePipeline and CloudFormation limits. The defaults are AWS's; raise one only after AWS raised it
@@ -86,11 +75,9 @@ export const Organization = z.strictObject({
       .regex(/^[\w.-]+\/[\w.-]+$/, { error: 'the repository is owner/name' })
       .describe('owner/name of the repository, reached through a CodeConnections connection.'),
     branch: z.string().min(1).default('main'),
-    connectionArn: z
-      .string()
-      .regex(/^arn:aws[\w-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[\w-]+$/, {
-        error: 'not a CodeConnections connection ARN',
-      }),
+    connectionArn: z.string().regex(/^arn:aws[\w-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[\w-]+$/, {
+      error: 'not a CodeConnections connection ARN',
+    }),
     notify: z
       .array(z.email({ error: 'not an email address' }))
       .default([])
@@ -107,10 +94,7 @@ export const Organization = z.strictObject({
   quotas: Quotas.default(Quotas.parse({})),
   regions: z.array(RegionName).min(1, { error: 'list at least one governed Region' }).describe('Governed Regions; nothing deploys elsewhere.'),
   organizationalUnits: z.array(OuPath).default([]),
-  organizationalUnitIds: z
-    .record(OuPath, OuId)
-    .default({})
-    .describe('OU path → OU id (Root → the root id). StackSet targets need the ids; accounts:sync writes them.'),
+  organizationalUnitIds: z.record(OuPath, OuId).default({}).describe('OU path → OU id (Root → the root id). StackSet targets need the ids; accounts:sync writes them.'),
   accounts: z.array(Account).min(1, { error: 'list at least the management account' }),
 });
 export type Organization = z.output<typeof Organization>;
@@ -137,7 +121,9 @@ export const Target = z.strictObject({
   delivery: z
     .enum(DELIVERY_MODES, { error: 'delivery is stackset or stages' })
     .optional()
-    .describe('stackset: one service-managed StackSet per (wave, pattern), auto-deployed to accounts that join the OUs; stages: one CDK Stage per (pattern, account, Region). Default: stackset for a target that names OUs, stages for one that names accounts only.'),
+    .describe(
+      'stackset: one service-managed StackSet per (wave, pattern), auto-deployed to accounts that join the OUs; stages: one CDK Stage per (pattern, account, Region). Default: stackset for a target that names OUs, stages for one that names accounts only.',
+    ),
 });
 
 /** Operation preferences of a wave's StackSets; the defaults suit a first rollout. */
@@ -150,7 +136,7 @@ export const StackSetPreferences = z.strictObject({
     .enum(['SOFT_FAILURE_TOLERANCE', 'STRICT_FAILURE_TOLERANCE'])
     .default('SOFT_FAILURE_TOLERANCE')
     .describe('SOFT keeps the concurrency at maxConcurrentPercentage; STRICT lowers it as failures accumulate.'),
-  retainStacksOnAccountRemoval: z.boolean().default(false).describe('Keep (true) or delete (false) an account\'s stacks when it leaves a target OU.'),
+  retainStacksOnAccountRemoval: z.boolean().default(false).describe("Keep (true) or delete (false) an account's stacks when it leaves a target OU."),
 });
 export type StackSetPreferences = z.output<typeof StackSetPreferences>;
 
@@ -187,14 +173,8 @@ export const BaselineProduct = z.strictObject({
   provisionName: Name.describe('Provisioned as <accountId>-<provisionName>.'),
   dependsOn: z.array(Name).default([]).describe('provisionNames that must succeed first.'),
   regions: z.array(RegionName).min(1),
-  parameters: z
-    .record(z.string(), ParameterValue)
-    .default({})
-    .describe('{accountid} and {masteraccountid} are replaced in every value.'),
-  terminateOnLeave: z
-    .boolean()
-    .default(false)
-    .describe('When an account leaves the OU that gave it this product: terminate it (true), or keep it and report it (false, the default).'),
+  parameters: z.record(z.string(), ParameterValue).default({}).describe('{accountid} and {masteraccountid} are replaced in every value.'),
+  terminateOnLeave: z.boolean().default(false).describe('When an account leaves the OU that gave it this product: terminate it (true), or keep it and report it (false, the default).'),
 });
 export type BaselineProduct = z.output<typeof BaselineProduct>;
 /** The fields baseline.yaml and update files share. */
@@ -203,10 +183,7 @@ export type ProductFields = Omit<BaselineProduct, 'terminateOnLeave'>;
 export const Baseline = z.strictObject({
   maxWaitMinutes: z.number().int().min(5).max(1440).default(60).describe("Bound for one account's whole baseline."),
   bootstrapProduct: Name.optional().describe('provisionName whose success starts the delivery pipeline.'),
-  organizationalUnits: z
-    .record(z.string(), z.array(BaselineProduct))
-    .default({})
-    .describe('Products per OU path; "default" applies to every new account.'),
+  organizationalUnits: z.record(z.string(), z.array(BaselineProduct)).default({}).describe('Products per OU path; "default" applies to every new account.'),
 });
 export type Baseline = z.output<typeof Baseline>;
 

@@ -27,7 +27,7 @@ const spec = {
 export async function main(argv: string[], client?: OrganizationsClient, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const values = parseOrHelp(spec, argv, out);
   if (!values) return 0;
-  const dir = (values.config as string | undefined) ?? defaultConfigDir();
+  const dir = values.config ?? defaultConfigDir();
   // Organizations is a global service served from us-east-1; retries are ours (see withRetry).
   const orgs = client ?? new OrganizationsClient({ region: 'us-east-1', maxAttempts: 1 });
   const handWritten = readHandWrittenAccounts(dir);
@@ -71,6 +71,7 @@ async function readWithCredentialsHint(client: OrganizationsClient) {
     if ((err as { name?: string }).name === 'CredentialsProviderError') {
       throw new Error(
         'no AWS credentials: accounts:sync reads AWS Organizations with management-account credentials. Run it with a profile of the management account (AWS_PROFILE=management npm run accounts:sync), from CloudShell in the management account, or in the pipeline (its synth step runs it).',
+        { cause: err },
       );
     }
     throw err;

@@ -3,13 +3,7 @@
  * Organizations and writes `organization.generated.yaml`, which the loader merges in (hand-written
  * entries win). The only command that calls AWS; synth never does.
  */
-import {
-  OrganizationsClient,
-  paginateListAccountsForParent,
-  paginateListOrganizationalUnitsForParent,
-  paginateListRoots,
-  type Account as OrgAccount,
-} from '@aws-sdk/client-organizations';
+import { OrganizationsClient, paginateListAccountsForParent, paginateListOrganizationalUnitsForParent, paginateListRoots, type Account as OrgAccount } from '@aws-sdk/client-organizations';
 import * as yaml from 'js-yaml';
 import { GeneratedOrganization, NAME_PATTERN, ROOT_OU, type Account } from './schema';
 
@@ -54,9 +48,9 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
 
 /** The same client, every call through withRetry (paginators included: they call send). */
 export function retrying<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C, retry: RetryOptions = DEFAULT_RETRY): C {
-  const send = client.send.bind(client) as (command: never) => Promise<unknown>;
+  const send = (command: never) => client.send(command);
   const wrapped = Object.create(client) as C;
-  wrapped.send = ((command: never) => withRetry(() => send(command), retry)) as C['send'];
+  wrapped.send = (command: never) => withRetry(() => send(command), retry);
   return wrapped;
 }
 
@@ -119,7 +113,13 @@ export function accountNames(accounts: ReadonlyArray<{ id: string; name: string 
 
 /** An account's name as a config name: lower-case letters, digits and dashes. */
 function slug(accountName: string): string {
-  return accountName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 33) || 'account';
+  return (
+    accountName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 33) || 'account'
+  );
 }
 
 /** A synced account that got another name than its own, because organization.yaml uses that one for another account. */

@@ -95,14 +95,20 @@ async function simulate(accounts: number, seed: number, spread: number, arrival:
       gateChecks++;
       return gate(payload);
     };
-    const run = await runBaseline(definition, JSON.parse(input.input), input.name, (state, payload) => {
-      const p = payload as { product?: { provisionedProductName: string }; record?: { recordId: string; waitSeconds: number } };
-      const name = p.product?.provisionedProductName ?? p.record?.recordId.replace(/^rec-/, '');
-      if (name) tasks.set(name, (tasks.get(name) ?? 0) + 1);
-      if (state === 'Provision' && p.product) startedAt.set(`rec-${p.product.provisionedProductName}`, now);
-      if (state === 'PollRecord' && p.record) now += p.record.waitSeconds * 1000;
-      if (state === 'ProductSucceeded' && p.product) detected.set(p.product.provisionedProductName, (now - startedAt.get(`rec-${p.product.provisionedProductName}`)!) / 1000);
-    }, check);
+    const run = await runBaseline(
+      definition,
+      JSON.parse(input.input),
+      input.name,
+      (state, payload) => {
+        const p = payload as { product?: { provisionedProductName: string }; record?: { recordId: string; waitSeconds: number } };
+        const name = p.product?.provisionedProductName ?? p.record?.recordId.replace(/^rec-/, '');
+        if (name) tasks.set(name, (tasks.get(name) ?? 0) + 1);
+        if (state === 'Provision' && p.product) startedAt.set(`rec-${p.product.provisionedProductName}`, now);
+        if (state === 'PollRecord' && p.record) now += p.record.waitSeconds * 1000;
+        if (state === 'ProductSucceeded' && p.product) detected.set(p.product.provisionedProductName, (now - startedAt.get(`rec-${p.product.provisionedProductName}`)!) / 1000);
+      },
+      check,
+    );
     if (run.status !== 'SUCCEEDED') throw new Error(`baseline failed: ${run.error}\n${JSON.stringify(world.messages(), null, 1).slice(0, 3000)}`);
     transitions = run.transitions;
     return { executionArn: 'arn', startDate: new Date() };
@@ -185,28 +191,54 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.AWS_REGION ??= 'us-east-1';
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  process.stdout.write('Baseliner on a virtual clock. Typical durations: cdk-bootstrap 5 min, account-baseline 7 min, each run within ± spread; accounts alternate Prod and Dev, each getting the sample baseline.yaml\'s products for its OU (cdk-bootstrap, then account-baseline).\n\n');
+  process.stdout.write(
+    "Baseliner on a virtual clock. Typical durations: cdk-bootstrap 5 min, account-baseline 7 min, each run within ± spread; accounts alternate Prod and Dev, each getting the sample baseline.yaml's products for its OU (cdk-bootstrap, then account-baseline).\n\n",
+  );
   const arrivals = String(values.arrival).split(',');
   for (const a of arrivals) if (a !== 'factory' && a !== 'move') throw new Error(`--arrival: unknown "${a}" (factory or move)`);
-  const header = ['arrival', 'accounts', 'spread', 'overhead median', 'overhead max', 'transitions/product', 'SC calls/product', '60 s loop: overhead median', 'transitions/product', 'SC calls/product'];
+  const header = [
+    'arrival',
+    'accounts',
+    'spread',
+    'overhead median',
+    'overhead max',
+    'transitions/product',
+    'SC calls/product',
+    '60 s loop: overhead median',
+    'transitions/product',
+    'SC calls/product',
+  ];
   const rows = [header];
   for (const arrival of arrivals as Arrival[])
-  for (const spread of String(values.spread).split(',').map(Number))
-  for (const n of String(values.accounts).split(',').map(Number)) {
-    const r = await simulate(n, Number(values.seed), spread, arrival);
-    const over = r.map((a) => (a.ours - a.ideal) / a.ideal);
-    const fixedOver = r.map((a) => (a.fixed.time - a.ideal) / a.ideal);
-    rows.push([arrival === 'factory' ? 'Account Factory' : 'MoveAccount + gate', String(n), `±${Math.round(spread * 100)}%`, pct(median(over)), pct(Math.max(...over)), median(r.map((a) => a.transitions)).toFixed(1), median(r.map((a) => a.scCalls)).toFixed(1), pct(median(fixedOver)), median(r.map((a) => a.fixed.transitions)).toFixed(1), median(r.map((a) => a.fixed.scCalls)).toFixed(1)]);
-    if (n === 10 && spread === 0.15 && arrival === 'factory') {
-      for (const a of r.slice(0, 10)) {
-        process.stdout.write(`  ${a.accountId} ${a.ou.padEnd(14)} ideal ${(a.ideal / 60).toFixed(1)} min, ours ${(a.ours / 60).toFixed(1)} min (+${pct((a.ours - a.ideal) / a.ideal)}), 60 s loop ${(a.fixed.time / 60).toFixed(1)} min (+${pct((a.fixed.time - a.ideal) / a.ideal)})\n`);
+    for (const spread of String(values.spread).split(',').map(Number))
+      for (const n of String(values.accounts).split(',').map(Number)) {
+        const r = await simulate(n, Number(values.seed), spread, arrival);
+        const over = r.map((a) => (a.ours - a.ideal) / a.ideal);
+        const fixedOver = r.map((a) => (a.fixed.time - a.ideal) / a.ideal);
+        rows.push([
+          arrival === 'factory' ? 'Account Factory' : 'MoveAccount + gate',
+          String(n),
+          `±${Math.round(spread * 100)}%`,
+          pct(median(over)),
+          pct(Math.max(...over)),
+          median(r.map((a) => a.transitions)).toFixed(1),
+          median(r.map((a) => a.scCalls)).toFixed(1),
+          pct(median(fixedOver)),
+          median(r.map((a) => a.fixed.transitions)).toFixed(1),
+          median(r.map((a) => a.fixed.scCalls)).toFixed(1),
+        ]);
+        if (n === 10 && spread === 0.15 && arrival === 'factory') {
+          for (const a of r.slice(0, 10)) {
+            process.stdout.write(
+              `  ${a.accountId} ${a.ou.padEnd(14)} ideal ${(a.ideal / 60).toFixed(1)} min, ours ${(a.ours / 60).toFixed(1)} min (+${pct((a.ours - a.ideal) / a.ideal)}), 60 s loop ${(a.fixed.time / 60).toFixed(1)} min (+${pct((a.fixed.time - a.ideal) / a.ideal)})\n`,
+            );
+          }
+          process.stdout.write('\n');
+        }
       }
-      process.stdout.write('\n');
-    }
-  }
   const widths = header.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padStart(widths[i])).join('  ')}\n`);
-  process.stdout.write('\nSC calls count ProvisionProduct and DescribeRecord; overhead is time to baselined over the ideal critical path of the products\' own durations.\n');
+  process.stdout.write("\nSC calls count ProvisionProduct and DescribeRecord; overhead is time to baselined over the ideal critical path of the products' own durations.\n");
 }
 
 if (require.main === module) void main();

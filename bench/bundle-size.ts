@@ -51,7 +51,10 @@ function main(): void {
   const assembly = app.synth();
   const bundles = new Map<string, Bundle>();
   const manifests = [assembly, ...assembly.nestedAssemblies.map((n) => n.nestedAssembly)].flatMap((a) =>
-    fs.readdirSync(a.directory).filter((f) => f.endsWith('.assets.json')).map((f) => path.join(a.directory, f)),
+    fs
+      .readdirSync(a.directory)
+      .filter((f) => f.endsWith('.assets.json'))
+      .map((f) => path.join(a.directory, f)),
   );
   for (const m of manifests) {
     const files = (JSON.parse(fs.readFileSync(m, 'utf8')).files ?? {}) as Record<string, { displayName?: string; source: { path: string; packaging?: string } }>;
@@ -62,7 +65,10 @@ function main(): void {
     }
   }
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
-  const rows = [['function bundle', 'files', 'unzipped', 'zipped', '≤ 1 MiB'], ...[...bundles.values()].sort((a, b) => b.zipped - a.zipped).map((b) => [b.name, String(b.files), kib(b.bytes), kib(b.zipped), b.zipped <= 1024 * 1024 ? 'yes' : 'NO'])];
+  const rows = [
+    ['function bundle', 'files', 'unzipped', 'zipped', '≤ 1 MiB'],
+    ...[...bundles.values()].sort((a, b) => b.zipped - a.zipped).map((b) => [b.name, String(b.files), kib(b.bytes), kib(b.zipped), b.zipped <= 1024 * 1024 ? 'yes' : 'NO']),
+  ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) process.stdout.write(`${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}\n`);
   fs.rmSync(outdir, { recursive: true, force: true });

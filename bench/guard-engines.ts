@@ -42,7 +42,7 @@ function findings(report: PolicyValidationPluginReport): Set<Finding> {
     const rule = v.ruleName.toLowerCase();
     // CDK's plugin also runs its schema and lint rules (E/F/W/I and four digits): not Guard's to compare.
     if (/^[efwi]\d{4}$/.test(rule)) continue;
-    for (const r of v.violatingResources) out.add(`${rule} ${path.basename(r.templatePath ?? "-")} ${r.resourceLogicalId ?? "-"}`);
+    for (const r of v.violatingResources) out.add(`${rule} ${path.basename(r.templatePath ?? '-')} ${r.resourceLogicalId ?? '-'}`);
   }
   return out;
 }
@@ -76,7 +76,7 @@ function main(): void {
     process.exit(2);
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-engines-'));
-  const { app, ok, errors } = buildApp(newApp({ config: (values.config as string | undefined) ?? defaultConfigDir(), guards: false, 'aws:cdk:bundling-stacks': [] }, outdir));
+  const { app, ok, errors } = buildApp(newApp({ config: values.config ?? defaultConfigDir(), guards: false, 'aws:cdk:bundling-stacks': [] }, outdir));
   if (!ok) throw new Error(errors.join('\n'));
   app.synth();
   const templates = lintTargets(outdir).templates.map((t) => t.file);
@@ -93,7 +93,9 @@ function main(): void {
     ['CDK guardRules (WASM), rule files by resource type', () => builtIn(new ControlTowerGuard().rulesForTemplates(templates)).validate(context)],
     ['CDK guardRules (WASM), every rule file', () => builtIn(ruleFiles).validate(context)],
   ];
-  process.stdout.write(`${templates.length} distinct templates of ${path.relative(process.cwd(), (values.config as string | undefined) ?? defaultConfigDir()) || '.'}, ${ruleFiles.length} Control Tower rule files, median of ${runs} run(s)\n\n`);
+  process.stdout.write(
+    `${templates.length} distinct templates of ${path.relative(process.cwd(), values.config ?? defaultConfigDir()) || '.'}, ${ruleFiles.length} Control Tower rule files, median of ${runs} run(s)\n\n`,
+  );
   const results = engines.map(([name, f]) => {
     try {
       const { seconds, report } = time(runs, f);
@@ -110,7 +112,9 @@ function main(): void {
     }
     const missing = [...reference].filter((f) => !r.found.has(f)).length;
     const extra = [...r.found].filter((f) => !reference.has(f)).length;
-    const line = r.error ? `failed: ${r.error}` : `${r.seconds.toFixed(2)} s, ${r.found.size} findings, vs every rule file: ${missing} missing, ${extra} extra; ${r.messages.explained} of ${r.messages.guard} messages name the control and its fix`;
+    const line = r.error
+      ? `failed: ${r.error}`
+      : `${r.seconds.toFixed(2)} s, ${r.found.size} findings, vs every rule file: ${missing} missing, ${extra} extra; ${r.messages.explained} of ${r.messages.guard} messages name the control and its fix`;
     process.stdout.write(`  ${r.name.padEnd(55)} ${line}\n`);
   }
   for (const r of results.slice(3)) {
@@ -122,12 +126,17 @@ function main(): void {
   const [subset, , schema, wasm] = results;
   const same = !wasm.error && wasm.found.size === reference.size && [...reference].every((f) => wasm.found.has(f));
   const today = schema.seconds + subset.seconds;
-  process.stdout.write(`\nToday (schema pass + cfn-guard by resource type): ${today.toFixed(2)} s; built-in, Guard rules folded into the schema pass: ${wasm.seconds.toFixed(2)} s; findings ${same ? 'the same' : 'differ'}.\n`);
+  process.stdout.write(
+    `\nToday (schema pass + cfn-guard by resource type): ${today.toFixed(2)} s; built-in, Guard rules folded into the schema pass: ${wasm.seconds.toFixed(2)} s; findings ${same ? 'the same' : 'differ'}.\n`,
+  );
   // A finding a user cannot act on is not the same finding: the control id and the fix are the message.
   const explained = wasm.messages.guard > 0 && wasm.messages.explained === wasm.messages.guard;
   if (wasm.error) process.stdout.write(`Verdict: the built-in engine could not run the rules: cfn-guard stays.\n`);
   else if (wasm.seconds < today && same && explained) process.stdout.write(`Verdict: the built-in engine is faster with the same findings and messages: switch.\n`);
-  else process.stdout.write(`Verdict: the built-in engine is ${wasm.seconds < today ? 'faster' : 'not faster'}, finds ${same ? 'the same rules on the same resources' : 'differently'}, and ${explained ? 'explains them as well' : 'reports raw Guard clauses without the control id or the fix'}: cfn-guard stays.\n`);
+  else
+    process.stdout.write(
+      `Verdict: the built-in engine is ${wasm.seconds < today ? 'faster' : 'not faster'}, finds ${same ? 'the same rules on the same resources' : 'differently'}, and ${explained ? 'explains them as well' : 'reports raw Guard clauses without the control id or the fix'}: cfn-guard stays.\n`,
+    );
   fs.rmSync(outdir, { recursive: true, force: true });
 }
 

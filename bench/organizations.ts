@@ -31,7 +31,7 @@ export const ENVIRONMENTS = ['Dev', 'Staging', 'Prod'] as const;
 export function generatedOrganization(options: GeneratedOrganizationOptions): { organization: string; delivery: string } {
   const teams = options.teams ?? 4;
   const ous = ['Workloads', ...ENVIRONMENTS.flatMap((env) => [`Workloads/${env}`, ...Array.from({ length: teams }, (_, t) => `Workloads/${env}/Team${t}`)])];
-  const ouIds = Object.fromEntries([['Root', 'r-a1b2'], ...ous.map((ou, i) => [ou, `ou-a1b2-${String(10000000 + i)}`])]);
+  const ouIds: Record<string, string> = Object.fromEntries([['Root', 'r-a1b2'], ...ous.map((ou, i) => [ou, `ou-a1b2-${String(10000000 + i)}`])]);
   const accounts = Array.from({ length: options.accounts }, (_, i) => {
     const env = ENVIRONMENTS[i % ENVIRONMENTS.length];
     return { name: `${env.toLowerCase()}-${i}`, id: String(200000000000 + i), ou: `Workloads/${env}/Team${Math.floor(i / ENVIRONMENTS.length) % teams}` };
@@ -43,7 +43,9 @@ pipeline:
 regions: [${options.regions.join(', ')}]
 organizationalUnits: [${ous.join(', ')}]
 organizationalUnitIds:
-${Object.entries(ouIds).map(([ou, id]) => `  ${ou}: ${id}`).join('\n')}
+${Object.entries(ouIds)
+  .map(([ou, id]) => `  ${ou}: ${id}`)
+  .join('\n')}
 accounts:
   - { name: management, id: "111111111111", email: root@example.com, ou: Root }
 ${accounts.map((a) => `  - { name: ${a.name}, id: "${a.id}", email: ${a.name}@example.com, ou: ${a.ou} }`).join('\n')}
@@ -52,7 +54,10 @@ ${accounts.map((a) => `  - { name: ${a.name}, id: "${a.id}", email: ${a.name}@ex
   const target = (env: string) =>
     options.mode === 'stackset'
       ? `{ organizationalUnits: [Workloads/${env}], regions: [${options.regions.join(', ')}] }`
-      : `{ accounts: [${accounts.filter((a) => a.ou.startsWith(`Workloads/${env}/`)).map((a) => a.name).join(', ')}], regions: [${options.regions.join(', ')}] }`;
+      : `{ accounts: [${accounts
+          .filter((a) => a.ou.startsWith(`Workloads/${env}/`))
+          .map((a) => a.name)
+          .join(', ')}], regions: [${options.regions.join(', ')}] }`;
   const waves = ENVIRONMENTS.filter((env) => options.mode === 'stackset' || accounts.some((a) => a.ou.startsWith(`Workloads/${env}/`))).map(
     (env) => `  - name: ${env.toLowerCase()}\n    approval: ${env === 'Prod'}\n    targets: [${target(env)}]\n    patterns: [${patterns}]`,
   );

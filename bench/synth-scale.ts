@@ -82,7 +82,9 @@ export function parseOptions(argv: string[]): Options {
   if (unknown.length > 0) throw new UsageError(`--patterns: not a workload pattern: ${unknown.join(', ')} (choose from ${workloadPatterns().join(', ')})`);
   if (values.guards !== 'on' && values.guards !== 'off') throw new UsageError(`--guards: "${values.guards}" is on or off`);
   return {
-    accounts: String(values.accounts).split(',').map((a) => whole('accounts', a, 1, 5000)),
+    accounts: String(values.accounts)
+      .split(',')
+      .map((a) => whole('accounts', a, 1, 5000)),
     regions: REGION_POOL.slice(0, whole('regions', String(values.regions), 1, REGION_POOL.length)),
     patterns,
     runs: whole('runs', String(values.runs), 1, 20),
@@ -139,7 +141,9 @@ function largestStagesOrganization(base: Omit<GeneratedOrganizationOptions, 'acc
 
 function run(command: string, args: string[]): { seconds: number; peakMb?: number; stdout: string; stderr: string; status: number | null } {
   const started = process.hrtime.bigint();
-  const result = TIME ? spawnSync(TIME, ['-f', 'PEAK_KB=%M', command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 }) : spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const result = TIME
+    ? spawnSync(TIME, ['-f', 'PEAK_KB=%M', command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const kb = /PEAK_KB=(\d+)/.exec(result.stderr ?? '')?.[1];
   return { seconds, peakMb: kb ? Number(kb) / 1024 : undefined, stdout: result.stdout, stderr: result.stderr, status: result.status };
@@ -162,7 +166,9 @@ function measure(options: GeneratedOrganizationOptions, bench: Options): Measure
         if (r.status !== 0) throw new Error(`cdk synth failed for ${configArg}:\n${r.stderr}`);
         const pipelineFile = fs.readdirSync(out).find((f) => f.endsWith('-pipeline.template.json'))!;
         const text = fs.readFileSync(path.join(out, pipelineFile), 'utf8');
-        const pipeline = Object.values((JSON.parse(text) as { Resources: Record<string, { Type: string; Properties: { Stages?: Array<{ Actions: unknown[] }> } }> }).Resources).find((x) => x.Type === 'AWS::CodePipeline::Pipeline')!;
+        const pipeline = Object.values((JSON.parse(text) as { Resources: Record<string, { Type: string; Properties: { Stages?: Array<{ Actions: unknown[] }> } }> }).Resources).find(
+          (x) => x.Type === 'AWS::CodePipeline::Pipeline',
+        )!;
         const stages = pipeline.Properties.Stages!;
         return { ...r, actions: stages.reduce((n, s) => n + s.Actions.length, 0), stages: stages.length, bytes: Buffer.byteLength(text) };
       } finally {
@@ -199,7 +205,20 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
 
 function printTable(rows: readonly Measured[]): void {
   const header = ['mode', 'accounts', 'stack instances', 'plan (s)', 'synth (s)', 'peak MB', 'actions', 'stages', 'template KB'];
-  const table = [header, ...rows.map((r) => [r.mode, String(r.accounts), String(r.instances), r.planSeconds.toFixed(1), r.synthSeconds.toFixed(1), r.peakMb === undefined ? 'n/a' : r.peakMb.toFixed(0), String(r.actions), String(r.pipelineStages), r.templateKb.toFixed(0)])];
+  const table = [
+    header,
+    ...rows.map((r) => [
+      r.mode,
+      String(r.accounts),
+      String(r.instances),
+      r.planSeconds.toFixed(1),
+      r.synthSeconds.toFixed(1),
+      r.peakMb === undefined ? 'n/a' : r.peakMb.toFixed(0),
+      String(r.actions),
+      String(r.pipelineStages),
+      r.templateKb.toFixed(0),
+    ]),
+  ];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   for (const row of table) process.stdout.write(`${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}\n`);
 }

@@ -108,10 +108,11 @@ export class CatalogStack extends Stack {
     }
 
     if (p.share.organization || p.share.organizationalUnitIds.length > 0) this.share(org.organizationId, p);
-    acknowledgeBucketDeploymentHandler(this, 'it publishes the self-service products\' Lambda code to the asset bucket');
+    acknowledgeBucketDeploymentHandler(this, "it publishes the self-service products' Lambda code to the asset bucket");
     this.acknowledgeSdkCallHandler();
     // The toolkit's template as it ships: what it decides is the CDK team's, and it changes only with the toolkit.
-    const toolkitReason = 'The CDK toolkit\'s own bootstrap template, included unchanged so that accounts match what `cdk bootstrap` deploys; its choices (optional ECR repository, staging bucket policy, permissions boundary) are the CDK team\'s, and it changes only with the toolkit version.';
+    const toolkitReason =
+      "The CDK toolkit's own bootstrap template, included unchanged so that accounts match what `cdk bootstrap` deploys; its choices (optional ECR repository, staging bucket policy, permissions boundary) are the CDK team's, and it changes only with the toolkit version.";
     Validations.of(bootstrapStack).acknowledge(
       ...[
         ...['IAM4', 'IAM5', 'S1', 'S2', 'KMS5'].map((rule) => `AwsSolutions::AwsSolutions-${rule}`),
@@ -137,7 +138,8 @@ export class CatalogStack extends Stack {
   private acknowledgeSdkCallHandler(): void {
     const handler = this.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
     if (!handler) return;
-    const why = 'CDK AwsCustomResource handler (CDK-managed runtime, role and log group): at deploy time only, it shares the portfolio and deprecates released product versions, calling Service Catalog and Organizations.';
+    const why =
+      'CDK AwsCustomResource handler (CDK-managed runtime, role and log group): at deploy time only, it shares the portfolio and deprecates released product versions, calling Service Catalog and Organizations.';
     Validations.of(handler).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-IAM4', reason: why },
       { id: 'AwsSolutions::AwsSolutions-L1', reason: why },
@@ -212,7 +214,10 @@ export class CatalogStack extends Stack {
         policy: cr.AwsCustomResourcePolicy.fromStatements([
           new iam.PolicyStatement({ actions: ['servicecatalog:CreatePortfolioShare', 'servicecatalog:DeletePortfolioShare'], resources: [this.portfolio.portfolioArn] }),
           // Organization shares check the organization through these calls, which take no resource ARN.
-          new iam.PolicyStatement({ actions: ['organizations:DescribeOrganization', 'organizations:DescribeOrganizationalUnit', 'organizations:ListAWSServiceAccessForOrganization'], resources: ['*'] }),
+          new iam.PolicyStatement({
+            actions: ['organizations:DescribeOrganization', 'organizations:DescribeOrganizationalUnit', 'organizations:ListAWSServiceAccessForOrganization'],
+            resources: ['*'],
+          }),
         ]),
       });
       Validations.of(share).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Organizations describe calls take no resource ARN; portfolio share calls are scoped to this portfolio.' });

@@ -84,14 +84,23 @@ export function baselineOfferIssues(config: Config, offer: CatalogOffer): Config
         return;
       }
       if (offered.kind !== 'baseline') {
-        issues.push({ file, path: `${where}.product`, problem: `"${p.product}" is a self-service product: it is launched in an account by its users, not provisioned by the baseliner`, fix: `baseline products are ${offer.products.filter((o) => o.kind === 'baseline').map((o) => o.name).join(', ')}` });
+        issues.push({
+          file,
+          path: `${where}.product`,
+          problem: `"${p.product}" is a self-service product: it is launched in an account by its users, not provisioned by the baseliner`,
+          fix: `baseline products are ${offer.products
+            .filter((o) => o.kind === 'baseline')
+            .map((o) => o.name)
+            .join(', ')}`,
+        });
         return;
       }
       if (p.version) {
         const version = offered.versions.find((v) => v.name === p.version);
         const current = offered.versions.filter((v) => v.status === 'current').map((v) => v.name);
         if (!version) issues.push({ file, path: `${where}.version`, problem: `${p.product} has no version "${p.version}"`, fix: `offered: ${current.join(', ')} (or omit version for the newest)` });
-        else if (version.status === 'deprecated') issues.push({ file, path: `${where}.version`, problem: `${p.product} ${p.version} is deprecated and cannot be launched`, fix: `use ${current.join(', ')}, or omit version for the newest` });
+        else if (version.status === 'deprecated')
+          issues.push({ file, path: `${where}.version`, problem: `${p.product} ${p.version} is deprecated and cannot be launched`, fix: `use ${current.join(', ')}, or omit version for the newest` });
       }
       p.regions.forEach((r, ri) => {
         if (offered.regions && !offered.regions.includes(r)) {
@@ -100,7 +109,13 @@ export function baselineOfferIssues(config: Config, offer: CatalogOffer): Config
       });
       if (file === baselineFile && p.provisionName === config.baseline.bootstrapProduct) {
         const missing = config.organization.regions.filter((r) => !p.regions.includes(r));
-        if (missing.length > 0) issues.push({ file, path: `${where}.regions`, problem: `the bootstrap product does not reach the governed Region${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the pipeline deploys to every governed Region and needs it bootstrapped`, fix: `regions: [${config.organization.regions.join(', ')}]` });
+        if (missing.length > 0)
+          issues.push({
+            file,
+            path: `${where}.regions`,
+            problem: `the bootstrap product does not reach the governed Region${missing.length === 1 ? '' : 's'} ${missing.join(', ')}: the pipeline deploys to every governed Region and needs it bootstrapped`,
+            fix: `regions: [${config.organization.regions.join(', ')}]`,
+          });
       }
     });
   }

@@ -21,7 +21,13 @@ export const CatalogParameters = z.strictObject({
     })
     .prefault({})
     .describe('Who sees the portfolio: the whole organization, or the OUs listed.'),
-  tagOptions: z.record(z.string().min(1).max(127), z.array(z.string().min(1).max(255)).min(1)).default({ 'platform:environment': ['dev', 'test', 'prod'] }).describe('TagOptions: the tag keys and values a launch may choose from.'),
-  selfService: z.array(z.enum(SELF_SERVICE_PATTERNS)).default([...SELF_SERVICE_PATTERNS]).describe('Patterns offered as self-service products.'),
+  tagOptions: z
+    .record(z.string().min(1).max(127), z.array(z.string().min(1).max(255)).min(1))
+    .default({ 'platform:environment': ['dev', 'test', 'prod'] })
+    .describe('TagOptions: the tag keys and values a launch may choose from.'),
+  selfService: z
+    .array(z.enum(SELF_SERVICE_PATTERNS))
+    .default([...SELF_SERVICE_PATTERNS])
+    .describe('Patterns offered as self-service products.'),
 });
 export type CatalogParameters = z.output<typeof CatalogParameters>;

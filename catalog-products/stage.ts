@@ -15,6 +15,8 @@ export class CatalogStage extends Stage {
     this.catalog = new CatalogStack(this, 'Catalog', { stackName: 'platform-catalog', parameters: props.parameters, organization: org });
     this.regionalAssets = org.regions
       .filter((r) => r !== org.homeRegion)
-      .map((region) => new ProductAssetsStack(this, `Assets-${region}`, { stackName: 'platform-catalog-assets', env: { account: props.target.accountId, region }, organizationId: org.organizationId! }));
+      .map(
+        (region) => new ProductAssetsStack(this, `Assets-${region}`, { stackName: 'platform-catalog-assets', env: { account: props.target.accountId, region }, organizationId: org.organizationId! }),
+      );
   }
 }

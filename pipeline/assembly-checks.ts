@@ -41,7 +41,8 @@ export function checkAssembly(assembly: CloudAssembly, quotas: Quotas): string[]
   const out: string[] = [];
   const fix = 'move the largest waves of CDK Stages to StackSets (npm run plan names them)';
   for (const s of facts.stacks) {
-    if (s.resources > quotas.resourcesPerStack) out.push(`stack ${s.name} has ${s.resources} resources, CloudFormation allows ${quotas.resourcesPerStack}: reduce what the pattern's parameters create`);
+    if (s.resources > quotas.resourcesPerStack)
+      out.push(`stack ${s.name} has ${s.resources} resources, CloudFormation allows ${quotas.resourcesPerStack}: reduce what the pattern's parameters create`);
   }
   if (facts.pipeline) {
     const p = facts.pipeline;
@@ -50,7 +51,8 @@ export function checkAssembly(assembly: CloudAssembly, quotas: Quotas): string[]
     if (p.stages.length > quotas.stagesPerPipeline) out.push(`the pipeline has ${p.stages.length} stages, CodePipeline allows ${quotas.stagesPerPipeline}: ${fix}`);
     if (total > quotas.actionsPerPipeline) out.push(`the pipeline has ${total} actions, CodePipeline allows ${quotas.actionsPerPipeline}: ${fix}`);
     for (const s of p.stages) {
-      if (s.actions > quotas.actionsPerStage) out.push(`pipeline stage ${s.name} has ${s.actions} actions, CodePipeline allows ${quotas.actionsPerStage}: this is a defect of the planner's wave splitting; please report it`);
+      if (s.actions > quotas.actionsPerStage)
+        out.push(`pipeline stage ${s.name} has ${s.actions} actions, CodePipeline allows ${quotas.actionsPerStage}: this is a defect of the planner's wave splitting; please report it`);
     }
   }
   return out;

@@ -33,7 +33,7 @@ import { isTemplateAsset } from './template-lint';
 export const GUARDS_CONTEXT = 'guards';
 
 export function guardsEnabled(app: App): boolean {
-  const v = app.node.tryGetContext(GUARDS_CONTEXT);
+  const v: unknown = app.node.tryGetContext(GUARDS_CONTEXT);
   return v !== false && v !== 'false' && process.env.CDK_VALIDATION !== 'false';
 }
 
@@ -173,7 +173,12 @@ export class DistinctStackChecks implements IPolicyValidationPlugin {
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const app = context.appConstruct;
     if (!app) return this.inner.validate(context);
-    const stacks = new Map(app.node.findAll().filter((c): c is Stack => Stack.isStack(c)).map((c) => [c.node.path, c]));
+    const stacks = new Map(
+      app.node
+        .findAll()
+        .filter((c): c is Stack => Stack.isStack(c))
+        .map((c) => [c.node.path, c]),
+    );
     const byRule = new Map<string, PolicyViolation>();
     let success = true;
     const groups = groupDistinctTemplates(context.stackTemplates);
@@ -196,7 +201,11 @@ export class DistinctStackChecks implements IPolicyValidationPlugin {
         }
       }
     }
-    return { success: success && byRule.size === 0, violations: [...byRule.values()], metadata: { distinctStacks: `${checks.length} of ${context.stackTemplates.length + checks.length - groups.size}` } };
+    return {
+      success: success && byRule.size === 0,
+      violations: [...byRule.values()],
+      metadata: { distinctStacks: `${checks.length} of ${context.stackTemplates.length + checks.length - groups.size}` },
+    };
   }
 }
 
@@ -318,7 +327,14 @@ export function groupDistinctTemplates(stacks: readonly PolicyValidationStack[])
 export function embeddedTemplates(templatePaths: readonly string[], app?: IConstruct): string[] {
   const dirs = new Set(templatePaths.map((p) => path.dirname(p)));
   // Current product versions are written as *.product.template.json; released ones are file assets (asset.<hash>.json).
-  const products = [...dirs].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).map((f) => path.join(d, f)).filter((f) => f.endsWith('.product.template.json') || isTemplateAsset(f)) : []));
+  const products = [...dirs].flatMap((d) =>
+    fs.existsSync(d)
+      ? fs
+          .readdirSync(d)
+          .map((f) => path.join(d, f))
+          .filter((f) => f.endsWith('.product.template.json') || isTemplateAsset(f))
+      : [],
+  );
   // StackSet templates live in stages of their own, which hold no stack of the assembly.
   const stackSets = (app?.node.findAll() ?? []).filter(isStackSetTemplate).flatMap((t) => {
     const file = (t.synthesizer as StackSetTemplateSynthesizer).template?.file;

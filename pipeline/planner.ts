@@ -204,7 +204,12 @@ export function planDeployments(config: Config, registry: Registry): { draft?: D
         if (regions.length === 0) return;
         const mode = deliveryMode(target);
         if (mode === 'stackset' && definition.kind === 'platform') {
-          issues.push({ file, path: `waves[${w}].targets[${ti}]${target.delivery ? '.delivery' : ''}`, problem: `${id} is a platform part of the management account and is deployed as CDK Stages only`, fix: 'give this wave a target with accounts: [management] (delivery: stages)' });
+          issues.push({
+            file,
+            path: `waves[${w}].targets[${ti}]${target.delivery ? '.delivery' : ''}`,
+            problem: `${id} is a platform part of the management account and is deployed as CDK Stages only`,
+            fix: 'give this wave a target with accounts: [management] (delivery: stages)',
+          });
           return;
         }
         const reached = targetAccounts(config, target);
@@ -217,7 +222,13 @@ export function planDeployments(config: Config, registry: Registry): { draft?: D
           const key = `${id}/${account.id}/${region}`;
           const earlier = placed.get(key);
           if (earlier) {
-            if (earlier !== at) issues.push({ file, path: at, problem: `${id} is already deployed to ${account.name} in ${region} by ${earlier}`, fix: 'deploy each pattern to an account and Region from one wave only' });
+            if (earlier !== at)
+              issues.push({
+                file,
+                path: at,
+                problem: `${id} is already deployed to ${account.name} in ${region} by ${earlier}`,
+                fix: 'deploy each pattern to an account and Region from one wave only',
+              });
             continue;
           }
           placed.set(key, at);
@@ -322,7 +333,7 @@ function stackSetGroup(config: Config, target: Target, regions: string[]): Stack
   const accounts = (target.accounts ?? []).map((ref) => findAccount(org.accounts, ref)!.id);
   return {
     organizationalUnits: ous,
-    organizationalUnitIds: ous.map((ou) => org.organizationalUnitIds[ou]!),
+    organizationalUnitIds: ous.map((ou) => org.organizationalUnitIds[ou]),
     accounts,
     accountFilter: accounts.length === 0 ? 'NONE' : target.organizationalUnits?.length ? 'UNION' : 'INTERSECTION',
     regions,
@@ -373,7 +384,12 @@ export function shapePlan(draft: DraftPlan, shapes: ReadonlyMap<string, Deployme
     for (const d of ordered) {
       const actions = actionsOf(shapeOf(d));
       if (actions > quotas.actionsPerStage) {
-        issues.push({ file, path: `waves[${w}]`, problem: `${d.id} deploys ${shapeOf(d).stacks} stacks, ${actions} actions, more than one pipeline stage holds (${quotas.actionsPerStage})`, fix: `split pattern ${d.pattern} into fewer stacks` });
+        issues.push({
+          file,
+          path: `waves[${w}]`,
+          problem: `${d.id} deploys ${shapeOf(d).stacks} stacks, ${actions} actions, more than one pipeline stage holds (${quotas.actionsPerStage})`,
+          fix: `split pattern ${d.pattern} into fewer stacks`,
+        });
         continue;
       }
       if (current.deployments.length > 0 && current.actions + actions > quotas.actionsPerStage) {
@@ -451,7 +467,13 @@ function quotaIssues(draft: DraftPlan, plan: Plan, uses: readonly QuotaUse[]): C
   };
   for (const name of ['resources per stack', 'stack template bytes', 'StackSet template bytes']) {
     const q = over(name);
-    if (q) issues.push({ file, path: 'waves', problem: `${q.where} synthesizes a ${name.startsWith('resources') ? `stack of ${q.used} resources` : `template of ${q.used} bytes`}, ${name === 'stack template bytes' ? "CodePipeline's CloudFormation action" : 'CloudFormation'} allows ${q.limit}`, fix: "reduce what the pattern's parameters create" });
+    if (q)
+      issues.push({
+        file,
+        path: 'waves',
+        problem: `${q.where} synthesizes a ${name.startsWith('resources') ? `stack of ${q.used} resources` : `template of ${q.used} bytes`}, ${name === 'stack template bytes' ? "CodePipeline's CloudFormation action" : 'CloudFormation'} allows ${q.limit}`,
+        fix: "reduce what the pattern's parameters create",
+      });
   }
 
   const actions = over('actions per pipeline');

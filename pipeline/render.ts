@@ -32,7 +32,16 @@ export function planJson(plan: Plan, config: Config) {
       approval: w.approval,
       actions: w.actions,
       pipelineStages: w.parts.map((p) => ({ name: p.name, actions: p.actions, deployments: p.deployments })),
-      stages: stagesOf(w).map((s) => ({ id: s.id, pattern: s.pattern, account: s.accountName, accountId: s.accountId, region: s.region, stackName: s.stackName, stacks: plan.shapes.get(s.id)?.stacks, parameters: s.parameters })),
+      stages: stagesOf(w).map((s) => ({
+        id: s.id,
+        pattern: s.pattern,
+        account: s.accountName,
+        accountId: s.accountId,
+        region: s.region,
+        stackName: s.stackName,
+        stacks: plan.shapes.get(s.id)?.stacks,
+        parameters: s.parameters,
+      })),
       stackSets: stackSetsOf(w).map((s) => ({
         id: s.id,
         stackSetName: s.stackSetName,
@@ -54,7 +63,12 @@ export function planJson(plan: Plan, config: Config) {
 
 function table(headers: string[], rows: string[][], indent = '  '): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => indent + cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    indent +
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
@@ -67,7 +81,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** "OU Workloads/Dev → 412 accounts × 4 Regions": a group of a StackSet, by what it reaches today. */
 export function describeGroup(s: PlannedStackSet, g: StackSetGroup): string {
   const reached = new Set(s.instances.filter((i) => g.regions.includes(i.region) && (g.accountFilter === 'INTERSECTION' ? g.accounts.includes(i.accountId) : true)).map((i) => i.accountId));
-  const where = g.accountFilter === 'INTERSECTION' ? `accounts ${g.accounts.length <= 3 ? g.accounts.join(', ') : plural(g.accounts.length, 'account')} (through OU ${g.organizationalUnits.join(', ')})` : `OU ${g.organizationalUnits.join(', ')}${g.accountFilter === 'UNION' ? ` + ${plural(g.accounts.length, 'account')}` : ''}`;
+  const where =
+    g.accountFilter === 'INTERSECTION'
+      ? `accounts ${g.accounts.length <= 3 ? g.accounts.join(', ') : plural(g.accounts.length, 'account')} (through OU ${g.organizationalUnits.join(', ')})`
+      : `OU ${g.organizationalUnits.join(', ')}${g.accountFilter === 'UNION' ? ` + ${plural(g.accounts.length, 'account')}` : ''}`;
   return `${where} → ${plural(reached.size, 'account')} × ${plural(g.regions.length, 'Region')}`;
 }
 
@@ -91,7 +108,10 @@ function stackSetRows(w: PlannedWave): string[][] {
 
 function renderTable(plan: Plan, config: Config): string {
   const org = config.organization;
-  const out: string[] = [`Rollout plan for ${config.dir} — pipeline ${plan.pipelineName} in ${org.management.account} / ${org.management.homeRegion}, source ${org.pipeline.repository}@${org.pipeline.branch}`, ''];
+  const out: string[] = [
+    `Rollout plan for ${config.dir} — pipeline ${plan.pipelineName} in ${org.management.account} / ${org.management.homeRegion}, source ${org.pipeline.repository}@${org.pipeline.branch}`,
+    '',
+  ];
   plan.waves.forEach((w, i) => {
     out.push(waveTitle(w, i));
     if (stackSetsOf(w).length) out.push(table(STACKSET_HEADERS, stackSetRows(w)));
@@ -108,11 +128,33 @@ function renderMarkdown(plan: Plan, config: Config): string {
   const out = [`# Rollout plan (${config.dir})`, ''];
   plan.waves.forEach((w, i) => {
     out.push(`## ${waveTitle(w, i)}`, '');
-    if (stackSetsOf(w).length) out.push(md(STACKSET_HEADERS.map((h) => h.toLowerCase()), stackSetRows(w)), '');
-    if (stagesOf(w).length) out.push(md(STAGE_HEADERS.map((h) => h.toLowerCase()), stageRows(plan, w).map(([p, ...rest]) => [`\`${p}\``, ...rest])), '');
+    if (stackSetsOf(w).length)
+      out.push(
+        md(
+          STACKSET_HEADERS.map((h) => h.toLowerCase()),
+          stackSetRows(w),
+        ),
+        '',
+      );
+    if (stagesOf(w).length)
+      out.push(
+        md(
+          STAGE_HEADERS.map((h) => h.toLowerCase()),
+          stageRows(plan, w).map(([p, ...rest]) => [`\`${p}\``, ...rest]),
+        ),
+        '',
+      );
   });
   out.push('## Pipeline', '', plan.pipeline.map((s) => `${s.name} (${s.actions})`).join(' → '), '');
-  out.push('## Quota headroom', '', md(QUOTA_HEADERS.map((h) => h.toLowerCase()), quotaRows(plan.quotas)), '');
+  out.push(
+    '## Quota headroom',
+    '',
+    md(
+      QUOTA_HEADERS.map((h) => h.toLowerCase()),
+      quotaRows(plan.quotas),
+    ),
+    '',
+  );
   return `${out.join('\n')}\n`;
 }
 

@@ -38,7 +38,8 @@ export function parseAllowances(text: string, file: string = ALLOWED_WARNINGS_FI
 /** One finding of `cfn-lint --format json`, the fields we use. */
 export interface LintFinding {
   readonly Filename: string;
-  readonly Level: 'Error' | 'Warning' | 'Informational' | string;
+  /** Error, Warning or Informational (cfn-lint may add levels). */
+  readonly Level: string;
   readonly Message: string;
   readonly Location: { readonly Start: { readonly LineNumber: number }; readonly Path?: ReadonlyArray<string | number> };
   readonly Rule: { readonly Id: string };
@@ -76,7 +77,12 @@ function appliesTo(allowance: LintAllowance, file: string): boolean {
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export interface LintTargets {

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Every test: types, generated schemas, Jest (config, planner, pipeline, stages, handlers),
-# cfn-lint over the synthesized sample organization, Go.
+# Every test: types, lint and format (ESLint, Prettier, gofmt), generated schemas, Jest (config,
+# planner, pipeline, stages, handlers), cfn-lint over the synthesized sample organization, Go vet and tests.
 # Ends with one line "total: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 echo "== tsc"
 npx tsc --noEmit -p .
+bash scripts/lint.sh
 echo "== JSON schemas are current"
 npx tsx accounts/json-schemas.ts --check
 echo "== jest"

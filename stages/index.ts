@@ -53,7 +53,14 @@ export const PATTERNS: readonly PatternDefinition[] = [
     // The enrollment gate names the account as Control Tower does, which needs the organization id.
     configIssues: (p, config) =>
       p.enrollmentGate && !config.organization.management.organizationId
-        ? [{ file: path.join(config.dir, CONFIG_FILES.organization), path: 'management.organizationId', problem: 'the baseliner\'s enrollment gate needs the organization id', fix: 'add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false' }]
+        ? [
+            {
+              file: path.join(config.dir, CONFIG_FILES.organization),
+              path: 'management.organizationId',
+              problem: "the baseliner's enrollment gate needs the organization id",
+              fix: 'add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false',
+            },
+          ]
         : [],
     createStage: (scope, id, props) => new BaselinerStage(scope, id, props),
   }),
@@ -64,7 +71,8 @@ export const PATTERNS: readonly PatternDefinition[] = [
     providesStackSetAssetBuckets: true,
     targetLimits: 'the management account, in the home Region; needs management.organizationId',
     // baseline.yaml and the update files name its products, versions and Regions.
-    configIssues: (p, config) => baselineOfferIssues(config, catalogOffer(p, { regions: config.organization.regions, homeRegion: config.organization.management.homeRegion }, `v${toolkitBootstrapVersion()}`)),
+    configIssues: (p, config) =>
+      baselineOfferIssues(config, catalogOffer(p, { regions: config.organization.regions, homeRegion: config.organization.management.homeRegion }, `v${toolkitBootstrapVersion()}`)),
     targetRule: (p, target, org) =>
       managementHomeOnly('the catalog')!(p, target, org) ??
       (org.organizationId ? undefined : { problem: 'its asset buckets are readable by the organization, whose id is not configured', fix: 'set management.organizationId (o-…) in organization.yaml' }),
@@ -107,12 +115,15 @@ export const PATTERNS: readonly PatternDefinition[] = [
     targetRule: (_p, target) =>
       (QUICKSIGHT_REGIONS as readonly string[]).includes(target.region)
         ? undefined
-        : { problem: `Amazon QuickSight has no endpoint in ${target.region}`, fix: `narrow this pattern's regions to QuickSight Regions (${QUICKSIGHT_REGIONS.slice(0, 4).join(', ')}, …), or add the Region to QUICKSIGHT_REGIONS in stages/spice-refresh/parameters.ts once QuickSight supports it` },
+        : {
+            problem: `Amazon QuickSight has no endpoint in ${target.region}`,
+            fix: `narrow this pattern's regions to QuickSight Regions (${QUICKSIGHT_REGIONS.slice(0, 4).join(', ')}, …), or add the Region to QUICKSIGHT_REGIONS in stages/spice-refresh/parameters.ts once QuickSight supports it`,
+          },
     createStack: (scope, id, props) => new SpiceRefreshStack(scope, id, props),
   }),
   workload({
     id: 'content-aggregator',
-    description: 'Step Functions content aggregator: feed → Map over posts → one idempotent commit of the site\'s content file on GitHub',
+    description: "Step Functions content aggregator: feed → Map over posts → one idempotent commit of the site's content file on GitHub",
     parameters: ContentAggregatorParameters,
     stackId: 'ContentAggregator',
     createStack: (scope, id, props) => new ContentAggregatorStack(scope, id, props),

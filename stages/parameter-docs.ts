@@ -24,7 +24,7 @@ export function parameterDocs(schema: z.ZodType): ParameterDoc[] {
     let required = true;
     let defaultValue: unknown;
     let hasDefault = false;
-    for (let s: z.ZodType | undefined = field; s; ) {
+    for (let s: z.ZodType | undefined = field; s;) {
       const d = def(s);
       description ??= s.description;
       if (d.type === 'default' || d.type === 'prefault') {

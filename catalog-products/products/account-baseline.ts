@@ -24,17 +24,53 @@ export const LAUNCHED_ROLE_BOUNDARY_NAME = 'platform-catalog-launched-role-bound
  * nothing of IAM, Organizations or account. A test checks every product role's grants fit inside.
  */
 export const LAUNCHED_ROLE_ACTIONS = [
-  'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams',
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'logs:DescribeLogStreams',
   'sns:Publish',
-  'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
-  's3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:AbortMultipartUpload',
-  'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable',
-  'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey',
-  'xray:PutTraceSegments', 'xray:PutTelemetryRecords',
+  'sqs:SendMessage',
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  's3:PutObject',
+  's3:DeleteObject',
+  's3:ListBucket',
+  's3:AbortMultipartUpload',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:DescribeKey',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
   'lambda:InvokeFunction',
   'events:PutEvents',
   'cloudwatch:PutMetricData',
-  'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcs',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeVpcs',
 ];
 /** AWS managed policies that a product role may never get, whatever its boundary. */
 const ADMIN_CLASS_POLICIES = ['AdministratorAccess', 'AdministratorAccess-*', 'IAMFullAccess', 'PowerUserAccess', 'AWSOrganizationsFullAccess'];
@@ -81,7 +117,8 @@ export class AccountBaseline extends Construct {
     });
     Validations.of(boundary).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5',
-      reason: 'A permissions boundary grants nothing: it caps the roles self-service launches create to the data-plane actions the patterns use, on any of their resources (which are named per launch); each role\'s own policy names its resources.',
+      reason:
+        "A permissions boundary grants nothing: it caps the roles self-service launches create to the data-plane actions the patterns use, on any of their resources (which are named per launch); each role's own policy names its resources.",
     });
 
     const launch = new iam.Role(this, 'LaunchRole', {
@@ -126,8 +163,15 @@ export class AccountBaseline extends Construct {
       }),
     );
     Validations.of(launch).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-IAM4', reason: 'Self-service patterns create resources of many services; PowerUserAccess (no IAM) is the maintained policy for that, and IAM is limited to SC-* roles that carry the launched-role boundary.' },
-      { id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'IAM actions only on roles named SC-* that Service Catalog stacks create, and creating or changing one requires the launched-role permissions boundary.' },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4',
+        reason:
+          'Self-service patterns create resources of many services; PowerUserAccess (no IAM) is the maintained policy for that, and IAM is limited to SC-* roles that carry the launched-role boundary.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5',
+        reason: 'IAM actions only on roles named SC-* that Service Catalog stacks create, and creating or changing one requires the launched-role permissions boundary.',
+      },
     );
   }
 }

@@ -58,7 +58,13 @@ export class PrivatelinkLambdaProduct extends AssetProductStack {
   }
 }
 
-export const SELF_SERVICE_PRODUCTS: Record<(typeof SELF_SERVICE_PATTERNS)[number], { description: string; create: (scope: Construct, id: string, props: SelfServiceProductProps) => servicecatalog.ProductStack }> = {
+export const SELF_SERVICE_PRODUCTS: Record<
+  (typeof SELF_SERVICE_PATTERNS)[number],
+  { description: string; create: (scope: Construct, id: string, props: SelfServiceProductProps) => servicecatalog.ProductStack }
+> = {
   'sns-fifo-jobs': { description: 'Event-driven jobs on SNS FIFO: publisher, ordered consumers to S3 and DynamoDB, DLQs', create: (scope, id, props) => new SnsFifoJobsProduct(scope, id, props) },
-  'privatelink-lambda': { description: 'A function reachable only through a Lambda interface endpoint in an isolated VPC', create: (scope, id, props) => new PrivatelinkLambdaProduct(scope, id, props) },
+  'privatelink-lambda': {
+    description: 'A function reachable only through a Lambda interface endpoint in an isolated VPC',
+    create: (scope, id, props) => new PrivatelinkLambdaProduct(scope, id, props),
+  },
 };

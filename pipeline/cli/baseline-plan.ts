@@ -41,24 +41,28 @@ const spec = {
 export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): number {
   const values = parseOrHelp(spec, argv, out);
   if (!values) return 0;
-  const account = values.account as string | undefined;
-  const ou = values.ou as string | undefined;
-  const fromOu = values['from-ou'] as string | undefined;
-  const toOu = values['to-ou'] as string | undefined;
-  const format = values.format as string;
+  const account = values.account;
+  const ou = values.ou;
+  const fromOu = values['from-ou'];
+  const toOu = values['to-ou'];
+  const format = values.format;
   const move = fromOu !== undefined || toOu !== undefined;
   if (!account || (!ou && !move)) throw new UsageError('--account and --ou (or --from-ou and --to-ou) are required\nRun with --help for the options.');
   if (move && (!fromOu || !toOu)) throw new UsageError('--from-ou and --to-ou go together');
   if (move && ou) throw new UsageError('give --ou, or --from-ou and --to-ou, not both');
   if (!ACCOUNT_ID_PATTERN.test(account)) throw new UsageError(`--account "${account}" is not a 12-digit account id`);
   if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}": use table or json`);
-  const { config, issues } = loadConfig((values.config as string | undefined) ?? defaultConfigDir());
+  const { config, issues } = loadConfig(values.config ?? defaultConfigDir());
   if (!config || issues.length > 0) {
     printIssues(issues, err);
     return 1;
   }
   const ous = [ROOT_OU, ...config.organization.organizationalUnits];
-  for (const [flag, value] of [['--ou', ou], ['--from-ou', fromOu], ['--to-ou', toOu]] as const) {
+  for (const [flag, value] of [
+    ['--ou', ou],
+    ['--from-ou', fromOu],
+    ['--to-ou', toOu],
+  ] as const) {
     if (value !== undefined && !ous.includes(value)) throw new UsageError(`${flag} "${value}" is not an OU of organization.yaml (${suggestion(value, ous, 'OU')})`);
   }
   const governed = config.organization.organizationalUnits;
@@ -77,7 +81,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   }
   const levels = plan(ou!);
   if (format === 'json') {
-    out(`${JSON.stringify({ account, ou, governed: isGoverned(ou!, governed), triggers: triggersInto(ou!, governed), maxWaitMinutes: config.baseline.maxWaitMinutes, bootstrapProduct: config.baseline.bootstrapProduct ?? null, levels }, null, 2)}\n`);
+    out(
+      `${JSON.stringify({ account, ou, governed: isGoverned(ou!, governed), triggers: triggersInto(ou!, governed), maxWaitMinutes: config.baseline.maxWaitMinutes, bootstrapProduct: config.baseline.bootstrapProduct ?? null, levels }, null, 2)}\n`,
+    );
     return 0;
   }
   const lines = [`Baseline for ${account} in ${ou} (${levels.flat().length} products, at most ${config.baseline.maxWaitMinutes} minutes)`, ''];
@@ -127,7 +133,8 @@ function renderMove(account: string, fromOu: string, toOu: string, before: reado
     if (o.product !== p.product) out.push(`product ${o.product} → ${p.product}`);
     if ((o.version ?? 'newest') !== (p.version ?? 'newest')) out.push(`version ${o.version ?? 'newest'} → ${p.version ?? 'newest'}`);
     if ([...o.regions].sort().join() !== [...p.regions].sort().join()) out.push(`Regions ${o.regions.join(', ')} → ${p.regions.join(', ')}`);
-    for (const k of new Set([...Object.keys(o.parameters), ...Object.keys(p.parameters)])) if (o.parameters[k] !== p.parameters[k]) out.push(`${k} ${o.parameters[k] ?? '(unset)'} → ${p.parameters[k] ?? '(unset)'}`);
+    for (const k of new Set([...Object.keys(o.parameters), ...Object.keys(p.parameters)]))
+      if (o.parameters[k] !== p.parameters[k]) out.push(`${k} ${o.parameters[k] ?? '(unset)'} → ${p.parameters[k] ?? '(unset)'}`);
     return out;
   };
   const summary = {

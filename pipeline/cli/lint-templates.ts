@@ -36,15 +36,18 @@ const spec = {
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   const values = parseOrHelp(spec, argv, out);
   if (!values) return 0;
-  const assembly = path.resolve((values.assembly as string | undefined) ?? 'cdk.out');
-  const allowedFile = path.resolve((values.allowed as string | undefined) ?? ALLOWED_WARNINGS_FILE);
+  const assembly = path.resolve(values.assembly ?? 'cdk.out');
+  const allowedFile = path.resolve(values.allowed ?? ALLOWED_WARNINGS_FILE);
   if (!fs.existsSync(allowedFile)) throw new UsageError(`${allowedFile}: no such file (--allowed)`);
   const allowances = parseAllowances(fs.readFileSync(allowedFile, 'utf8'), path.relative(process.cwd(), allowedFile));
-  const cfnLint = (values['cfn-lint'] as string | undefined) ?? defaultCfnLint();
+  const cfnLint = values['cfn-lint'] ?? defaultCfnLint();
 
-  const snapshotDir = path.resolve((values.snapshots as string | undefined) ?? SNAPSHOT_DIR);
+  const snapshotDir = path.resolve(values.snapshots ?? SNAPSHOT_DIR);
   if (!fs.existsSync(snapshotDir)) throw new UsageError(`${snapshotDir}: no such folder (--snapshots)`);
-  const snapshots = fs.readdirSync(snapshotDir).filter((f) => f.endsWith('.template.json')).map((f) => path.join(snapshotDir, f));
+  const snapshots = fs
+    .readdirSync(snapshotDir)
+    .filter((f) => f.endsWith('.template.json'))
+    .map((f) => path.join(snapshotDir, f));
   const targets = lintTargets(assembly, snapshots);
   if (targets.templates.length === 0) throw new UsageError(`${assembly}: the assembly holds no template`);
   const regions = targets.regions.length > 0 ? targets.regions : ['us-east-1'];
@@ -64,7 +67,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     err(`${path.relative(process.cwd(), f.Filename)}:${f.Location.Start.LineNumber}: ${f.Level} ${f.Rule.Id} at ${(f.Location.Path ?? []).join('/')}: ${f.Message}\n`);
   }
   const errors = verdict.failures.filter((f) => f.Level === 'Error').length;
-  err(`cfn-lint: ${errors} error${errors === 1 ? '' : 's'}, ${verdict.failures.length - errors} warning${verdict.failures.length - errors === 1 ? '' : 's'} not allowed (fix the template, or list the rule in ${path.relative(process.cwd(), allowedFile)} with its reason)\n`);
+  err(
+    `cfn-lint: ${errors} error${errors === 1 ? '' : 's'}, ${verdict.failures.length - errors} warning${verdict.failures.length - errors === 1 ? '' : 's'} not allowed (fix the template, or list the rule in ${path.relative(process.cwd(), allowedFile)} with its reason)\n`,
+  );
   return 1;
 }
 
@@ -86,7 +91,9 @@ function run(command: string, args: string[]): Promise<{ status: number | null; 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new UsageError(`${command}: cfn-lint is not installed: run npm run setup (it installs requirements-test.txt into .venv), or pass --cfn-lint PATH`) : e));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new UsageError(`${command}: cfn-lint is not installed: run npm run setup (it installs requirements-test.txt into .venv), or pass --cfn-lint PATH`) : e),
+    );
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }

@@ -35,7 +35,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       out(listPatterns());
       return 0;
     }
-    const { config, issues } = loadConfig(values.config as string);
+    const { config, issues } = loadConfig(values.config);
     if (!config || issues.length > 0) {
       printIssues(issues, err);
       return 1;
@@ -43,9 +43,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     out(listPatterns(config));
     return 0;
   }
-  const format = values.format as string;
+  const format = values.format;
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}": use one of ${FORMATS.join(', ')}`);
-  const { config, issues } = loadConfig((values.config as string | undefined) ?? defaultConfigDir());
+  const { config, issues } = loadConfig(values.config ?? defaultConfigDir());
   if (!config || issues.length > 0) {
     printIssues(issues, err);
     return 1;

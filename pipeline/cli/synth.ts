@@ -30,10 +30,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   const values = parseOrHelp(spec, argv, out);
   if (!values) return 0;
   // `-c config=DIR` (cdk's own way of saying it) means the same as `--config DIR`.
-  const config = ((values.config as string | undefined) ?? defaultConfigDir()).replace(/^config=/, '');
-  const output = (values.output as string | undefined) ?? 'cdk.out';
+  const config = (values.config ?? defaultConfigDir()).replace(/^config=/, '');
+  const output = values.output ?? 'cdk.out';
   // cdk's exit status decides: a warning it prints is not a failure, an error (a refused config, a guard finding) is.
-  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '-q', '-c', `config=${config}`, '-o', output], { cwd: process.cwd(), stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const result = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'cdk'), ['synth', '-q', '-c', `config=${config}`, '-o', output], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
   if (result.stderr) err(result.stderr);
   if (result.status !== 0) return result.status ?? 1;
   out(guardSummary(path.resolve(output)).text);

@@ -88,18 +88,20 @@ export class Baseliner extends Construct {
       memorySize: 128,
       logRetention: p.logRetentionDays,
       key: this.key,
-      noDeadLetterReason: 'The tasks of the baseline workflow, invoked synchronously by Step Functions: the workflow\'s Retry and Catch handle every error and report it to SNS. A DLQ catches asynchronous invocations only.',
+      noDeadLetterReason:
+        "The tasks of the baseline workflow, invoked synchronously by Step Functions: the workflow's Retry and Catch handle every error and report it to SNS. A DLQ catches asynchronous invocations only.",
       noVpcReason: NO_VPC_REASON,
     });
     this.enrollment = new PatternFunction(this, 'Enrollment', {
       entry: 'baseliner/enrollment',
-      description: 'baseliner: asks Control Tower whether an account is enrolled (the workflow\'s gate)',
+      description: "baseliner: asks Control Tower whether an account is enrolled (the workflow's gate)",
       environment: { PARTITION: Aws.PARTITION },
       timeout: Duration.seconds(30),
       memorySize: 128,
       logRetention: p.logRetentionDays,
       key: this.key,
-      noDeadLetterReason: 'A task of the baseline workflow, invoked synchronously by Step Functions: Retry and Catch handle its errors (an access-denied check ends in the tracked, notified NotEnrolled path).',
+      noDeadLetterReason:
+        'A task of the baseline workflow, invoked synchronously by Step Functions: Retry and Catch handle its errors (an access-denied check ends in the tracked, notified NotEnrolled path).',
       noVpcReason: NO_VPC_REASON,
     });
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN });
@@ -136,7 +138,8 @@ export class Baseliner extends Construct {
       noVpcReason: NO_VPC_REASON,
       // One account at a time keeps the STACKSET constraint updates from racing each other.
       reservedConcurrentExecutions: 1,
-      noDeadLetterReason: 'Failed asynchronous invocations go to the on-failure destination (the baseliner topic, TriggerOnFailure below), which takes the place of a DLQ; events the rules cannot deliver go to UndeliveredEvents.',
+      noDeadLetterReason:
+        'Failed asynchronous invocations go to the on-failure destination (the baseliner topic, TriggerOnFailure below), which takes the place of a DLQ; events the rules cannot deliver go to UndeliveredEvents.',
     });
     // Failed events go to the topic after two retries. Set on the resource: the L2 destination would
     // grant kms:GenerateDataKey* on the key, and the role already has exactly what publishing needs.
@@ -150,7 +153,13 @@ export class Baseliner extends Construct {
 
     // ---------------------------------------------------------------- triggers
     const undelivered = deadLetterQueue(this, 'UndeliveredEvents', this.key, 'the trigger rules');
-    alarmOnWaitingMessages(this, 'UndeliveredEventsWaiting', undelivered, this.topic, 'baseliner: an event never reached the trigger (a vended account or an update file is not being baselined; see the UndeliveredEvents queue)');
+    alarmOnWaitingMessages(
+      this,
+      'UndeliveredEventsWaiting',
+      undelivered,
+      this.topic,
+      'baseliner: an event never reached the trigger (a vended account or an update file is not being baselined; see the UndeliveredEvents queue)',
+    );
     const target = () => new targets.LambdaFunction(this.trigger.fn, { deadLetterQueue: undelivered, retryAttempts: 4, maxEventAge: Duration.hours(2) });
     const vended = new events.Rule(this, 'AccountVended', {
       description: 'Control Tower created or updated a managed account',
@@ -185,7 +194,10 @@ export class Baseliner extends Construct {
     baselineEvents.addTarget(target());
     const rules = [vended, updates, moved, baselineEvents];
     if (p.reconcileEveryMinutes > 0) {
-      const reconcile = new events.Rule(this, 'Reconcile', { description: 'The baseliner compares every governed account with baseline.yaml', schedule: events.Schedule.rate(Duration.minutes(p.reconcileEveryMinutes)) });
+      const reconcile = new events.Rule(this, 'Reconcile', {
+        description: 'The baseliner compares every governed account with baseline.yaml',
+        schedule: events.Schedule.rate(Duration.minutes(p.reconcileEveryMinutes)),
+      });
       reconcile.addTarget(target());
       rules.push(reconcile);
     }
@@ -235,17 +247,36 @@ export class Baseliner extends Construct {
     const steps = this.steps.role;
     const catalog = (resource: string) => stack.formatArn({ service: 'catalog', resource, resourceName: '*' });
     trigger.addToPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [this.configBucket.arnForObjects('baseline.yaml'), this.configBucket.arnForObjects('governed.json'), this.configBucket.arnForObjects('updates/*')] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.configBucket.arnForObjects('baseline.yaml'), this.configBucket.arnForObjects('governed.json'), this.configBucket.arnForObjects('updates/*')],
+      }),
     );
     // Organizations list calls take no resource ARN but "*".
     trigger.addToPolicy(new iam.PolicyStatement({ actions: ['organizations:ListRoots', 'organizations:ListOrganizationalUnitsForParent', 'organizations:ListAccountsForParent'], resources: ['*'] }));
     // Search and list calls of Service Catalog take "*"; the calls on one portfolio or product are scoped to this account's.
     trigger.addToPolicy(
-      new iam.PolicyStatement({ actions: ['servicecatalog:SearchProductsAsAdmin', 'servicecatalog:ListPortfolios', 'servicecatalog:DescribeConstraint', 'servicecatalog:DescribeProvisionedProduct', 'servicecatalog:SearchProvisionedProducts'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        actions: [
+          'servicecatalog:SearchProductsAsAdmin',
+          'servicecatalog:ListPortfolios',
+          'servicecatalog:DescribeConstraint',
+          'servicecatalog:DescribeProvisionedProduct',
+          'servicecatalog:SearchProvisionedProducts',
+        ],
+        resources: ['*'],
+      }),
     );
     trigger.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['servicecatalog:ListProvisioningArtifacts', 'servicecatalog:ListPrincipalsForPortfolio', 'servicecatalog:AssociatePrincipalWithPortfolio', 'servicecatalog:ListConstraintsForPortfolio', 'servicecatalog:CreateConstraint', 'servicecatalog:UpdateConstraint'],
+        actions: [
+          'servicecatalog:ListProvisioningArtifacts',
+          'servicecatalog:ListPrincipalsForPortfolio',
+          'servicecatalog:AssociatePrincipalWithPortfolio',
+          'servicecatalog:ListConstraintsForPortfolio',
+          'servicecatalog:CreateConstraint',
+          'servicecatalog:UpdateConstraint',
+        ],
         resources: [catalog('portfolio'), catalog('product')],
       }),
     );
@@ -260,7 +291,9 @@ export class Baseliner extends Construct {
       }),
     );
     for (const role of [trigger, steps]) {
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], resources: [this.table.tableArn] }));
+      role.addToPolicy(
+        new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], resources: [this.table.tableArn] }),
+      );
       role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.topic.topicArn] }));
       this.key.grant(role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
     }
@@ -272,15 +305,32 @@ export class Baseliner extends Construct {
     this.enrollment.role.addToPolicy(new iam.PolicyStatement({ actions: ['controltower:ListEnabledBaselines'], resources: ['*'] }));
     steps.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['cloudformation:CreateStackSet', 'cloudformation:UpdateStackSet', 'cloudformation:CreateStackInstances', 'cloudformation:UpdateStackInstances', 'cloudformation:DescribeStackSet', 'cloudformation:DescribeStackSetOperation', 'cloudformation:ListStackInstances', 'cloudformation:ListStackSetOperationResults', 'cloudformation:DeleteStackInstances', 'cloudformation:DeleteStackSet'],
+        actions: [
+          'cloudformation:CreateStackSet',
+          'cloudformation:UpdateStackSet',
+          'cloudformation:CreateStackInstances',
+          'cloudformation:UpdateStackInstances',
+          'cloudformation:DescribeStackSet',
+          'cloudformation:DescribeStackSetOperation',
+          'cloudformation:ListStackInstances',
+          'cloudformation:ListStackSetOperationResults',
+          'cloudformation:DeleteStackInstances',
+          'cloudformation:DeleteStackSet',
+        ],
         // Service Catalog names the StackSets it creates SC-<account>-<id>.
-        resources: [stack.formatArn({ service: 'cloudformation', resource: 'stackset', resourceName: 'SC-*' }), stack.formatArn({ service: 'cloudformation', resource: 'stackset-target', resourceName: 'SC-*' }), `arn:${Aws.PARTITION}:cloudformation:*::type/resource/*`],
+        resources: [
+          stack.formatArn({ service: 'cloudformation', resource: 'stackset', resourceName: 'SC-*' }),
+          stack.formatArn({ service: 'cloudformation', resource: 'stackset-target', resourceName: 'SC-*' }),
+          `arn:${Aws.PARTITION}:cloudformation:*::type/resource/*`,
+        ],
       }),
     );
     // Templates of products live in Service Catalog's buckets, whose names it chooses.
     steps.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:GetTemplateSummary', 'cloudformation:ValidateTemplate'], resources: ['*'] }));
     steps.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::cf-templates-*/*`, `arn:${Aws.PARTITION}:s3:::sc-*/*`] }));
-    steps.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [stack.formatArn({ service: 'codepipeline', resource: p.pipelineName ?? org.pipelineName })] }));
+    steps.addToPolicy(
+      new iam.PolicyStatement({ actions: ['codepipeline:StartPipelineExecution'], resources: [stack.formatArn({ service: 'codepipeline', resource: p.pipelineName ?? org.pipelineName })] }),
+    );
 
     const reason =
       'Wildcard resources only where the API takes no narrower ARN (Organizations, Service Catalog and Control Tower list/search calls, DescribeRecord, TerminateProvisionedProduct, template checks) or names are chosen at run time (SC-* StackSets, Service Catalog template buckets, execution ARNs, portfolio/product ARNs of this account); each statement says which.';
@@ -300,7 +350,11 @@ function configSources(org: OrganizationContext): s3deploy.ISource[] {
   ];
   const updates = path.join(configDir, 'updates');
   if (fs.existsSync(updates)) {
-    for (const name of fs.readdirSync(updates).filter((n) => /\.ya?ml$/.test(n)).sort()) sources.push(s3deploy.Source.data(`updates/${name}`, fs.readFileSync(path.join(updates, name), 'utf8')));
+    for (const name of fs
+      .readdirSync(updates)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort())
+      sources.push(s3deploy.Source.data(`updates/${name}`, fs.readFileSync(path.join(updates, name), 'utf8')));
   }
   return sources;
 }

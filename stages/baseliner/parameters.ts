@@ -9,7 +9,9 @@ export const BaselinerParameters = z.strictObject({
   enrollmentGate: z
     .boolean()
     .default(true)
-    .describe('Wait until Control Tower lists the account enrolled (ListEnabledBaselines) before provisioning. Needs landing zone 3.0 or later and management.organizationId; set false on older landing zones.'),
+    .describe(
+      'Wait until Control Tower lists the account enrolled (ListEnabledBaselines) before provisioning. Needs landing zone 3.0 or later and management.organizationId; set false on older landing zones.',
+    ),
   enrollmentMaxChecks: z.number().int().min(1).max(60).default(20).describe('Enrollment checks before the gate gives up (back-off 30 s doubling to 5 min: 20 checks is about 90 minutes).'),
   reconcileEveryMinutes: z
     .number()

@@ -132,7 +132,10 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
     retryOnServiceExceptions: false,
   }).addRetry(retry);
   const notEnrolled = step('NotEnrolled', 'not-enrolled', { 'enrollment.$': '$.enrollment', 'error.$': '$.error' }, sfn.JsonPath.DISCARD);
-  const neverEnrolled = new sfn.Fail(scope, 'AccountNotEnrolled', { error: 'AccountNotEnrolled', cause: 'Control Tower did not report the account enrolled; nothing was provisioned. See the SNS message.' });
+  const neverEnrolled = new sfn.Fail(scope, 'AccountNotEnrolled', {
+    error: 'AccountNotEnrolled',
+    cause: 'Control Tower did not report the account enrolled; nothing was provisioned. See the SNS message.',
+  });
   notEnrolled.addCatch(reportError, { resultPath: '$.error' }).next(neverEnrolled);
   check.addCatch(notEnrolled, { resultPath: '$.error' });
   const gaveUp = new sfn.Pass(scope, 'EnrollmentGaveUp', { result: sfn.Result.fromObject({}), resultPath: '$.error' }).next(notEnrolled);
@@ -146,10 +149,12 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
   );
   const gate = new sfn.Choice(scope, 'CheckEnrollment?').when(sfn.Condition.booleanEquals('$.enrollment.check', true), check).otherwise(levels);
 
-  levels.next(summarize).next(
-    new sfn.Choice(scope, 'AllDone?')
-      .when(sfn.Condition.and(sfn.Condition.numberEquals('$.summary.failedCount', 0), sfn.Condition.numberEquals('$.summary.skippedCount', 0)), complete)
-      .otherwise(incomplete),
-  );
+  levels
+    .next(summarize)
+    .next(
+      new sfn.Choice(scope, 'AllDone?')
+        .when(sfn.Condition.and(sfn.Condition.numberEquals('$.summary.failedCount', 0), sfn.Condition.numberEquals('$.summary.skippedCount', 0)), complete)
+        .otherwise(incomplete),
+    );
   return gate;
 }

@@ -23,7 +23,7 @@ const FUNCTIONS: Record<keyof AggregatorFunctions, { dir: string; description: s
   getRepoContents: { dir: 'get-repo-contents', description: 'content-aggregator: links already in the content file', github: true },
   compare: { dir: 'compare', description: 'content-aggregator: is a feed item already listed' },
   getPostMetadata: { dir: 'get-post-metadata', description: 'content-aggregator: metadata of a new post' },
-  addToList: { dir: 'add-to-list', description: 'content-aggregator: the run\'s new posts, flat and once each' },
+  addToList: { dir: 'add-to-list', description: "content-aggregator: the run's new posts, flat and once each" },
   writeToGitHub: { dir: 'write-to-github', description: 'content-aggregator: one commit of the merged content file', github: true },
 };
 
@@ -69,7 +69,16 @@ export class ContentAggregator extends Construct {
     this.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.functions).map((f) => f.fn.functionArn) }));
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+        ],
         // CloudWatch Logs vended-log delivery calls take no resource ARN.
         resources: ['*'],
       }),
@@ -124,14 +133,22 @@ export class ContentAggregator extends Construct {
     }).addAlarmAction(new cwActions.SnsAction(this.alarms));
 
     // ------------------------------------------------------------------ acknowledgements
-    Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Log delivery and X-Ray calls of the state machine take no resource ARN; Lambda invoke is on the six function ARNs exactly.' });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: 'Log delivery and X-Ray calls of the state machine take no resource ARN; Lambda invoke is on the six function ARNs exactly.',
+    });
   }
 }
 
 export class ContentAggregatorStack extends Stack {
   readonly pattern: ContentAggregator;
   constructor(scope: Construct, id: string, props: PatternStackProps<ContentAggregatorParameters>) {
-    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'content-aggregator: Step Functions content aggregation into a GitHub repository (platform-delivery)' });
+    super(scope, id, {
+      stackName: props.stackName,
+      env: props.env,
+      synthesizer: props.synthesizer,
+      description: 'content-aggregator: Step Functions content aggregation into a GitHub repository (platform-delivery)',
+    });
     this.pattern = new ContentAggregator(this, 'Pattern', { parameters: props.parameters });
   }
 }

@@ -51,9 +51,7 @@ export function aggregatorDefinition(scope: Construct, fns: AggregatorFunctions)
   const writeToGitHub = invoke(scope, 'WriteToGitHub', fns.writeToGitHub, { payload: sfn.TaskInput.fromObject({ 'newPosts.$': '$.summary.newPosts' }), resultPath: '$.write' });
   writeToGitHub.addRetry({ errors: ['ShaConflictError'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3 });
   const done = new sfn.Succeed(scope, 'Done');
-  const anythingNew = new sfn.Choice(scope, 'AnythingNew')
-    .when(sfn.Condition.numberGreaterThan('$.summary.added', 0), writeToGitHub.next(done))
-    .otherwise(new sfn.Succeed(scope, 'NothingNew'));
+  const anythingNew = new sfn.Choice(scope, 'AnythingNew').when(sfn.Condition.numberGreaterThan('$.summary.added', 0), writeToGitHub.next(done)).otherwise(new sfn.Succeed(scope, 'NothingNew'));
 
   return getFeedUrls.next(getRepoContents).next(forEachPost).next(addToList).next(anythingNew);
 }

@@ -84,7 +84,9 @@ export class DataLake extends Construct {
       noVpcReason: 'Calls the DAP API on the internet (api-gateway.instructure.com and its pre-signed object URLs); outside a VPC Lambda reaches it without a NAT gateway per account and Region.',
     });
     const role = this.sync.role;
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [this.raw.arnForObjects(`${LMS_PREFIX}*`), this.raw.arnForObjects('_state/*')] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [this.raw.arnForObjects(`${LMS_PREFIX}*`), this.raw.arnForObjects('_state/*')] }),
+    );
     // ListBucket lets HeadObject answer 404 (not 403) for a file not stored yet.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.raw.bucketArn], conditions: { StringLike: { 's3:prefix': [`${LMS_PREFIX}*`, '_state/*'] } } }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.credentials.secretArn] }));
@@ -105,7 +107,19 @@ export class DataLake extends Construct {
     crawlerRole.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.raw.bucketArn] }));
     crawlerRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchCreatePartition', 'glue:BatchGetPartition', 'glue:UpdatePartition', 'glue:BatchUpdatePartition'],
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetTable',
+          'glue:GetTables',
+          'glue:CreateTable',
+          'glue:UpdateTable',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:BatchCreatePartition',
+          'glue:BatchGetPartition',
+          'glue:UpdatePartition',
+          'glue:BatchUpdatePartition',
+        ],
         resources: glueDatabaseArns(this, p.databaseName),
       }),
     );
@@ -149,9 +163,18 @@ export class DataLake extends Construct {
     if (p.redshift.enabled && this.vpc) this.addRedshift(p, key, this.vpc);
 
     // ------------------------------------------------------------------ acknowledgements
-    Validations.of(this.credentials).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: 'DAP client credentials are issued by Instructure\'s identity service; they are rotated there and pasted here, which no rotation Lambda can do.' });
-    Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'DAP files are stored under lms/<namespace>/<table>/job=<id>/ with names DAP chooses, and table state under _state/: prefix wildcards are the narrowest grant.' });
-    Validations.of(crawlerRole).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'The crawler reads every file under the raw zone prefixes and manages the tables of this pattern\'s database, whose names come from the data; it writes its logs under /aws-glue/.' });
+    Validations.of(this.credentials).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: "DAP client credentials are issued by Instructure's identity service; they are rotated there and pasted here, which no rotation Lambda can do.",
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: 'DAP files are stored under lms/<namespace>/<table>/job=<id>/ with names DAP chooses, and table state under _state/: prefix wildcards are the narrowest grant.',
+    });
+    Validations.of(crawlerRole).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: "The crawler reads every file under the raw zone prefixes and manages the tables of this pattern's database, whose names come from the data; it writes its logs under /aws-glue/.",
+    });
   }
 
   private addDms(p: DataLakeParameters, key: kms.IKey, vpc: ec2.Vpc): void {
@@ -161,7 +184,13 @@ export class DataLake extends Construct {
     security.addEgressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.tcp(DMS_PORTS[d.sourceEngine]), `${d.sourceEngine} to the SIS database on the private network`);
     const endpointSecurity = endpointSecurityGroup(this, 'DmsEndpointSecurity', vpc, 'HTTPS to Secrets Manager from DMS', [{ peer: security, why: 'HTTPS from DMS' }]);
     security.addEgressRule(endpointSecurity, ec2.Port.tcp(443), 'DMS to the Secrets Manager endpoint');
-    vpc.addInterfaceEndpoint('SecretsManagerEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, privateDnsEnabled: true, securityGroups: [endpointSecurity], subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, open: false });
+    vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+      privateDnsEnabled: true,
+      securityGroups: [endpointSecurity],
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      open: false,
+    });
     vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     // The isolated subnets route HTTPS nowhere but the S3 gateway endpoint (and the interface endpoints).
     security.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'DMS to S3 through the gateway endpoint');
@@ -207,7 +236,14 @@ export class DataLake extends Construct {
       replicationType: 'full-load-and-cdc',
       sourceEndpointArn: source.ref,
       targetEndpointArn: target.ref,
-      computeConfig: { maxCapacityUnits: d.maxCapacityUnits, minCapacityUnits: 1, multiAz: false, replicationSubnetGroupId: subnets.ref, vpcSecurityGroupIds: [security.securityGroupId], kmsKeyId: key.keyArn },
+      computeConfig: {
+        maxCapacityUnits: d.maxCapacityUnits,
+        minCapacityUnits: 1,
+        multiAz: false,
+        replicationSubnetGroupId: subnets.ref,
+        vpcSecurityGroupIds: [security.securityGroupId],
+        kmsKeyId: key.keyArn,
+      },
       tableMappings: { rules: [{ 'rule-type': 'selection', 'rule-id': '1', 'rule-name': 'sis-schema', 'object-locator': { 'schema-name': d.schema, 'table-name': '%' }, 'rule-action': 'include' }] },
     });
     key.addToResourcePolicy(
@@ -223,7 +259,10 @@ export class DataLake extends Construct {
   }
 
   private addRedshift(p: DataLakeParameters, key: kms.IKey, vpc: ec2.Vpc): void {
-    const spectrum = new iam.Role(this, 'RedshiftSpectrumRole', { assumedBy: new iam.ServicePrincipal('redshift.amazonaws.com'), description: 'data-lake: Redshift Spectrum reads the raw zone through the Glue catalog' });
+    const spectrum = new iam.Role(this, 'RedshiftSpectrumRole', {
+      assumedBy: new iam.ServicePrincipal('redshift.amazonaws.com'),
+      description: 'data-lake: Redshift Spectrum reads the raw zone through the Glue catalog',
+    });
     spectrum.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.raw.arnForObjects(`${LMS_PREFIX}*`), this.raw.arnForObjects(`${SIS_PREFIX}*`)] }));
     spectrum.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [this.raw.bucketArn] }));
     spectrum.addToPolicy(
@@ -265,7 +304,10 @@ export class DataLake extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': [`redshift-serverless.${Aws.REGION}.amazonaws.com`, `secretsmanager.${Aws.REGION}.amazonaws.com`], 'kms:CallerAccount': Aws.ACCOUNT_ID } },
       }),
     );
-    Validations.of(spectrum).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Spectrum reads every file of the raw zone prefixes and every table of this pattern\'s database, whose names come from the data.' });
+    Validations.of(spectrum).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5',
+      reason: "Spectrum reads every file of the raw zone prefixes and every table of this pattern's database, whose names come from the data.",
+    });
   }
 }
 
@@ -273,7 +315,12 @@ export class DataLakeStack extends Stack {
   readonly pattern: DataLake;
   private readonly azCount: number;
   constructor(scope: Construct, id: string, props: PatternStackProps<DataLakeParameters>) {
-    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'data-lake: LMS (Canvas Data 2) sync, Glue catalog, Athena; optional DMS and Redshift (platform-delivery)' });
+    super(scope, id, {
+      stackName: props.stackName,
+      env: props.env,
+      synthesizer: props.synthesizer,
+      description: 'data-lake: LMS (Canvas Data 2) sync, Glue catalog, Athena; optional DMS and Redshift (platform-delivery)',
+    });
     this.azCount = 3;
     this.pattern = new DataLake(this, 'Pattern', { parameters: props.parameters });
   }

@@ -13,7 +13,11 @@ export const DataLakeParameters = z.strictObject({
     .default(['accounts', 'courses', 'enrollments', 'users'])
     .describe('DAP tables synced each run; the first run takes a snapshot of each, later runs the changes.'),
   syncHourUtc: z.number().int().min(0).max(22).default(5).describe('Hour (UTC) of the daily sync; the crawler runs an hour later.'),
-  databaseName: z.string().regex(/^[a-z0-9_]{1,255}$/, { error: 'lower-case letters, digits and _' }).default('data_lake').describe('Glue database the crawler fills.'),
+  databaseName: z
+    .string()
+    .regex(/^[a-z0-9_]{1,255}$/, { error: 'lower-case letters, digits and _' })
+    .default('data_lake')
+    .describe('Glue database the crawler fills.'),
   athenaBytesScannedCutoffGb: z.number().int().min(1).max(1_000).default(10).describe('Athena stops a query of the workgroup past this many GB scanned.'),
   notifyEmail: z.email().optional().describe('Subscribed to the load summary.'),
   dms: z

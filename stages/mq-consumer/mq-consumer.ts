@@ -160,7 +160,7 @@ export class MqConsumer extends Construct {
       logRetention: p.logRetentionDays,
       key,
       noVpcReason:
-        'The broker is reached by the event source mapping\'s pollers, which run in the broker\'s VPC; the function itself calls only DynamoDB, SQS and S3 over IAM, so a VPC would add endpoints without narrowing access.',
+        "The broker is reached by the event source mapping's pollers, which run in the broker's VPC; the function itself calls only DynamoDB, SQS and S3 over IAM, so a VPC would add endpoints without narrowing access.",
       noDeadLetterReason: MQ_SOURCE_REASON,
     });
     const role = this.consumer.role;
@@ -203,7 +203,7 @@ export class MqConsumer extends Construct {
     Validations.of(role).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'The MQ event source mapping creates and describes network interfaces in the broker\'s VPC with the function\'s role; those EC2 calls take no narrower resource.',
+        reason: "The MQ event source mapping creates and describes network interfaces in the broker's VPC with the function's role; those EC2 calls take no narrower resource.",
       },
       {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${payloadsLogicalId}.Arn>/rejected/*]`,
@@ -212,7 +212,8 @@ export class MqConsumer extends Construct {
     );
     Validations.of(this.credentials).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'The broker user is defined on the broker from this secret at deploy time; rotating it needs a broker update, which a redeploy with a new secret version performs. Managed rotation would desynchronize the two.',
+      reason:
+        'The broker user is defined on the broker from this secret at deploy time; rotating it needs a broker update, which a redeploy with a new secret version performs. Managed rotation would desynchronize the two.',
     });
     if (!activeStandby) {
       const why = 'deploymentMode single-instance was chosen for this stage (the dev/test default); set deploymentMode: active-standby for production.';

@@ -66,7 +66,10 @@ export class PrivatelinkLambda extends Construct {
       }),
     );
     for (const f of [this.greeter, this.caller]) {
-      Validations.of(f.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5', reason: 'Lambda creates and deletes the function\'s network interfaces in the VPC; those EC2 calls take no narrower resource.' });
+      Validations.of(f.role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5',
+        reason: "Lambda creates and deletes the function's network interfaces in the VPC; those EC2 calls take no narrower resource.",
+      });
     }
   }
 }

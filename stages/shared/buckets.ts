@@ -85,9 +85,7 @@ export function dataBucket(scope: Construct, id: string, props: DataBucketProps)
     bucketKeyEnabled: true,
     serverAccessLogsBucket: props.accessLogs,
     serverAccessLogsPrefix: props.accessLogsPrefix,
-    lifecycleRules: [
-      { noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 90), abortIncompleteMultipartUploadAfter: Duration.days(7) },
-    ],
+    lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 90), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
   });
   sendEventsToEventBridge(bucket);
   return bucket;

@@ -36,9 +36,7 @@ export function isolatedVpc(scope: Construct, id: string, props: IsolatedVpcProp
   });
   new ec2.FlowLog(scope, 'FlowLogs', {
     resourceType: ec2.FlowLogResourceType.fromVpc(vpc),
-    destination: ec2.FlowLogDestination.toCloudWatchLogs(
-      new logs.LogGroup(scope, 'FlowLogGroup', { retention: props.logRetention, encryptionKey: props.key, removalPolicy: RemovalPolicy.RETAIN }),
-    ),
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(scope, 'FlowLogGroup', { retention: props.logRetention, encryptionKey: props.key, removalPolicy: RemovalPolicy.RETAIN })),
   });
   Validations.of(vpc).acknowledge({ id: 'AwsSolutions::AwsSolutions-VPC7', reason: 'Flow logs are configured with ec2.FlowLog beside the VPC.' });
   return vpc;

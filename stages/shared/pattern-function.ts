@@ -15,7 +15,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Why a function's role has a `*` resource for active tracing. */
-export const XRAY_REASON = 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords, which CDK grants with tracing on, take no resource ARN. Any other action of this role names its resources (or states its own reason).';
+export const XRAY_REASON =
+  'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords, which CDK grants with tracing on, take no resource ARN. Any other action of this role names its resources (or states its own reason).';
 
 export interface PatternFunctionProps {
   /** `<patternId>/<function>/index.ts` (TypeScript) or `<patternId>/<function>` (a Go main package), relative to functions/. */
@@ -137,7 +138,10 @@ export class PatternFunction extends Construct {
       bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
     });
     // GoFunction puts this warning on its scope, this construct.
-    Validations.of(this).acknowledge({ id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning', reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.' });
+    Validations.of(this).acknowledge({
+      id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning',
+      reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.',
+    });
     return fn;
   }
 }

@@ -10,7 +10,11 @@ export function encryptedQueue(scope: Construct, id: string, key: kms.IKey, extr
 
 /** Answers the guards that ask a queue for its own DLQ: this queue is the end of the line, and why. */
 export function acknowledgeEndOfLine(queue: IConstruct, reason: string): void {
-  Validations.of(queue).acknowledge({ id: 'cdk-validator-cfnguard::sqs_dlq_check', reason }, { id: 'AwsSolutions::AwsSolutions-SQS3', reason }, { id: 'Serverless::Serverless-SQSRedrivePolicy', reason });
+  Validations.of(queue).acknowledge(
+    { id: 'cdk-validator-cfnguard::sqs_dlq_check', reason },
+    { id: 'AwsSolutions::AwsSolutions-SQS3', reason },
+    { id: 'Serverless::Serverless-SQSRedrivePolicy', reason },
+  );
 }
 
 /** A queue that is itself the end of the line: the dead-letter queue or on-failure destination of `what`. */
@@ -22,6 +26,7 @@ export function deadLetterQueue(scope: Construct, id: string, key: kms.IKey, wha
 
 /** Why a function fed by an SQS event source mapping needs neither a DLQ nor an on-failure destination of its own. */
 export const SQS_EVENT_SOURCE_REASONS = {
-  function: 'Invoked by its SQS event source mapping, synchronously: a failed message returns to the queue and moves to the queue\'s dead-letter queue after maxReceiveCount; a function DLQ catches asynchronous invocations only.',
-  mapping: 'An SQS event source mapping has no on-failure destination (Lambda offers them for streams and Kafka): the source queue\'s redrive policy is where failed messages go.',
+  function:
+    "Invoked by its SQS event source mapping, synchronously: a failed message returns to the queue and moves to the queue's dead-letter queue after maxReceiveCount; a function DLQ catches asynchronous invocations only.",
+  mapping: "An SQS event source mapping has no on-failure destination (Lambda offers them for streams and Kafka): the source queue's redrive policy is where failed messages go.",
 } as const;

@@ -120,9 +120,7 @@ export class SnsFifoJobs extends Construct {
       schedule: events.Schedule.rate(Duration.minutes(p.publishEveryMinutes)),
       enabled: p.publisherEnabled,
     });
-    schedule.addTarget(
-      new targets.LambdaFunction(publisher.fn, { deadLetterQueue: publisherFailures, retryAttempts: 2, maxEventAge: Duration.hours(1) }),
-    );
+    schedule.addTarget(new targets.LambdaFunction(publisher.fn, { deadLetterQueue: publisherFailures, retryAttempts: 2, maxEventAge: Duration.hours(1) }));
     // EventBridge writes undeliverable events to the encrypted DLQ: allow it for this rule only.
     allowEventBridgeRules(this.key, 'EventBridgeDeadLetters', [scheduleRuleName]);
     // A message in any dead-letter queue raises an alarm to the pattern's alarm topic.
@@ -142,7 +140,14 @@ export class SnsFifoJobs extends Construct {
 
   /** A consumer of a FIFO queue that reports partial batch failures. */
   private consumer(id: string, queue: sqs.IQueue, p: SnsFifoJobsParameters, props: Pick<PatternFunctionProps, 'entry' | 'description' | 'environment'>): PatternFunction {
-    const consumer = new PatternFunction(this, id, { ...props, timeout: CONSUMER_TIMEOUT, logRetention: p.logRetentionDays, key: this.key, noVpcReason: NO_VPC_REASON, noDeadLetterReason: SQS_EVENT_SOURCE_REASONS.function });
+    const consumer = new PatternFunction(this, id, {
+      ...props,
+      timeout: CONSUMER_TIMEOUT,
+      logRetention: p.logRetentionDays,
+      key: this.key,
+      noVpcReason: NO_VPC_REASON,
+      noDeadLetterReason: SQS_EVENT_SOURCE_REASONS.function,
+    });
     consumer.fn.addEventSource(new SqsEventSource(queue, { batchSize: p.batchSize, reportBatchItemFailures: true }));
     Validations.of(consumer.fn).acknowledge({ id: 'Serverless::Serverless-LambdaEventSourceMappingDestination', reason: SQS_EVENT_SOURCE_REASONS.mapping });
     return consumer;

@@ -198,7 +198,8 @@ export class SpiceRefresh extends Construct {
     // ------------------------------------------------------------------ acknowledgements
     Validations.of(jobRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5',
-      reason: 'Glue reads new files under the incoming prefix, writes Parquet under processed/ and its run logs under /aws-glue/, with names made per file and per run; tables are those of this pattern\'s database.',
+      reason:
+        "Glue reads new files under the incoming prefix, writes Parquet under processed/ and its run logs under /aws-glue/, with names made per file and per run; tables are those of this pattern's database.",
     });
   }
 }
@@ -206,7 +207,12 @@ export class SpiceRefresh extends Construct {
 export class SpiceRefreshStack extends Stack {
   readonly pattern: SpiceRefresh;
   constructor(scope: Construct, id: string, props: PatternStackProps<SpiceRefreshParameters>) {
-    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'spice-refresh: S3 → Glue CSV to Parquet → QuickSight SPICE refresh (platform-delivery)' });
+    super(scope, id, {
+      stackName: props.stackName,
+      env: props.env,
+      synthesizer: props.synthesizer,
+      description: 'spice-refresh: S3 → Glue CSV to Parquet → QuickSight SPICE refresh (platform-delivery)',
+    });
     this.pattern = new SpiceRefresh(this, 'Pattern', { parameters: props.parameters });
   }
 }

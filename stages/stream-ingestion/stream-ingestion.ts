@@ -102,17 +102,21 @@ export class StreamIngestion extends Construct {
     Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
     Validations.of(this.fn).acknowledge({
       id: 'Serverless::Serverless-LambdaDLQ',
-      reason: 'Invoked by its Kinesis event source mapping, synchronously: records it gives up on go to the mapping\'s on-failure destination (FailedRecords, retention above the maximum record age). A DLQ catches asynchronous invocations only.',
+      reason:
+        "Invoked by its Kinesis event source mapping, synchronously: records it gives up on go to the mapping's on-failure destination (FailedRecords, retention above the maximum record age). A DLQ catches asynchronous invocations only.",
     });
     // GoFunction puts this warning on its scope, this construct.
-    Validations.of(this).acknowledge({ id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning', reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.' });
+    Validations.of(this).acknowledge({
+      id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning',
+      reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.',
+    });
     Validations.of(role).acknowledge(
       ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
         id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
-        reason: 'Added by the DynamoDB write grant that LambdaToDynamoDB makes (tablePermissions: Write) for the table\'s customer-managed key; scoped to this pattern\'s key only.',
+        reason: "Added by the DynamoDB write grant that LambdaToDynamoDB makes (tablePermissions: Write) for the table's customer-managed key; scoped to this pattern's key only.",
       })),
     );
-    Validations.of(this.stream).acknowledge({ id: 'AwsSolutions::AwsSolutions-KDS3', reason: 'Encrypted with this pattern\'s customer-managed, rotated key, which is stricter than aws/kinesis.' });
+    Validations.of(this.stream).acknowledge({ id: 'AwsSolutions::AwsSolutions-KDS3', reason: "Encrypted with this pattern's customer-managed, rotated key, which is stricter than aws/kinesis." });
   }
 }
 

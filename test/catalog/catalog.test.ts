@@ -41,11 +41,17 @@ describe('the platform-baseline portfolio', () => {
   it('has its name, description and provider from config, TagOptions, and access for the baseliner roles', () => {
     catalog.hasResourceProperties('AWS::ServiceCatalog::Portfolio', { DisplayName: 'platform-baseline', ProviderName: 'Platform team', Description: Match.stringLikeRegexp('Baseline products') });
     catalog.hasResourceProperties('AWS::ServiceCatalog::TagOption', { Key: 'platform:environment', Value: 'prod' });
-    catalog.hasResourceProperties('AWS::ServiceCatalog::PortfolioPrincipalAssociation', { PrincipalType: 'IAM_PATTERN', PrincipalARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam:::role/platform-baseliner-*']] } });
+    catalog.hasResourceProperties('AWS::ServiceCatalog::PortfolioPrincipalAssociation', {
+      PrincipalType: 'IAM_PATTERN',
+      PrincipalARN: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam:::role/platform-baseliner-*']] },
+    });
   });
 
   it('holds cdk-bootstrap, account-baseline (v3 current, v2 and v1 kept for what they provisioned), sns-fifo-jobs and privatelink-lambda', () => {
-    const products = Object.values(catalog.findResources('AWS::ServiceCatalog::CloudFormationProduct')).map((p) => [p.Properties.Name, p.Properties.ProvisioningArtifactParameters.map((a: { Name: string }) => a.Name)]);
+    const products = Object.values(catalog.findResources('AWS::ServiceCatalog::CloudFormationProduct')).map((p) => [
+      p.Properties.Name,
+      p.Properties.ProvisioningArtifactParameters.map((a: { Name: string }) => a.Name),
+    ]);
     expect(products).toEqual([
       ['cdk-bootstrap', [`v${toolkitBootstrapVersion()}`]],
       ['account-baseline', ['v3', 'v2', 'v1']],
@@ -102,26 +108,28 @@ describe('the platform-baseline portfolio', () => {
 const buckets = [catalog, ...stage.regionalAssets.map((s) => Template.fromStack(s))];
 
 describe('the product asset buckets', () => {
-
   it('exist in every governed Region', () => {
     expect(stage.regionalAssets.map((s) => s.region)).toEqual(['eu-west-1']);
   });
 
   it.each(buckets.map((t, i) => [i === 0 ? 'us-east-1' : 'eu-west-1', t]))('in %s are readable by the organization only, through deployer roles, and deny plain HTTP', (_region, template) => {
-    const policy = Object.values((template as Template).findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p).includes('OrganizationDeployersRead'))!;
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p).includes('OrganizationDeployersRead'))!;
     const statements = policy.Properties.PolicyDocument.Statement;
     expect(statements).toContainEqual(
       expect.objectContaining({
         Sid: 'OrganizationDeployersRead',
         Effect: 'Allow',
-        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:PrincipalArn': expect.arrayContaining([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AWSControlTowerExecution']] }]) } },
+        Condition: {
+          StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+          ArnLike: { 'aws:PrincipalArn': expect.arrayContaining([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/AWSControlTowerExecution']] }]) },
+        },
       }),
     );
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     // Roles that StackSet instances create (a Glue job reading its script) may read too, still only inside the organization.
     const readers = JSON.stringify(statements.find((st: { Sid?: string }) => st.Sid === 'OrganizationDeployersRead').Condition.ArnLike['aws:PrincipalArn']);
     for (const role of ['stacksets-exec-*', 'SC-*', 'StackSet-*']) expect(readers).toContain(`:iam::*:role/${role}`);
-    (template as Template).hasResourceProperties('AWS::S3::Bucket', {
+    template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: Match.stringLikeRegexp('^platform-catalog-assets-111111111111-'),
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
@@ -130,27 +138,37 @@ describe('the product asset buckets', () => {
 });
 
 describe('the asset buckets take StackSet assets from the pipeline', () => {
-  it.each(buckets.map((t, i) => [i === 0 ? 'us-east-1' : 'eu-west-1', t]))('in %s: the Region’s CDK file-publishing role of this account writes under stackset/ and may use the key through S3 only', (_region, template) => {
-    const t = template as Template;
-    const publisher = { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/cdk-hnb659fds-file-publishing-role-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } };
-    const statements = Object.values(t.findResources('AWS::S3::BucketPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const write = statements.find((st: { Sid?: string }) => st.Sid === 'PipelinePublishesStackSetAssets');
-    expect(write).toMatchObject({ Effect: 'Allow', Principal: publisher });
-    expect([...write.Action].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
-    expect(JSON.stringify(write.Resource)).toContain('/stackset/*');
-    const check = statements.find((st: { Sid?: string }) => st.Sid === 'PipelineChecksTheBucket');
-    expect(check).toMatchObject({ Principal: publisher });
-    expect([...check.Action].sort()).toEqual(['s3:GetBucketLocation', 's3:GetEncryptionConfiguration', 's3:ListBucket']);
-    const keyStatements = Object.values(t.findResources('AWS::KMS::Key')).flatMap((k) => k.Properties.KeyPolicy.Statement);
-    const encrypt = keyStatements.find((st: { Sid?: string }) => st.Sid === 'PipelineEncryptsStackSetAssets');
-    expect([...encrypt.Action].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-    expect(encrypt).toMatchObject({
-      Principal: publisher,
-      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
-    });
-    // Member-account roles are granted decrypt by this alias (the key id differs per Region).
-    t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/platform-catalog-assets' });
-  });
+  it.each(buckets.map((t, i) => [i === 0 ? 'us-east-1' : 'eu-west-1', t]))(
+    'in %s: the Region’s CDK file-publishing role of this account writes under stackset/ and may use the key through S3 only',
+    (_region, template) => {
+      const t = template;
+      const publisher = {
+        AWS: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/cdk-hnb659fds-file-publishing-role-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }],
+          ],
+        },
+      };
+      const statements = Object.values(t.findResources('AWS::S3::BucketPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const write = statements.find((st: { Sid?: string }) => st.Sid === 'PipelinePublishesStackSetAssets');
+      expect(write).toMatchObject({ Effect: 'Allow', Principal: publisher });
+      expect([...write.Action].sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']);
+      expect(JSON.stringify(write.Resource)).toContain('/stackset/*');
+      const check = statements.find((st: { Sid?: string }) => st.Sid === 'PipelineChecksTheBucket');
+      expect(check).toMatchObject({ Principal: publisher });
+      expect([...check.Action].sort()).toEqual(['s3:GetBucketLocation', 's3:GetEncryptionConfiguration', 's3:ListBucket']);
+      const keyStatements = Object.values(t.findResources('AWS::KMS::Key')).flatMap((k) => k.Properties.KeyPolicy.Statement);
+      const encrypt = keyStatements.find((st: { Sid?: string }) => st.Sid === 'PipelineEncryptsStackSetAssets');
+      expect([...encrypt.Action].sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(encrypt).toMatchObject({
+        Principal: publisher,
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      });
+      // Member-account roles are granted decrypt by this alias (the key id differs per Region).
+      t.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/platform-catalog-assets' });
+    },
+  );
 });
 
 describe('self-service products', () => {
@@ -204,7 +222,10 @@ describe('self-service products', () => {
     const squashed = [productStack, pipelineStack].map((c) => c.node.path.replace(/[^A-Za-z0-9]/g, ''));
     const paths = [productStack, pipelineStack].map((c) => `${c.node.path}/`);
     const unhash = (text: string) =>
-      paths.reduce((t, p) => t.split(p).join('<STACK>/'), squashed.reduce((t, sq) => t.replace(new RegExp(`${sq}(?:${root})?([A-Za-z0-9]+?)[0-9A-F]{8}`, 'g'), '<STACK>$1'), text));
+      paths.reduce(
+        (t, p) => t.split(p).join('<STACK>/'),
+        squashed.reduce((t, sq) => t.replace(new RegExp(`${sq}(?:${root})?([A-Za-z0-9]+?)[0-9A-F]{8}`, 'g'), '<STACK>$1'), text),
+      );
     const shape = (t: T) => {
       const idToPath = new Map(Object.entries(t.Resources).map(([id, r]) => [id, unhash((r.Metadata?.['aws:cdk:path'] ?? id).replace(new RegExp(`^.*?/${root}/`), `${root}/`))]));
       return Object.fromEntries(
@@ -212,7 +233,7 @@ describe('self-service products', () => {
           .filter(([, r]) => r.Type !== 'AWS::CDK::Metadata')
           .map(([id, r]) => {
             // Lambda code comes from another bucket (the catalog's, not the CDK bootstrap one).
-            const { Code: _code, ...props } = (r.Properties ?? {}) as Record<string, unknown>;
+            const { Code: _code, ...props } = r.Properties ?? {};
             let text = unhash(JSON.stringify(props).replace(/444444444444|111111111111/g, 'ACCOUNT'));
             for (const [other, p] of idToPath) text = text.split(`"${other}"`).join(`"${p}"`);
             return [idToPath.get(id)!, { type: r.Type, props: text }];
@@ -257,7 +278,8 @@ describe('account-baseline v3: the self-service launch role cannot mint administ
       .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[])
       .filter((st) => st.Effect === 'Allow')
       .flatMap((st) => [st.Action].flat());
-    const allows = (action: string) => boundaryActions.some((b) => new RegExp(`^${b.replace(/\*/g, '.*')}$`, 'i').test(action) || (action.includes('*') && new RegExp(`^${action.replace(/\*/g, '.*')}$`, 'i').test(b)));
+    const allows = (action: string) =>
+      boundaryActions.some((b) => new RegExp(`^${b.replace(/\*/g, '.*')}$`, 'i').test(action) || (action.includes('*') && new RegExp(`^${action.replace(/\*/g, '.*')}$`, 'i').test(b)));
     expect(granted.length).toBeGreaterThan(0);
     expect([...new Set(granted)].filter((a) => !allows(a))).toEqual([]);
   });
@@ -268,7 +290,10 @@ describe('account-baseline v3: the self-service launch role cannot mint administ
     expect(create.Action).toEqual(expect.arrayContaining(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:PutRolePermissionsBoundary']));
     expect(create.Condition).toEqual({ StringEquals: { 'iam:PermissionsBoundary': { Ref: boundaryId } } });
     // No other Allow statement of the launch role has an IAM write action.
-    const otherIamWrites = launchStatements.filter((st) => st.Effect === 'Allow' && st !== create).flatMap((st) => [st.Action].flat()).filter((a) => /^iam:(Create|Attach|Put)/.test(a));
+    const otherIamWrites = launchStatements
+      .filter((st) => st.Effect === 'Allow' && st !== create)
+      .flatMap((st) => [st.Action].flat())
+      .filter((a) => /^iam:(Create|Attach|Put)/.test(a));
     expect(otherIamWrites).toEqual([]);
   });
 
@@ -287,7 +312,9 @@ describe('account-baseline v3: the self-service launch role cannot mint administ
     const roles = Object.values((productTemplate(name) as typeof baseline).Resources).filter((r) => r.Type === 'AWS::IAM::Role');
     expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) {
-      expect(role.Properties.PermissionsBoundary).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/platform-catalog-launched-role-boundary']] });
+      expect(role.Properties.PermissionsBoundary).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':policy/platform-catalog-launched-role-boundary']],
+      });
     }
   });
 });

@@ -31,12 +31,32 @@ describe('baseline.yaml against what the catalog offers', () => {
   });
 
   it.each([
-    ['a product the catalog never creates', 'product: prod-guardrails, portfolio: platform-baseline, provisionName: prod-guardrails, regions: [us-east-1]', 'baseline.yaml: organizationalUnits.Workloads/Dev[0].product: product "prod-guardrails" is not in the platform-baseline portfolio'],
+    [
+      'a product the catalog never creates',
+      'product: prod-guardrails, portfolio: platform-baseline, provisionName: prod-guardrails, regions: [us-east-1]',
+      'baseline.yaml: organizationalUnits.Workloads/Dev[0].product: product "prod-guardrails" is not in the platform-baseline portfolio',
+    ],
     ['a misspelt product', 'product: acount-baseline, portfolio: platform-baseline, provisionName: x, regions: [us-east-1]', 'did you mean "account-baseline"?'],
-    ['a self-service product', 'product: sns-fifo-jobs, portfolio: platform-baseline, provisionName: jobs, regions: [us-east-1]', '"sns-fifo-jobs" is a self-service product: it is launched in an account by its users, not provisioned by the baseliner (baseline products are cdk-bootstrap, account-baseline)'],
-    ['a deprecated version', 'product: account-baseline, version: v1, portfolio: platform-baseline, provisionName: account-baseline, dependsOn: [cdk-bootstrap], regions: [us-east-1]', 'organizationalUnits.Workloads/Dev[0].version: account-baseline v1 is deprecated and cannot be launched (use v3, or omit version for the newest)'],
-    ['an unknown version', 'product: account-baseline, version: v9, portfolio: platform-baseline, provisionName: account-baseline, dependsOn: [cdk-bootstrap], regions: [us-east-1]', 'account-baseline has no version "v9" (offered: v3 (or omit version for the newest))'],
-    ['a second Region for the global account-baseline', 'product: account-baseline, portfolio: platform-baseline, provisionName: account-baseline, dependsOn: [cdk-bootstrap], regions: [us-east-1, eu-west-1]', 'organizationalUnits.Workloads/Dev[0].regions[1]: account-baseline is not offered in eu-west-1: its IAM roles and budget are global to the account, so it has one instance, in the home Region (regions: [us-east-1])'],
+    [
+      'a self-service product',
+      'product: sns-fifo-jobs, portfolio: platform-baseline, provisionName: jobs, regions: [us-east-1]',
+      '"sns-fifo-jobs" is a self-service product: it is launched in an account by its users, not provisioned by the baseliner (baseline products are cdk-bootstrap, account-baseline)',
+    ],
+    [
+      'a deprecated version',
+      'product: account-baseline, version: v1, portfolio: platform-baseline, provisionName: account-baseline, dependsOn: [cdk-bootstrap], regions: [us-east-1]',
+      'organizationalUnits.Workloads/Dev[0].version: account-baseline v1 is deprecated and cannot be launched (use v3, or omit version for the newest)',
+    ],
+    [
+      'an unknown version',
+      'product: account-baseline, version: v9, portfolio: platform-baseline, provisionName: account-baseline, dependsOn: [cdk-bootstrap], regions: [us-east-1]',
+      'account-baseline has no version "v9" (offered: v3 (or omit version for the newest))',
+    ],
+    [
+      'a second Region for the global account-baseline',
+      'product: account-baseline, portfolio: platform-baseline, provisionName: account-baseline, dependsOn: [cdk-bootstrap], regions: [us-east-1, eu-west-1]',
+      'organizationalUnits.Workloads/Dev[0].regions[1]: account-baseline is not offered in eu-west-1: its IAM roles and budget are global to the account, so it has one instance, in the home Region (regions: [us-east-1])',
+    ],
   ])('refuses %s, saying where and what to do', (_, fields, message) => {
     const issues = offerIssues({ 'baseline.yaml': appendToBaseline(product(fields)) });
     expect(issues).toEqual([expect.stringContaining(message)]);
@@ -58,7 +78,10 @@ describe('baseline.yaml against what the catalog offers', () => {
   });
 
   it('checks update files too', () => {
-    const issues = offerIssues({ 'updates/2026-12-01-guardrails.yaml': 'products:\n  - { product: prod-guardrails, portfolio: platform-baseline, provisionName: prod-guardrails, regions: [us-east-1], organizationalUnits: [Workloads/Prod] }\n' });
+    const issues = offerIssues({
+      'updates/2026-12-01-guardrails.yaml':
+        'products:\n  - { product: prod-guardrails, portfolio: platform-baseline, provisionName: prod-guardrails, regions: [us-east-1], organizationalUnits: [Workloads/Prod] }\n',
+    });
     expect(issues).toEqual([expect.stringMatching(/^updates\/2026-12-01-guardrails\.yaml: products\[0\]\.product: product "prod-guardrails" is not in the platform-baseline portfolio/)]);
   });
 

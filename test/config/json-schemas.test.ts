@@ -16,7 +16,11 @@ describe('JSON Schemas for the YAML files', () => {
     const delivery = JSON.parse(rendered['delivery.schema.json']);
     const entry = delivery.properties.waves.items.properties.patterns.items.anyOf.find((s: { properties?: object }) => s.properties);
     const mq = entry.allOf.find((c: { if: { properties: { id: { const: string } } } }) => c.if.properties.id.const === 'mq-consumer');
-    expect(mq.then.properties.parameters).toMatchObject({ type: 'object', additionalProperties: false, properties: { batchSize: { maximum: 10000, default: 100 }, deploymentMode: { enum: ['single-instance', 'active-standby'] } } });
+    expect(mq.then.properties.parameters).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      properties: { batchSize: { maximum: 10000, default: 100 }, deploymentMode: { enum: ['single-instance', 'active-standby'] } },
+    });
     const content = entry.allOf.find((c: { if: { properties: { id: { const: string } } } }) => c.if.properties.id.const === 'content-aggregator');
     expect(content.then.properties.parameters.required).toEqual(['repository']);
     expect(entry.allOf.map((c: { if: { properties: { id: { const: string } } } }) => c.if.properties.id.const)).toEqual(Object.keys(registryParameters()));

@@ -19,7 +19,11 @@ describe('the sample organization', () => {
     expect(messages(path.join(__dirname, '..', '..', 'accounts'))).toEqual([]);
     const config = loadConfigOrThrow(configFixture());
     expect(config.organization.accounts.map((a) => a.name)).toEqual(['management', 'log-archive', 'audit', 'dev', 'test', 'prod']);
-    expect(config.delivery.waves.map((w) => [w.name, w.approval])).toEqual([['platform', false], ['dev', false], ['prod', true]]);
+    expect(config.delivery.waves.map((w) => [w.name, w.approval])).toEqual([
+      ['platform', false],
+      ['dev', false],
+      ['prod', true],
+    ]);
     expect(config.baseline.bootstrapProduct).toBe('cdk-bootstrap');
     expect(Object.keys(config.baseline.organizationalUnits)).toEqual(['default', 'Workloads/Prod']);
   });
@@ -28,32 +32,22 @@ describe('the sample organization', () => {
 describe('bad organization.yaml', () => {
   it('rejects an unknown key with a suggestion', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('regions: [us-east-1, eu-west-1]', 'regoins: [us-east-1, eu-west-1]') });
-    expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: regions: missing (add "regions")',
-      '<dir>/organization.yaml: regoins: unknown key "regoins" (did you mean "regions"?)',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: regions: missing (add "regions")', '<dir>/organization.yaml: regoins: unknown key "regoins" (did you mean "regions"?)']);
   });
 
   it('rejects an unknown key inside a list item', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('email: dev@example.com,', 'emial: dev@example.com,') });
-    expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: accounts[3].email: missing (add "email")',
-      '<dir>/organization.yaml: accounts[3].emial: unknown key "emial" (did you mean "email"?)',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: accounts[3].email: missing (add "email")', '<dir>/organization.yaml: accounts[3].emial: unknown key "emial" (did you mean "email"?)']);
   });
 
   it('rejects an 11-digit account id', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('id: "444444444444"', 'id: "44444444444"') });
-    expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: accounts[3].id: account id "44444444444" has 11 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: accounts[3].id: account id "44444444444" has 11 digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")']);
   });
 
   it('says to quote an unquoted id, restoring the leading zero YAML dropped', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('id: "444444444444"', 'id: 044444444444') });
-    expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: accounts[3].id: account id 44444444444 is a number: YAML read it unquoted and dropped its leading zeros (quote it: "044444444444")',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: accounts[3].id: account id 44444444444 is a number: YAML read it unquoted and dropped its leading zeros (quote it: "044444444444")']);
   });
 
   it('says to quote an unquoted 12-digit management account', () => {
@@ -63,17 +57,12 @@ describe('bad organization.yaml', () => {
 
   it('rejects an account id with letters', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('id: "555555555555"', 'id: "55555555555x"') });
-    expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: accounts[4].id: account id "55555555555x" is not all digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: accounts[4].id: account id "55555555555x" is not all digits (an account id is exactly 12 digits, quoted, e.g. "012345678901")']);
   });
 
   it('rejects a duplicate account, naming both entries', () => {
     const dir = configFixture({
-      'organization.yaml': replaceOnce(
-        '  - { name: prod,',
-        '  - { name: dev, id: "777777777777", email: dev@example.com, ou: Workloads/Dev }\n  - { name: prod,',
-      ),
+      'organization.yaml': replaceOnce('  - { name: prod,', '  - { name: dev, id: "777777777777", email: dev@example.com, ou: Workloads/Dev }\n  - { name: prod,'),
     });
     expect(messages(dir)).toEqual([
       '<dir>/organization.yaml: accounts[5].name: duplicate account name "dev" (also accounts[3]) (each account needs its own name)',
@@ -88,9 +77,7 @@ describe('bad organization.yaml', () => {
 
   it('rejects an account in an OU that does not exist, with a suggestion', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('ou: Workloads/Prod }', 'ou: Workloads/Prd }') });
-    expect(messages(dir)).toEqual([
-      '<dir>/organization.yaml: accounts[5].ou: OU "Workloads/Prd" does not exist (did you mean "Workloads/Prod"? Or add it to organizationalUnits)',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/organization.yaml: accounts[5].ou: OU "Workloads/Prd" does not exist (did you mean "Workloads/Prod"? Or add it to organizationalUnits)']);
   });
 
   it('rejects a nested OU whose parent is not listed', () => {
@@ -155,7 +142,8 @@ describe('bad organization.yaml', () => {
     ]);
     // Cross-checks run once the schema passes: the OU typo is then reported with the rest.
     const dir2 = configFixture({
-      'organization.yaml': (s) => [replaceOnce('audit@example.com,       ou: Security }', 'audit@example.com,       ou: Securty }'), replaceOnce('id: "555555555555"', 'id: "444444444444"')].reduce((acc, f) => f(acc), s),
+      'organization.yaml': (s) =>
+        [replaceOnce('audit@example.com,       ou: Security }', 'audit@example.com,       ou: Securty }'), replaceOnce('id: "555555555555"', 'id: "444444444444"')].reduce((acc, f) => f(acc), s),
     });
     expect(messages(dir2)).toEqual([
       '<dir>/organization.yaml: accounts[4].id: duplicate account id "444444444444" (also accounts[3]) (each account needs its own id)',
@@ -203,7 +191,9 @@ describe('bad delivery.yaml', () => {
   });
 
   it('rejects a Region that is not governed', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'organizationalUnits: [Workloads/Dev], regions: [us-east-1, ap-south-1] }]') });
+    const dir = configFixture({
+      'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'organizationalUnits: [Workloads/Dev], regions: [us-east-1, ap-south-1] }]'),
+    });
     expect(messages(dir)).toEqual([
       '<dir>/delivery.yaml: waves[1].targets[0].regions[1]: Region "ap-south-1" is not governed (governed Regions are us-east-1, eu-west-1; add it to organization.yaml regions first)',
     ]);
@@ -238,9 +228,7 @@ describe('bad delivery.yaml', () => {
 
   it('rejects an unknown pattern parameter with a suggestion', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('parameters: { publishEveryMinutes: 5 }', 'parameters: { publishEveryMinute: 5 }') });
-    expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[2].patterns[0].parameters.publishEveryMinute: unknown key "publishEveryMinute" (did you mean "publishEveryMinutes"?)',
-    ]);
+    expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].patterns[0].parameters.publishEveryMinute: unknown key "publishEveryMinute" (did you mean "publishEveryMinutes"?)']);
   });
 
   it('rejects a log retention below what Control Tower requires', () => {
@@ -287,7 +275,9 @@ describe('bad delivery.yaml', () => {
     expect(messages(dir)).toEqual(['<dir>/organization.yaml: organizationalUnitIds.Security: "ou-12": an OU id looks like ou-ab12-34cd5678 (the root: r-ab12)']);
     const unlisted = configFixture({ 'organization.yaml': replaceOnce('  Sandbox: ou-a1b2-66666666\n', '  Sandbox: ou-a1b2-66666666\n  Sandbx: ou-a1b2-77777777\n') });
     expect(messages(unlisted)).toEqual(['<dir>/organization.yaml: organizationalUnitIds.Sandbx: OU "Sandbx" is not listed (did you mean "Sandbox"? Or add it to organizationalUnits)']);
-    const twice = configFixture({ 'organization.yaml': (s) => replaceOnce('  Root: r-a1b2\n', '  Root: ou-a1b2-77777777\n')(replaceOnce('  Sandbox: ou-a1b2-66666666\n', '  Sandbox: ou-a1b2-55555555\n')(s)) });
+    const twice = configFixture({
+      'organization.yaml': (s) => replaceOnce('  Root: r-a1b2\n', '  Root: ou-a1b2-77777777\n')(replaceOnce('  Sandbox: ou-a1b2-66666666\n', '  Sandbox: ou-a1b2-55555555\n')(s)),
+    });
     expect(messages(twice)).toEqual([
       '<dir>/organization.yaml: organizationalUnitIds.Root: "ou-a1b2-77777777" is an OU id, but Root is the root (give Root its r-… id)',
       '<dir>/organization.yaml: organizationalUnitIds.Sandbox: OU id "ou-a1b2-55555555" is also given to "Workloads/Prod" (each OU has its own id; run npm run accounts:sync to fill them in)',
@@ -304,17 +294,26 @@ describe('bad delivery.yaml', () => {
   });
 
   it('rejects StackSet preferences that are out of range, unknown, or order Regions the wave does not have', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('stackSets: { maxConcurrentPercentage: 50, failureTolerancePercentage: 10 }', 'stackSets: { maxConcurrentPercentage: 150, regionOrder: [eu-west-1, ap-south-1], retainStacks: true }') });
+    const dir = configFixture({
+      'delivery.yaml': replaceOnce(
+        'stackSets: { maxConcurrentPercentage: 50, failureTolerancePercentage: 10 }',
+        'stackSets: { maxConcurrentPercentage: 150, regionOrder: [eu-west-1, ap-south-1], retainStacks: true }',
+      ),
+    });
     expect(messages(dir)).toEqual([
       expect.stringMatching(/^<dir>\/delivery.yaml: waves\[1\].stackSets.maxConcurrentPercentage: .*100/),
       '<dir>/delivery.yaml: waves[1].stackSets.retainStacks: unknown key "retainStacks" (did you mean "retainStacksOnAccountRemoval"?)',
     ]);
     const order = configFixture({ 'delivery.yaml': replaceOnce('stackSets: { maxConcurrentPercentage: 50, failureTolerancePercentage: 10 }', 'stackSets: { regionOrder: [eu-west-1, us-west-2] }') });
-    expect(messages(order)).toEqual(['<dir>/delivery.yaml: waves[1].stackSets.regionOrder[1]: Region "us-west-2" is not in any target of wave "dev" (order the wave\'s Regions only: us-east-1, eu-west-1)']);
+    expect(messages(order)).toEqual([
+      '<dir>/delivery.yaml: waves[1].stackSets.regionOrder[1]: Region "us-west-2" is not in any target of wave "dev" (order the wave\'s Regions only: us-east-1, eu-west-1)',
+    ]);
   });
 
   it('rejects an unknown delivery mode with a suggestion', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1] }]', 'targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1], delivery: stacksets }]') });
+    const dir = configFixture({
+      'delivery.yaml': replaceOnce('targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1] }]', 'targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1], delivery: stacksets }]'),
+    });
     expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[2].targets[0].delivery: "stacksets" is not allowed (did you mean "stackset"?)']);
   });
 });
@@ -332,7 +331,9 @@ ${extra}`;
   default:
 ${product('      dependsOn: [cdk-bootstrp]\n      prodcut_version: v2\n')}`,
     });
-    expect(messages(dir)).toEqual(['<dir>/baseline.yaml: organizationalUnits.default[0].prodcut_version: unknown key "prodcut_version" (known keys: "product", "version", "portfolio", "provisionName", "dependsOn", "regions", "parameters", "terminateOnLeave")']);
+    expect(messages(dir)).toEqual([
+      '<dir>/baseline.yaml: organizationalUnits.default[0].prodcut_version: unknown key "prodcut_version" (known keys: "product", "version", "portfolio", "provisionName", "dependsOn", "regions", "parameters", "terminateOnLeave")',
+    ]);
     const dir2 = configFixture({
       'baseline.yaml': `organizationalUnits:
   default:
@@ -376,7 +377,6 @@ ${product('      dependsOn: [cdk-bootstrp]\n').replace('regions: [us-east-1]', '
 
   it('reports an updates entry that is a file, not a folder, without a stack trace', () => {
     const dir = configFixture();
-    const fs = require('node:fs') as typeof import('node:fs');
     fs.rmdirSync(path.join(dir, 'updates'));
     fs.writeFileSync(path.join(dir, 'updates'), 'products: []\n');
     expect(messages(dir)).toEqual(['<dir>/updates: is a file; update files go in a folder of this name (make updates a folder of <name>.yaml files (or remove it: no rollout is pending))']);
@@ -416,7 +416,11 @@ describe('files and folders the loader cannot use', () => {
       const { formatIssue } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'accounts', 'issues'))});
       process.stdout.write(JSON.stringify(loadConfig(process.argv[1]).issues.map(formatIssue)));`;
     const root = process.getuid?.() === 0;
-    const result = spawnSync(path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), ['-e', script, dir], { encoding: 'utf8', ...(root ? { uid: 65534, gid: 65534 } : {}), env: { ...process.env, HOME: '/tmp' } });
+    const result = spawnSync(path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), ['-e', script, dir], {
+      encoding: 'utf8',
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+      env: { ...process.env, HOME: '/tmp' },
+    });
     if (result.status !== 0) throw new Error(result.stderr);
     return (JSON.parse(result.stdout) as string[]).map((m) => m.split(dir + path.sep).join('<dir>/'));
   }

@@ -17,15 +17,19 @@ import { configFixture } from '../support/config-fixture';
 
 const orgs = mockClient(OrganizationsClient);
 const noSleep = { attempts: 5, baseDelayMs: 1, sleep: async () => undefined };
-const account = (Id: string, Name: string, State: AccountState = 'ACTIVE') => ({ Id, Name, Email: `${Name.toLowerCase().replace(/\W+/g, '.')}@example.com`, State, Arn: `arn:aws:organizations::111111111111:account/o-abc/${Id}` });
+const account = (Id: string, Name: string, State: AccountState = 'ACTIVE') => ({
+  Id,
+  Name,
+  Email: `${Name.toLowerCase().replace(/\W+/g, '.')}@example.com`,
+  State,
+  Arn: `arn:aws:organizations::111111111111:account/o-abc/${Id}`,
+});
 
 /** Root → Workloads → {Dev, Prod}; Sandbox; accounts spread over two pages. */
 function organization(): void {
   orgs.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-ab12', Name: 'Root' }] });
   orgs.on(ListAccountsForParentCommand, { ParentId: 'r-ab12' }).resolves({ Accounts: [account('111111111111', 'Management')] });
-  orgs
-    .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12' })
-    .resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-11111111', Name: 'Workloads' }], NextToken: 'page-2' });
+  orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12' }).resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-11111111', Name: 'Workloads' }], NextToken: 'page-2' });
   orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-ab12', NextToken: 'page-2' }).resolves({ OrganizationalUnits: [{ Id: 'ou-ab12-22222222', Name: 'Sandbox' }] });
   orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-ab12-11111111' }).resolves({
     OrganizationalUnits: [
@@ -36,7 +40,9 @@ function organization(): void {
   for (const leaf of ['ou-ab12-33333333', 'ou-ab12-44444444', 'ou-ab12-22222222']) orgs.on(ListOrganizationalUnitsForParentCommand, { ParentId: leaf }).resolves({ OrganizationalUnits: [] });
   orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-11111111' }).resolves({ Accounts: [] });
   orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-33333333' }).resolves({ Accounts: [account('444444444444', 'Dev Account')], NextToken: 'more' });
-  orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-33333333', NextToken: 'more' }).resolves({ Accounts: [account('555555555555', 'Dev Account'), account('777777777777', 'Old', 'SUSPENDED')] });
+  orgs
+    .on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-33333333', NextToken: 'more' })
+    .resolves({ Accounts: [account('555555555555', 'Dev Account'), account('777777777777', 'Old', 'SUSPENDED')] });
   orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-44444444' }).resolves({ Accounts: [account('666666666666', 'Prod')] });
   orgs.on(ListAccountsForParentCommand, { ParentId: 'ou-ab12-22222222' }).resolves({ Accounts: [account('888888888888', 'Sandbox 1')] });
 }
@@ -62,7 +68,11 @@ describe('readOrganization', () => {
   it('retries throttling, then succeeds', async () => {
     organization();
     const throttled = new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
-    orgs.on(ListRootsCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ Roots: [{ Id: 'r-ab12' }] });
+    orgs
+      .on(ListRootsCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .resolves({ Roots: [{ Id: 'r-ab12' }] });
     const sleeps: number[] = [];
     const tree = await readOrganization(new OrganizationsClient({}), { attempts: 5, baseDelayMs: 100, sleep: async (ms) => void sleeps.push(ms) });
     expect(tree.accounts).toHaveLength(6);
@@ -94,18 +104,26 @@ describe('readOrganization', () => {
 
 describe('the generated file', () => {
   it('keeps active accounts, with config names made unique', () => {
-    expect([...accountNames([{ id: '444444444444', name: 'Dev Account' }, { id: '555555555555', name: 'Dev Account' }, { id: '999999999999', name: '!!!' }]).values()]).toEqual([
-      'dev-account',
-      'dev-account-555555',
-      'account',
-    ]);
+    expect([
+      ...accountNames([
+        { id: '444444444444', name: 'Dev Account' },
+        { id: '555555555555', name: 'Dev Account' },
+        { id: '999999999999', name: '!!!' },
+      ]).values(),
+    ]).toEqual(['dev-account', 'dev-account-555555', 'account']);
     organization();
     return readOrganization(new OrganizationsClient({}), noSleep).then((tree) => {
       const gen = generatedOrganization(tree, new Date('2026-11-29T00:00:00Z'));
       expect(gen.accounts.map((a) => a.name)).toEqual(['management', 'dev-account', 'dev-account-555555', 'prod', 'sandbox-1']);
       expect(gen.generatedAt).toBe('2026-11-29T00:00:00.000Z');
       // StackSet targets name OUs by id: every OU's id, and the root's, from the live organization.
-      expect(gen.organizationalUnitIds).toEqual({ Root: 'r-ab12', Workloads: 'ou-ab12-11111111', 'Workloads/Dev': 'ou-ab12-33333333', 'Workloads/Prod': 'ou-ab12-44444444', Sandbox: 'ou-ab12-22222222' });
+      expect(gen.organizationalUnitIds).toEqual({
+        Root: 'r-ab12',
+        Workloads: 'ou-ab12-11111111',
+        'Workloads/Dev': 'ou-ab12-33333333',
+        'Workloads/Prod': 'ou-ab12-44444444',
+        Sandbox: 'ou-ab12-22222222',
+      });
     });
   });
 

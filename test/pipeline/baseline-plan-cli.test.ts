@@ -7,7 +7,7 @@ const run = (argv: string[]) => runCli(main, argv);
 describe('npm run baseline:plan', () => {
   const dir = configFixture();
 
-  it('prints the products of a Workloads/Prod account by dependency level, placeholders resolved, the OU\'s own account-baseline replacing the default', () => {
+  it("prints the products of a Workloads/Prod account by dependency level, placeholders resolved, the OU's own account-baseline replacing the default", () => {
     const { code, out } = run(['--config', dir, '--account', '777777777777', '--ou', 'Workloads/Prod']);
     expect(code).toBe(0);
     expect(out.split('\n').slice(0, 10)).toEqual([
@@ -72,7 +72,8 @@ describe('npm run baseline:plan', () => {
 
   it('terminates on leaving only the products that say so', () => {
     const withTerminate = configFixture({
-      'baseline.yaml': (t: string) => `${t}  Sandbox:\n    - { product: sandbox-budget, portfolio: platform-baseline, provisionName: sandbox-budget, regions: [us-east-1], terminateOnLeave: true }\n    - { product: sandbox-tags, portfolio: platform-baseline, provisionName: sandbox-tags, regions: [us-east-1] }\n`,
+      'baseline.yaml': (t: string) =>
+        `${t}  Sandbox:\n    - { product: sandbox-budget, portfolio: platform-baseline, provisionName: sandbox-budget, regions: [us-east-1], terminateOnLeave: true }\n    - { product: sandbox-tags, portfolio: platform-baseline, provisionName: sandbox-tags, regions: [us-east-1] }\n`,
     });
     const moved = JSON.parse(runCli(main, ['--config', withTerminate, '--account', '444444444444', '--from-ou', 'Sandbox', '--to-ou', 'Workloads/Dev', '--format', 'json']).out);
     expect(moved).toMatchObject({ terminate: ['sandbox-budget'], keep: ['sandbox-tags'] });

@@ -167,15 +167,23 @@ describe('DistinctStackChecks', () => {
     // Stages below a stack, as CDK Pipelines puts them below the pipeline stack.
     const parent = new Stack(app, 'Parent', { env: { account: '111111111111', region: 'us-east-1' } });
     new iam.Role(parent, 'ParentRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }).addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
-    for (const [name, account, region] of [['a', '444444444444', 'us-east-1'], ['b', '555555555555', 'us-east-1'], ['d', '444444444444', 'eu-west-1']]) {
+    for (const [name, account, region] of [
+      ['a', '444444444444', 'us-east-1'],
+      ['b', '555555555555', 'us-east-1'],
+      ['d', '444444444444', 'eu-west-1'],
+    ]) {
       const stage = new Stage(parent, `pattern-${name}-${region}`, { env: { account, region } });
       const stack = new Stack(stage, 'Pattern');
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
     }
     const asm = app.synth();
-    const stackTemplates = [asm.getStackByName('Parent'), ...asm.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks)]
-      .map((s) => ({ stackConstructPath: s.hierarchicalId, templatePath: s.templateFullPath, accountId: s.environment.account, region: s.environment.region }));
+    const stackTemplates = [asm.getStackByName('Parent'), ...asm.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks)].map((s) => ({
+      stackConstructPath: s.hierarchicalId,
+      templatePath: s.templateFullPath,
+      accountId: s.environment.account,
+      region: s.environment.region,
+    }));
     const nag = new StackScopedAwsSolutionsChecks(app);
     const walked: string[] = [];
     const validateStack = nag.validateStack.bind(nag);
@@ -183,7 +191,7 @@ describe('DistinctStackChecks', () => {
       walked.push(stack.node.path);
       return validateStack(stack);
     };
-    const report = new DistinctStackChecks(nag).validate({ appConstruct: app, templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates } as unknown as IPolicyValidationContext);
+    const report = new DistinctStackChecks(nag).validate({ appConstruct: app, templatePaths: stackTemplates.map((s) => s.templatePath), stackTemplates });
     expect(walked).toEqual(['Parent', 'Parent/pattern-a-us-east-1/Pattern', 'Parent/pattern-d-eu-west-1/Pattern']);
     const iam5 = report.violations.find((v) => v.ruleName.startsWith('AwsSolutions-IAM5'))!;
     // Each role once: the parent's walk does not report the stages' resources again.
@@ -227,7 +235,10 @@ describe('ControlTowerGuard', () => {
   const guard = new ControlTowerGuard();
 
   it('selects the rule files that name a resource type of the templates', () => {
-    const rules = guard.rulesFor(new Set(['AWS::SQS::Queue'])).map((f) => path.basename(f)).sort();
+    const rules = guard
+      .rulesFor(new Set(['AWS::SQS::Queue']))
+      .map((f) => path.basename(f))
+      .sort();
     expect(rules).toEqual(expect.arrayContaining(['ct-sqs-pr-1.guard', 'ct-sqs-pr-2.guard']));
     expect(rules.every((r) => !r.startsWith('ct-rds'))).toBe(true);
     expect(guard.rulesFor(new Set(['AWS::CDK::Metadata']))).toEqual([]);

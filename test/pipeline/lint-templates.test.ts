@@ -22,7 +22,13 @@ function assembly(templates: Record<string, unknown>, nested: Record<string, unk
   for (const [name, body] of Object.entries(templates)) fs.writeFileSync(path.join(dir, name), JSON.stringify(body, null, 1));
   const sub = path.join(dir, 'assembly-prod');
   fs.mkdirSync(sub);
-  fs.writeFileSync(path.join(sub, 'manifest.json'), manifest({ Prod: { type: 'aws:cloudformation:stack', environment: 'aws://222222222222/eu-west-1' }, Agnostic: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region' } }));
+  fs.writeFileSync(
+    path.join(sub, 'manifest.json'),
+    manifest({
+      Prod: { type: 'aws:cloudformation:stack', environment: 'aws://222222222222/eu-west-1' },
+      Agnostic: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region' },
+    }),
+  );
   for (const [name, body] of Object.entries(nested)) fs.writeFileSync(path.join(sub, name), JSON.stringify(body, null, 1));
   return dir;
 }
@@ -37,7 +43,11 @@ describe('the allowed-warnings file', () => {
     ['an error rule', 'allowedWarnings:\n  - rule: E3002\n    reason: we would like this error to pass quietly\n', /allowedWarnings\.0\.rule: .*errors \(E…\) are never allowed/],
     ['no reason', 'allowedWarnings:\n  - rule: W3005\n    reason: CDK\n', /allowedWarnings\.0\.reason: say why the warning stands/],
     ['an unknown key', 'allowedWarnings:\n  - rule: W3005\n    reason: CDK adds this DependsOn itself, beside the GetAtt.\n    because: x\n', /allowedWarnings\.0: Unrecognized key: "because"/],
-    ['a rule listed twice', 'allowedWarnings:\n  - rule: W3005\n    reason: CDK adds this DependsOn itself, beside the GetAtt.\n  - rule: W3005\n    reason: CDK adds this DependsOn itself, beside the GetAtt.\n', /W3005 listed more than once/],
+    [
+      'a rule listed twice',
+      'allowedWarnings:\n  - rule: W3005\n    reason: CDK adds this DependsOn itself, beside the GetAtt.\n  - rule: W3005\n    reason: CDK adds this DependsOn itself, beside the GetAtt.\n',
+      /W3005 listed more than once/,
+    ],
   ])('refuses %s, saying where', (_, text, message) => {
     expect(() => parseAllowances(text, 'cfn-lint.yaml')).toThrow(message);
   });
@@ -56,11 +66,21 @@ describe('judging what cfn-lint reports', () => {
 
   it('fails every error, and every warning outside its allowance', () => {
     const verdict = judgeFindings(
-      [finding('E3002', '/o/a.template.json'), finding('W3005', '/o/a.template.json'), finding('W3005', '/o/b.template.json'), finding('W2001', '/o/CatalogBootstrapStack1.product.template.json'), finding('W2001', '/o/Pipeline.template.json'), finding('W1001', '/o/a.template.json')],
+      [
+        finding('E3002', '/o/a.template.json'),
+        finding('W3005', '/o/a.template.json'),
+        finding('W3005', '/o/b.template.json'),
+        finding('W2001', '/o/CatalogBootstrapStack1.product.template.json'),
+        finding('W2001', '/o/Pipeline.template.json'),
+        finding('W1001', '/o/a.template.json'),
+      ],
       allowances,
     );
     expect(verdict.failures.map((f) => `${f.Rule.Id} ${path.basename(f.Filename)}`)).toEqual(['E3002 a.template.json', 'W2001 Pipeline.template.json', 'W1001 a.template.json']);
-    expect([...verdict.allowed]).toEqual([['W3005', 2], ['W2001', 1]]);
+    expect([...verdict.allowed]).toEqual([
+      ['W3005', 2],
+      ['W2001', 1],
+    ]);
     expect(verdict.unused.map((a) => a.rule)).toEqual(['W3045']);
   });
 });
@@ -92,7 +112,11 @@ describe('npm run lint:templates (real cfn-lint)', () => {
   const run = async (argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(argv, (s) => void out.push(s), (s) => void err.push(s));
+    const code = await main(
+      argv,
+      (s) => void out.push(s),
+      (s) => void err.push(s),
+    );
     return { code, out: out.join(''), err: err.join('') };
   };
   const allowedFile = (text: string) => {
@@ -118,7 +142,14 @@ describe('npm run lint:templates (real cfn-lint)', () => {
     expect(clean.out).toMatch(/^cfn-lint 1\.\d+\.\d+: \d+ distinct templates \(\d+ files\), Regions eu-west-1, us-east-1\n/);
     expect(clean.out).toContain('cfn-lint: 0 errors, 0 warnings outside');
     expect(clean.code).toBe(0);
-    const stale = await run(['--assembly', dir, '--allowed', allowedFile('allowedWarnings:\n  - rule: W9999\n    reason: nothing reports this rule any more, on purpose.\n'), '--snapshots', noSnapshots]);
+    const stale = await run([
+      '--assembly',
+      dir,
+      '--allowed',
+      allowedFile('allowedWarnings:\n  - rule: W9999\n    reason: nothing reports this rule any more, on purpose.\n'),
+      '--snapshots',
+      noSnapshots,
+    ]);
     expect(stale.out).toMatch(/W9999: allowed in .* but no longer reported: remove the entry/);
     expect(stale.code).toBe(1);
   }, 120_000);

@@ -161,7 +161,15 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   });
 
   it('bundles every function locally: file assets only, no Docker image anywhere', () => {
-    const manifests = [path.join(outdir, `${PIPELINE_STACK_NAME}.assets.json`), ...assembly.nestedAssemblies.flatMap((n) => fs.readdirSync(n.nestedAssembly.directory).filter((f) => f.endsWith('.assets.json')).map((f) => path.join(n.nestedAssembly.directory, f)))];
+    const manifests = [
+      path.join(outdir, `${PIPELINE_STACK_NAME}.assets.json`),
+      ...assembly.nestedAssemblies.flatMap((n) =>
+        fs
+          .readdirSync(n.nestedAssembly.directory)
+          .filter((f) => f.endsWith('.assets.json'))
+          .map((f) => path.join(n.nestedAssembly.directory, f)),
+      ),
+    ];
     let files = 0;
     for (const m of manifests) {
       const manifest = JSON.parse(fs.readFileSync(m, 'utf8'));

@@ -78,7 +78,9 @@ describe('npm run plan', () => {
     const table = run(['--config', big]).out;
     expect(table).toMatch(/ {2}platform-delivery-prod-sns-fifo-jobs +sns-fifo-jobs +OU Workloads\/Prod → 333 accounts × 4 Regions +1332\n/);
     expect(table.split('\n').length).toBeLessThan(80);
-    const edges = run(['--config', big, '-f', 'mermaid']).out.split('\n').filter((l) => l.includes('-->'));
+    const edges = run(['--config', big, '-f', 'mermaid'])
+      .out.split('\n')
+      .filter((l) => l.includes('-->'));
     expect(edges.length).toBe(3 /* wave → wave */ + 1 /* platform → management target */ + 1 /* → catalog */ + 3 * workloadPatterns().length);
     const json = JSON.parse(run(['--config', big, '-f', 'json']).out);
     const instances = json.waves.flatMap((w: { stackSets: Array<{ instances: unknown[] }> }) => w.stackSets.flatMap((s) => s.instances));
@@ -101,7 +103,9 @@ describe('npm run plan', () => {
     expect(out).toContain('      share (default {"organization":true,"organizationalUnitIds":[]}): Who sees the portfolio');
     // Where each pattern may go.
     expect(out).toMatch(/ {2}spice-refresh — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: Regions with Amazon QuickSight \(us-east-1, /);
-    expect(out).toMatch(/ {2}baseliner — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: the management account, in the home Region \(plus a forwarding rule in us-east-1 when the home Region is another\)\n/);
+    expect(out).toMatch(
+      / {2}baseliner — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: the management account, in the home Region \(plus a forwarding rule in us-east-1 when the home Region is another\)\n/,
+    );
     expect(out).toMatch(/ {2}sns-fifo-jobs — [^\n]*\n {6}delivered as: [^\n]*\n {6}goes to: any governed account and Region\n/);
     expect(out).not.toContain('deployed by:');
   });

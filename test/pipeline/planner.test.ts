@@ -1,4 +1,4 @@
-import { loadConfigOrThrow } from '../../accounts/loader';
+import { loadConfig, loadConfigOrThrow } from '../../accounts/loader';
 import { expandTargets, shapePlan, type DeploymentShape, type DraftPlan, type PlannedStackSet, type PlannedStage } from '../../pipeline/planner';
 import { REGISTRY } from '../../stages';
 import type { Registry } from '../../stages/types';
@@ -66,13 +66,20 @@ describe('delivery modes', () => {
   it('delivers an OU target as CDK Stages when it says delivery: stages', () => {
     const plan = planOf(dev('{ organizationalUnits: [Workloads/Dev], regions: [us-east-1], delivery: stages }'));
     expect(stackSets(plan.waves[1])).toEqual([]);
-    expect(stages(plan.waves[1]).map((s) => s.id).slice(0, 2)).toEqual(['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-test-us-east-1']);
+    expect(
+      stages(plan.waves[1])
+        .map((s) => s.id)
+        .slice(0, 2),
+    ).toEqual(['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-test-us-east-1']);
   });
 
   it('delivers an account list as a StackSet when it says so: through the accounts’ OU and an INTERSECTION filter, no auto-deployment', () => {
     const { draft } = draftOf(dev('{ accounts: [dev], regions: [us-east-1], delivery: stackset }'));
     const [jobs] = stackSets(draft!.waves[1]);
-    expect(jobs).toMatchObject({ autoDeployment: false, groups: [{ organizationalUnits: ['Workloads/Dev'], organizationalUnitIds: ['ou-a1b2-44444444'], accounts: ['444444444444'], accountFilter: 'INTERSECTION' }] });
+    expect(jobs).toMatchObject({
+      autoDeployment: false,
+      groups: [{ organizationalUnits: ['Workloads/Dev'], organizationalUnitIds: ['ou-a1b2-44444444'], accounts: ['444444444444'], accountFilter: 'INTERSECTION' }],
+    });
     expect(jobs.instances.map((i) => i.accountName)).toEqual(['dev']);
   });
 
@@ -87,7 +94,12 @@ describe('delivery modes', () => {
   });
 
   it('never makes the management account a StackSet instance (service-managed StackSets do not deploy there)', () => {
-    const dir = configFixture({ 'delivery.yaml': (s) => s.slice(0, s.indexOf('  - name: prod')).replace('targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'targets: [{ organizationalUnits: [Root], regions: [us-east-1] }]') });
+    const dir = configFixture({
+      'delivery.yaml': (s) =>
+        s
+          .slice(0, s.indexOf('  - name: prod'))
+          .replace('targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'targets: [{ organizationalUnits: [Root], regions: [us-east-1] }]'),
+    });
     const [jobs] = stackSets(draftOf(dir).draft!.waves[1]);
     expect(jobs.groups[0].organizationalUnitIds).toEqual(['r-a1b2']);
     expect(jobs.instances.map((i) => i.accountName)).toEqual(['log-archive', 'audit', 'dev', 'test', 'prod']);
@@ -110,14 +122,16 @@ describe('delivery modes', () => {
 
   it('refuses a StackSet target whose OU has no id, saying how to get it', () => {
     const dir = configFixture({ 'organization.yaml': replaceOnce('  Workloads/Dev: ou-a1b2-44444444\n', '') });
-    const { issues } = require('../../accounts/loader').loadConfig(dir);
-    expect(issues.map((i: { path: string; problem: string; fix: string }) => `${i.path}: ${i.problem} (${i.fix})`)).toEqual([
+    const { issues } = loadConfig(dir);
+    expect(issues.map((i) => `${i.path}: ${i.problem} (${i.fix})`)).toEqual([
       'waves[1].targets[0]: delivered as a StackSet, which targets OUs by id, but "Workloads/Dev" has no id (run npm run accounts:sync (it writes organizationalUnitIds), or add organizationalUnitIds: { Workloads/Dev: ou-… } to organization.yaml)',
     ]);
   });
 
   it('refuses a platform part as a StackSet', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('targets: [{ accounts: [management], regions: [us-east-1] }]', 'targets: [{ accounts: [management], regions: [us-east-1], delivery: stackset }]') });
+    const dir = configFixture({
+      'delivery.yaml': replaceOnce('targets: [{ accounts: [management], regions: [us-east-1] }]', 'targets: [{ accounts: [management], regions: [us-east-1], delivery: stackset }]'),
+    });
     expect(problems(dir).slice(0, 2)).toEqual([
       'waves[0].targets[0].delivery: catalog is a platform part of the management account and is deployed as CDK Stages only (give this wave a target with accounts: [management] (delivery: stages))',
       'waves[0].targets[0].delivery: baseliner is a platform part of the management account and is deployed as CDK Stages only (give this wave a target with accounts: [management] (delivery: stages))',
@@ -145,7 +159,13 @@ describe('targets', () => {
     });
     const config = loadConfigOrThrow(dir);
     expect(expandTargets(config, 0).map((t) => `${t.account.name}/${t.region}`)).toEqual(['dev/us-east-1', 'test/us-east-1', 'prod/us-east-1', 'dev/eu-west-1', 'prod/eu-west-1']);
-    expect(stages(draftOf(dir).draft!.waves[0]).map((s) => s.id)).toEqual(['sns-fifo-jobs-dev-us-east-1', 'sns-fifo-jobs-test-us-east-1', 'sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-dev-eu-west-1', 'sns-fifo-jobs-prod-eu-west-1']);
+    expect(stages(draftOf(dir).draft!.waves[0]).map((s) => s.id)).toEqual([
+      'sns-fifo-jobs-dev-us-east-1',
+      'sns-fifo-jobs-test-us-east-1',
+      'sns-fifo-jobs-prod-us-east-1',
+      'sns-fifo-jobs-dev-eu-west-1',
+      'sns-fifo-jobs-prod-eu-west-1',
+    ]);
   });
 
   it('narrows Regions per pattern', () => {
@@ -154,7 +174,9 @@ describe('targets', () => {
   });
 
   it('refuses a wave of CDK Stages whose targets hold no accounts', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }', 'organizationalUnits: [Sandbox], regions: [us-east-1, eu-west-1], delivery: stages }') });
+    const dir = configFixture({
+      'delivery.yaml': replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }', 'organizationalUnits: [Sandbox], regions: [us-east-1, eu-west-1], delivery: stages }'),
+    });
     expect(problems(dir)).toEqual(['waves[1]: wave "dev" deploys nothing: its targets hold no accounts (add accounts to its OUs, or remove the wave)']);
   });
 
@@ -169,7 +191,13 @@ describe('region rules', () => {
   const base = REGISTRY.patterns.get('sns-fifo-jobs')!;
   const restricted: Registry = {
     planned: REGISTRY.planned,
-    patterns: new Map([...REGISTRY.patterns, ['sns-fifo-jobs', { ...base, targetRule: (_p, { region }) => (region === 'us-east-1' ? undefined : { problem: 'CLOUDFRONT scope lives in us-east-1', fix: 'narrow it with regions: [us-east-1]' }) }]]),
+    patterns: new Map([
+      ...REGISTRY.patterns,
+      [
+        'sns-fifo-jobs',
+        { ...base, targetRule: (_p, { region }) => (region === 'us-east-1' ? undefined : { problem: 'CLOUDFRONT scope lives in us-east-1', fix: 'narrow it with regions: [us-east-1]' }) },
+      ],
+    ]),
   };
 
   it('refuses a Region the pattern rules out, with its fix, in both modes', () => {
@@ -223,7 +251,9 @@ describe('organization scale', () => {
 
   it('refuses a stages-mode pipeline over 500 actions with one fix that works: the largest waves to StackSets', () => {
     const { issues } = planResult(generated({ accounts: 300, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }));
-    expect(issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([expect.stringMatching(/^waves: the pipeline would need 6\d\d actions \(CodePipeline allows 500\), a template of about \d+ bytes \(CloudFormation allows 1000000\)$/)]);
+    expect(issues.map((i) => `${i.path}: ${i.problem}`)).toEqual([
+      expect.stringMatching(/^waves: the pipeline would need 6\d\d actions \(CodePipeline allows 500\), a template of about \d+ bytes \(CloudFormation allows 1000000\)$/),
+    ]);
     expect(issues[0].fix).toBe('move wave "prod" to StackSets: give its targets organizationalUnits (or delivery: stackset), and their actions stop growing with the number of accounts');
     // The largest wave (prod: its approval is an action too). Taking the fix all the way, the organization by OU fits.
     expect(planResult(generated({ accounts: 300, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stackset' })).issues).toEqual([]);
@@ -239,7 +269,9 @@ describe('organization scale', () => {
   });
 
   it('refuses more than 50 pipeline stages, saying which wave to move', () => {
-    const { issues } = planResult(generated({ accounts: 1500, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }, 'quotas: { actionsPerPipeline: 10000, templateBytes: 10000000 }\n'));
+    const { issues } = planResult(
+      generated({ accounts: 1500, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }, 'quotas: { actionsPerPipeline: 10000, templateBytes: 10000000 }\n'),
+    );
     expect(issues.map((i) => i.problem)).toEqual([expect.stringMatching(/^the pipeline would need (5[1-9]|[6-9]\d) stages \(CodePipeline allows 50\)$/)]);
     expect(issues[0].fix).toBe('move wave "prod" to StackSets: give its targets organizationalUnits (or delivery: stackset), and their actions stop growing with the number of accounts');
   });
@@ -254,7 +286,18 @@ describe('shapePlan on given shapes', () => {
       {
         name: 'w',
         approval: false,
-        deployments: Array.from({ length: deployments }, (_, i) => ({ kind: 'stage' as const, id: `p-a${i}-us-east-1`, pattern: 'p', wave: 'w', accountName: `a${i}`, accountId: String(100000000000 + i), region: 'us-east-1', parameters: {}, stackName: 'pattern-p', platform: false })),
+        deployments: Array.from({ length: deployments }, (_, i) => ({
+          kind: 'stage' as const,
+          id: `p-a${i}-us-east-1`,
+          pattern: 'p',
+          wave: 'w',
+          accountName: `a${i}`,
+          accountId: String(100000000000 + i),
+          region: 'us-east-1',
+          parameters: {},
+          stackName: 'pattern-p',
+          platform: false,
+        })),
       },
     ],
   });

@@ -40,7 +40,17 @@ function stackSetOf(dir: string, id: string) {
   const body = JSON.parse(fs.readFileSync(templateFile, 'utf8'));
   const manifests = fs.readdirSync(directory).filter((f) => f.endsWith('.json') && f.includes('assets'));
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(directory, f), 'utf8'));
-  return { d, host, stage, directory, stackSet, body, templateFile, regional: read(manifests.find((f) => f.endsWith('.stackset-assets.json'))!), own: read(manifests.find((f) => !f.endsWith('.stackset-assets.json'))!) };
+  return {
+    d,
+    host,
+    stage,
+    directory,
+    stackSet,
+    body,
+    templateFile,
+    regional: read(manifests.find((f) => f.endsWith('.stackset-assets.json'))!),
+    own: read(manifests.find((f) => !f.endsWith('.stackset-assets.json'))!),
+  };
 }
 
 describe('the StackSet of sns-fifo-jobs in the sample’s dev wave', () => {
@@ -105,7 +115,9 @@ describe('one template per pattern and parameters, promoted wave after wave', ()
     const org = organizationContext(loadConfigOrThrow(dir));
     const byId = new Map(deploymentsOf(dir).map((d) => [d.id, d]));
     const stage = (id: string) => createDeploymentStage(app, byId.get(id)!, REGISTRY, org) as StackSetStage;
-    const [devJobs, stagingJobs, devStream, stagingStream] = ['stackset-dev-sns-fifo-jobs', 'stackset-staging-sns-fifo-jobs', 'stackset-dev-stream-ingestion', 'stackset-staging-stream-ingestion'].map(stage);
+    const [devJobs, stagingJobs, devStream, stagingStream] = ['stackset-dev-sns-fifo-jobs', 'stackset-staging-sns-fifo-jobs', 'stackset-dev-stream-ingestion', 'stackset-staging-stream-ingestion'].map(
+      stage,
+    );
     expect(stagingJobs.template).toBe(devJobs.template);
     expect(stagingJobs.template.synthesizedTemplate()).toEqual(devJobs.template.synthesizedTemplate());
     expect(stagingStream.template).not.toBe(devStream.template);
@@ -127,7 +139,13 @@ describe('StackSet options from the config', () => {
     expect(stackSet).toMatchObject({
       CallAs: 'DELEGATED_ADMIN',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: true },
-      OperationPreferences: { MaxConcurrentPercentage: 20, FailureTolerancePercentage: 0, RegionConcurrencyType: 'SEQUENTIAL', RegionOrder: ['eu-west-1', 'us-east-1'], ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE' },
+      OperationPreferences: {
+        MaxConcurrentPercentage: 20,
+        FailureTolerancePercentage: 0,
+        RegionConcurrencyType: 'SEQUENTIAL',
+        RegionOrder: ['eu-west-1', 'us-east-1'],
+        ConcurrencyMode: 'STRICT_FAILURE_TOLERANCE',
+      },
     });
     // The code still goes to the management account's buckets, which the catalog creates.
     expect(JSON.stringify(regional)).toContain('platform-catalog-assets-111111111111-eu-west-1');
@@ -135,7 +153,10 @@ describe('StackSet options from the config', () => {
 
   it('reaches named accounts through their OU with an account filter, and named accounts beside an OU with UNION', () => {
     const dir = configFixture({
-      'delivery.yaml': replaceOnce('targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]', 'targets: [{ accounts: [dev], regions: [us-east-1], delivery: stackset }, { organizationalUnits: [Sandbox], accounts: [audit], regions: [eu-west-1] }]'),
+      'delivery.yaml': replaceOnce(
+        'targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }]',
+        'targets: [{ accounts: [dev], regions: [us-east-1], delivery: stackset }, { organizationalUnits: [Sandbox], accounts: [audit], regions: [eu-west-1] }]',
+      ),
     });
     const { stackSet } = stackSetOf(dir, 'stackset-dev-sns-fifo-jobs');
     expect(stackSet.StackInstancesGroup).toEqual([
@@ -170,7 +191,9 @@ describe('every workload pattern in both delivery modes', () => {
     const { CDKMetadata: _m, ...resources } = body.Resources;
     const { CDKMetadataAvailable: _c, ...conditions } = body.Conditions ?? {};
     const text = JSON.stringify({ ...body, Resources: resources, Conditions: conditions });
-    const targetAccounts = loadConfigOrThrow(dir).organization.accounts.map((a) => a.id).filter((id) => id !== '111111111111');
+    const targetAccounts = loadConfigOrThrow(dir)
+      .organization.accounts.map((a) => a.id)
+      .filter((id) => id !== '111111111111');
     for (const id of targetAccounts) expect(text).not.toContain(id);
     for (const region of loadConfigOrThrow(dir).organization.regions) expect(text).not.toContain(`"${region}"`);
     // The management account appears only as the owner of the asset buckets and their keys.
@@ -196,7 +219,10 @@ describe('every workload pattern in both delivery modes', () => {
       Effect: 'Allow',
       Action: 'kms:Decrypt',
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':111111111111:key/*']] },
-      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/platform-catalog-assets' }, StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+      Condition: {
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/platform-catalog-assets' },
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+      },
     });
   });
 });
@@ -208,14 +234,18 @@ describe('an account vended into an OU', () => {
   it('stackset mode: nothing in the pipeline changes; auto-deployment gives it the OU’s patterns', () => {
     const before = configFixture();
     const after = configFixture({ 'organization.generated.yaml': vended });
-    const templates = (dir: string) => deploymentsOf(dir).filter((d) => d.kind === 'stackset').map((d) => JSON.stringify(Template.fromStack((synthDeployment(dir, d).stage as StackSetStage).host).toJSON()));
+    const templates = (dir: string) =>
+      deploymentsOf(dir)
+        .filter((d) => d.kind === 'stackset')
+        .map((d) => JSON.stringify(Template.fromStack((synthDeployment(dir, d).stage as StackSetStage).host).toJSON()));
     expect(templates(after)).toEqual(templates(before));
     const [jobsAfter] = deploymentsOf(after).filter((d): d is PlannedStackSet => d.kind === 'stackset');
     expect(jobsAfter.instances.filter((i) => i.accountId === '777777777777').map((i) => i.region)).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   it('stages mode: the next pipeline run (the baseliner starts it after bootstrap) adds its stages', () => {
-    const stagesDev = (s: string) => replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }', 'organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1], delivery: stages }')(s);
+    const stagesDev = (s: string) =>
+      replaceOnce('organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1] }', 'organizationalUnits: [Workloads/Dev], regions: [us-east-1, eu-west-1], delivery: stages }')(s);
     const before = deploymentsOf(configFixture({ 'delivery.yaml': stagesDev })).map((d) => d.id);
     const after = deploymentsOf(configFixture({ 'delivery.yaml': stagesDev, 'organization.generated.yaml': vended })).map((d) => d.id);
     expect(after.filter((id) => !before.includes(id))).toEqual([

@@ -138,7 +138,13 @@ describe('baseliner stage', () => {
     const actions = enrollment.flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((st: { Action: string | string[] }) => [st.Action].flat());
     expect(actions.filter((a: string) => a.startsWith('controltower:'))).toEqual(['controltower:ListEnabledBaselines']);
     const trigger = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.STATE_MACHINE_ARN)!;
-    expect(trigger.Properties.Environment.Variables).toMatchObject({ ORGANIZATION_ID: 'o-a1b2c3d4e5', ENROLLMENT_GATE: 'on', ENROLLMENT_MAX_CHECKS: '20', RECONCILE_MAX_STARTS: '25', RECONCILE_MAX_ATTEMPTS: '3' });
+    expect(trigger.Properties.Environment.Variables).toMatchObject({
+      ORGANIZATION_ID: 'o-a1b2c3d4e5',
+      ENROLLMENT_GATE: 'on',
+      ENROLLMENT_MAX_CHECKS: '20',
+      RECONCILE_MAX_STARTS: '25',
+      RECONCILE_MAX_ATTEMPTS: '3',
+    });
   });
 
   it('listens for MoveAccount, Control Tower baseline events, and runs the reconcile hourly', () => {
@@ -175,7 +181,9 @@ describe('the baseliner’s undelivered events', () => {
 
 describe('the pipeline the baseliner starts after bootstrap', () => {
   const started = (template: ReturnType<typeof synthesizeBaseliner>['template']) => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables?.PIPELINE_NAME).filter(Boolean);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.Environment?.Variables?.PIPELINE_NAME)
+      .filter(Boolean);
     const grants = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Action: unknown }) => st.Action === 'codepipeline:StartPipelineExecution')
@@ -197,7 +205,8 @@ describe('the pipeline the baseliner starts after bootstrap', () => {
 describe('Organizations events outside us-east-1', () => {
   const stageFor = (homeRegion: string) => {
     const dir = configFixture({
-      'organization.yaml': (text: string) => replaceOnce('  homeRegion: us-east-1 ', `  homeRegion: ${homeRegion} `)(text).replace('arn:aws:codeconnections:us-east-1:', `arn:aws:codeconnections:${homeRegion}:`),
+      'organization.yaml': (text: string) =>
+        replaceOnce('  homeRegion: us-east-1 ', `  homeRegion: ${homeRegion} `)(text).replace('arn:aws:codeconnections:us-east-1:', `arn:aws:codeconnections:${homeRegion}:`),
     });
     const config = loadConfigOrThrow(dir);
     const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, fs.mkdtempSync(path.join(os.tmpdir(), 'baseliner-stage-')));
@@ -231,11 +240,15 @@ describe('the baseliner in the plan', () => {
 
   it('refuses the enrollment gate without the organization id, and says how to fix it', () => {
     const issues = draftOf(withoutOrgId()).issues.filter((i) => i.path === 'management.organizationId');
-    expect(issues.map((i) => `${i.problem} (${i.fix})`)).toEqual(["the baseliner's enrollment gate needs the organization id (add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false)"]);
+    expect(issues.map((i) => `${i.problem} (${i.fix})`)).toEqual([
+      "the baseliner's enrollment gate needs the organization id (add management.organizationId: o-…, or set the baseliner parameter enrollmentGate: false)",
+    ]);
   });
 
   it('accepts it with enrollmentGate: false', () => {
-    const dir = withoutOrgId(replaceOnce('        parameters: { notifyEmail: platform-team@example.com }\n', '        parameters: { notifyEmail: platform-team@example.com, enrollmentGate: false }\n'));
+    const dir = withoutOrgId(
+      replaceOnce('        parameters: { notifyEmail: platform-team@example.com }\n', '        parameters: { notifyEmail: platform-team@example.com, enrollmentGate: false }\n'),
+    );
     expect(draftOf(dir).issues.filter((i) => i.path === 'management.organizationId')).toEqual([]);
   });
 });

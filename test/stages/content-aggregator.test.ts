@@ -7,7 +7,12 @@ import { synthesizedDefinition } from '../support/asl';
 const env = { account: '444444444444', region: 'us-east-1' };
 
 describe('content-aggregator stage', () => {
-  const template = Template.fromStack(new ContentAggregatorStack(newApp({ 'aws:cdk:bundling-stacks': [], guards: false }), 'Content', { parameters: ContentAggregatorParameters.parse({ repository: 'example-org/serverless-site' }), env }));
+  const template = Template.fromStack(
+    new ContentAggregatorStack(newApp({ 'aws:cdk:bundling-stacks': [], guards: false }), 'Content', {
+      parameters: ContentAggregatorParameters.parse({ repository: 'example-org/serverless-site' }),
+      env,
+    }),
+  );
   const definition = synthesizedDefinition(template, env) as { States: Record<string, any> };
 
   it('is a Standard state machine with logs, tracing and a customer-managed key', () => {
@@ -45,11 +50,18 @@ describe('content-aggregator stage', () => {
   });
 
   it('runs every 2 hours with the feed URL as input, and reads the token from /GitHubAPIKey only', () => {
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 hours)', Targets: [Match.objectLike({ Input: '{"feedUrl":"https://aws.amazon.com/blogs/compute/feed/"}', DeadLetterConfig: Match.anyValue() })] });
-    const ssm = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s: { Action: unknown }) => s.Action === 'ssm:GetParameter');
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(2 hours)',
+      Targets: [Match.objectLike({ Input: '{"feedUrl":"https://aws.amazon.com/blogs/compute/feed/"}', DeadLetterConfig: Match.anyValue() })],
+    });
+    const ssm = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s: { Action: unknown }) => s.Action === 'ssm:GetParameter');
     expect(ssm).toHaveLength(2);
     for (const s of ssm) expect(JSON.stringify(s.Resource)).toContain(':parameter/GitHubAPIKey"');
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ TOKEN_PARAMETER: '/GitHubAPIKey', REPOSITORY: 'example-org/serverless-site', FILE_PATH: 'frontend/content.json' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOKEN_PARAMETER: '/GitHubAPIKey', REPOSITORY: 'example-org/serverless-site', FILE_PATH: 'frontend/content.json' }) },
+    });
   });
 
   it('alarms on failed runs to an encrypted topic', () => {
@@ -67,5 +79,4 @@ describe('content-aggregator stage', () => {
     expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/ScheduleDlq/)]);
     for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
   });
-
 });

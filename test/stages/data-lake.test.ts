@@ -4,21 +4,28 @@ import { DataLakeStack } from '../../stages/data-lake/data-lake';
 import { DataLakeParameters } from '../../stages/data-lake/parameters';
 
 const env = { account: '444444444444', region: 'us-east-1' };
-const build = (parameters: unknown = {}) => Template.fromStack(new DataLakeStack(newApp({ 'aws:cdk:bundling-stacks': [], guards: false }), 'Lake', { parameters: DataLakeParameters.parse(parameters), env }));
+const build = (parameters: unknown = {}) =>
+  Template.fromStack(new DataLakeStack(newApp({ 'aws:cdk:bundling-stacks': [], guards: false }), 'Lake', { parameters: DataLakeParameters.parse(parameters), env }));
 const FULL = { dms: { enabled: true, sourceSecretArn: 'arn:aws:secretsmanager:us-east-1:444444444444:secret:sis-AbCdEf', databaseName: 'sis' }, redshift: { enabled: true } };
 
 describe('data-lake stage', () => {
   const template = build({ notifyEmail: 'data-team@example.edu' });
 
   it('syncs daily with the DAP credentials from Secrets Manager, one run at a time, failures to a DLQ', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"clientId":"REPLACE_ME"}', GenerateStringKey: 'clientSecret' }), KmsKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"clientId":"REPLACE_ME"}', GenerateStringKey: 'clientSecret' }),
+      KmsKeyId: Match.anyValue(),
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 900,
       ReservedConcurrentExecutions: 1,
       DeadLetterConfig: { TargetArn: Match.anyValue() },
       Environment: { Variables: Match.objectLike({ TABLES: 'accounts,courses,enrollments,users', NAMESPACE: 'canvas', PREFIX: 'lms/' }) },
     });
-    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 5 * * ? *)', Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }) })] });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 5 * * ? *)',
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }) })],
+    });
   });
 
   it('gives the sync function the raw zone prefixes, its secret and the summary topic only', () => {
@@ -64,8 +71,17 @@ describe('data-lake stage', () => {
   it('adds DMS Serverless (full load and changes to sis/ as Parquet) and Redshift Serverless when asked', () => {
     const t = build(FULL);
     t.hasResourceProperties('AWS::DMS::ReplicationConfig', { ReplicationType: 'full-load-and-cdc', ComputeConfig: Match.objectLike({ MaxCapacityUnits: 4 }) });
-    t.hasResourceProperties('AWS::DMS::Endpoint', { EndpointType: 'source', EngineName: 'postgres', SslMode: 'require', PostgreSqlSettings: { SecretsManagerSecretId: FULL.dms.sourceSecretArn, SecretsManagerAccessRoleArn: Match.anyValue() } });
-    t.hasResourceProperties('AWS::DMS::Endpoint', { EndpointType: 'target', EngineName: 's3', S3Settings: Match.objectLike({ BucketFolder: 'sis', DataFormat: 'parquet', EncryptionMode: 'SSE_KMS' }) });
+    t.hasResourceProperties('AWS::DMS::Endpoint', {
+      EndpointType: 'source',
+      EngineName: 'postgres',
+      SslMode: 'require',
+      PostgreSqlSettings: { SecretsManagerSecretId: FULL.dms.sourceSecretArn, SecretsManagerAccessRoleArn: Match.anyValue() },
+    });
+    t.hasResourceProperties('AWS::DMS::Endpoint', {
+      EndpointType: 'target',
+      EngineName: 's3',
+      S3Settings: Match.objectLike({ BucketFolder: 'sis', DataFormat: 'parquet', EncryptionMode: 'SSE_KMS' }),
+    });
     t.hasResourceProperties('AWS::RedshiftServerless::Namespace', { ManageAdminPassword: true, KmsKeyId: Match.anyValue() });
     t.hasResourceProperties('AWS::RedshiftServerless::Workgroup', { BaseCapacity: 8, PubliclyAccessible: false, SubnetIds: [Match.anyValue(), Match.anyValue(), Match.anyValue()] });
     expect(t.findResources('AWS::EC2::InternetGateway')).toEqual({});
@@ -80,7 +96,7 @@ describe('data-lake stage', () => {
   it('alarms to its encrypted topic as soon as a message waits in the sync DLQ', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
     expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/SyncFailures/)]);
-    for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternLoadSummary/) }] });
+    for (const a of alarms)
+      expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternLoadSummary/) }] });
   });
-
 });

@@ -24,8 +24,18 @@ const env = { account: '444444444444', region: 'eu-west-1' };
 const SIS_SECRET = 'arn:aws:secretsmanager:eu-west-1:444444444444:secret:sis-AbCdEf';
 
 describe.each([
-  ['data-lake (DMS and Redshift on)', (app: ReturnType<typeof newApp>) => new DataLakeStack(app, 'DataLake', { parameters: DataLakeParameters.parse({ dms: { enabled: true, sourceSecretArn: SIS_SECRET, databaseName: 'sis', sourceEngine: 'sqlserver' }, redshift: { enabled: true } }), env })],
-  ['spice-refresh (datasets mapped)', (app: ReturnType<typeof newApp>) => new SpiceRefreshStack(app, 'SpiceRefresh', { parameters: SpiceRefreshParameters.parse({ datasetIds: ['trips'], notifyEmail: 'bi@example.com' }), env })],
+  [
+    'data-lake (DMS and Redshift on)',
+    (app: ReturnType<typeof newApp>) =>
+      new DataLakeStack(app, 'DataLake', {
+        parameters: DataLakeParameters.parse({ dms: { enabled: true, sourceSecretArn: SIS_SECRET, databaseName: 'sis', sourceEngine: 'sqlserver' }, redshift: { enabled: true } }),
+        env,
+      }),
+  ],
+  [
+    'spice-refresh (datasets mapped)',
+    (app: ReturnType<typeof newApp>) => new SpiceRefreshStack(app, 'SpiceRefresh', { parameters: SpiceRefreshParameters.parse({ datasetIds: ['trips'], notifyEmail: 'bi@example.com' }), env }),
+  ],
   ['stream-ingestion', (app: ReturnType<typeof newApp>) => new StreamIngestionStack(app, 'StreamIngestion', { parameters: StreamIngestionParameters.parse({}), env })],
   ['mq-consumer (active-standby)', (app: ReturnType<typeof newApp>) => new MqConsumerStack(app, 'MqConsumer', { parameters: MqConsumerParameters.parse({ deploymentMode: 'active-standby' }), env })],
   ['privatelink-lambda', (app: ReturnType<typeof newApp>) => new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env })],

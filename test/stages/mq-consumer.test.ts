@@ -4,7 +4,8 @@ import { MqConsumerStack } from '../../stages/mq-consumer/mq-consumer';
 import { MqConsumerParameters } from '../../stages/mq-consumer/parameters';
 
 const env = { account: '444444444444', region: 'us-east-1' };
-const build = (parameters: unknown = {}) => Template.fromStack(new MqConsumerStack(newApp({ guards: false }), 'Mq', { stackName: 'pattern-mq-consumer', parameters: MqConsumerParameters.parse(parameters), env }));
+const build = (parameters: unknown = {}) =>
+  Template.fromStack(new MqConsumerStack(newApp({ guards: false }), 'Mq', { stackName: 'pattern-mq-consumer', parameters: MqConsumerParameters.parse(parameters), env }));
 
 describe('mq-consumer stage', () => {
   const template = build();
@@ -42,7 +43,11 @@ describe('mq-consumer stage', () => {
       BatchSize: 100,
       SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: { Ref: Match.stringLikeRegexp('BrokerCredentials') } }],
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), REJECTED_QUEUE_URL: Match.anyValue(), RETAIN_DAYS: '30' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), REJECTED_QUEUE_URL: Match.anyValue(), RETAIN_DAYS: '30' }) },
+    });
   });
 
   it('gives the role exactly what the mapping and the handler need', () => {
@@ -80,7 +85,10 @@ describe('mq-consumer stage', () => {
     expect(byAction.get('s3:PutObject')).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/rejected/*']] });
     const fn = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.REJECTED_QUEUE_URL)!;
     expect(fn.Properties.Environment.Variables.REJECTED_BUCKET).toEqual({ Ref: bucketId });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', { Bucket: { Ref: bucketId }, PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
   it('goes active/standby across two subnets on a larger instance when asked', () => {
@@ -89,7 +97,10 @@ describe('mq-consumer stage', () => {
   });
 
   it('refuses parameters the broker would refuse', () => {
-    expect(MqConsumerParameters.safeParse({ deploymentMode: 'active-standby', instanceType: 'mq.t3.micro' }).error?.issues[0]).toMatchObject({ path: ['instanceType'], message: expect.stringContaining('single-instance only') });
+    expect(MqConsumerParameters.safeParse({ deploymentMode: 'active-standby', instanceType: 'mq.t3.micro' }).error?.issues[0]).toMatchObject({
+      path: ['instanceType'],
+      message: expect.stringContaining('single-instance only'),
+    });
     expect(MqConsumerParameters.safeParse({ engineVersion: '5.15' }).success).toBe(false);
     expect(MqConsumerParameters.safeParse({ batchSize: 10_001 }).success).toBe(false);
     expect(MqConsumerParameters.safeParse({ queue: 'my queue' }).success).toBe(false);
@@ -100,5 +111,4 @@ describe('mq-consumer stage', () => {
     expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/Rejected/)]);
     for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
   });
-
 });

@@ -53,7 +53,13 @@ describe('privatelink-lambda stage', () => {
     expect(functionGroups).toHaveLength(2);
     for (const [, sg] of functionGroups) {
       expect(sg.Properties.SecurityGroupEgress).toEqual([
-        { Description: 'HTTPS to the Lambda endpoint', DestinationSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^PatternEndpointSecurity/), 'GroupId'] }, FromPort: 443, ToPort: 443, IpProtocol: 'tcp' },
+        {
+          Description: 'HTTPS to the Lambda endpoint',
+          DestinationSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^PatternEndpointSecurity/), 'GroupId'] },
+          FromPort: 443,
+          ToPort: 443,
+          IpProtocol: 'tcp',
+        },
       ]);
     }
   });

@@ -24,7 +24,11 @@ describe('spice-refresh stage', () => {
       DefaultArguments: Match.objectLike({ '--job-bookmark-option': 'job-bookmark-enable', '--database': 'spice_refresh', '--raw_table': 'raw' }),
     });
     template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
-      EncryptionConfiguration: { S3Encryptions: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: Match.anyValue() }], CloudWatchEncryption: Match.objectLike({ CloudWatchEncryptionMode: 'SSE-KMS' }), JobBookmarksEncryption: Match.objectLike({ JobBookmarksEncryptionMode: 'CSE-KMS' }) },
+      EncryptionConfiguration: {
+        S3Encryptions: [{ S3EncryptionMode: 'SSE-KMS', KmsKeyArn: Match.anyValue() }],
+        CloudWatchEncryption: Match.objectLike({ CloudWatchEncryptionMode: 'SSE-KMS' }),
+        JobBookmarksEncryption: Match.objectLike({ JobBookmarksEncryptionMode: 'CSE-KMS' }),
+      },
     });
   });
 
@@ -44,7 +48,9 @@ describe('spice-refresh stage', () => {
   });
 
   it('refreshes the mapped datasets on SUCCEEDED, and may ingest into those datasets only', () => {
-    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { jobName: ['spice-refresh-csv-to-parquet'], state: ['SUCCEEDED'] } } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.glue'], 'detail-type': ['Glue Job State Change'], detail: { jobName: ['spice-refresh-csv-to-parquet'], state: ['SUCCEEDED'] } },
+    });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DATASET_MAP: '{"spice-refresh-csv-to-parquet":["trips","zones"]}' }) } });
     const ingest = statements().find((s) => s.Action === 'quicksight:CreateIngestion');
     expect(JSON.stringify(ingest?.Resource)).toMatch(/dataset\/trips.*dataset\/zones/);
@@ -63,14 +69,18 @@ describe('spice-refresh stage', () => {
 
   it('gives the refresh function no QuickSight permission when no dataset is mapped', () => {
     const t = build();
-    const actions = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    const actions = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     expect(actions).not.toContain('quicksight:CreateIngestion');
   });
 
   it('refuses Regions without QuickSight and bad parameters', () => {
     const def = PATTERNS.find((p) => p.id === 'spice-refresh')!;
     const org = { managementAccount: '111111111111', homeRegion: 'us-east-1', pipelineName: 'platform-delivery', regions: ['us-east-1'], organizationalUnits: [], accounts: [] };
-    expect(def.targetRule!(SpiceRefreshParameters.parse({}), { accountName: 'dev', accountId: '444444444444', region: 'us-west-1' }, org)).toMatchObject({ problem: expect.stringContaining('QuickSight') });
+    expect(def.targetRule!(SpiceRefreshParameters.parse({}), { accountName: 'dev', accountId: '444444444444', region: 'us-west-1' }, org)).toMatchObject({
+      problem: expect.stringContaining('QuickSight'),
+    });
     expect(def.targetRule!(SpiceRefreshParameters.parse({}), { accountName: 'dev', accountId: '444444444444', region: 'eu-west-1' }, org)).toBeUndefined();
     expect(SpiceRefreshParameters.safeParse({ datasetIds: ['has space'] }).success).toBe(false);
     expect(SpiceRefreshParameters.safeParse({ incomingPrefix: 'no-slash' }).success).toBe(false);
@@ -78,10 +88,14 @@ describe('spice-refresh stage', () => {
   });
   it('alarms to its encrypted topic as soon as a message waits in any of its DLQs (uploads, refresh, notifications)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/NotifyDlq/), expect.stringMatching(/RefreshDlq/), expect.stringMatching(/UploadsDlq/)]);
-    for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternNotifications/) }] });
+    expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([
+      expect.stringMatching(/NotifyDlq/),
+      expect.stringMatching(/RefreshDlq/),
+      expect.stringMatching(/UploadsDlq/),
+    ]);
+    for (const a of alarms)
+      expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternNotifications/) }] });
   });
-
 });
 
 describe('spice-refresh ETL script', () => {

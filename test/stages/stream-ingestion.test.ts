@@ -13,7 +13,12 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
   const template = Template.fromStack(stack);
 
   it('runs one Go function on arm64 provided.al2023, whose bootstrap binary is under 8 MiB', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'provided.al2023', Architectures: ['arm64'], Handler: 'bootstrap', Environment: { Variables: { TABLE_NAME: Match.anyValue() } } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'provided.al2023',
+      Architectures: ['arm64'],
+      Handler: 'bootstrap',
+      Environment: { Variables: { TABLE_NAME: Match.anyValue() } },
+    });
     const assembly = app.synth();
     const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf8')).files as Record<string, { source: { path: string } }>;
     const binaries = Object.values(assets)
@@ -47,7 +52,9 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
     template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' } }),
     });
-    const actions = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement).flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     expect(actions).toContain('dynamodb:BatchWriteItem');
   });
 
@@ -91,5 +98,4 @@ describe('stream-ingestion stage (the Go function bundled locally, no Docker)', 
     expect(alarms.map((a) => JSON.stringify(a.Properties.Dimensions[0].Value)).sort()).toEqual([expect.stringMatching(/FailedRecords/)]);
     for (const a of alarms) expect(a.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: expect.stringMatching(/^PatternAlarms/) }] });
   });
-
 });

@@ -124,7 +124,13 @@ export class BaselinerWorld {
   }
 
   /** Where each account is: moveAccount changes it, as Organizations MoveAccount would. */
-  readonly accounts: Record<string, string[]> = { 'r-root': ['111111111111'], 'ou-dev': ['444444444444'], 'ou-prod': ['666666666666', '888888888888'], 'ou-crit': ['777777777777'], 'ou-susp': ['555555555555'] };
+  readonly accounts: Record<string, string[]> = {
+    'r-root': ['111111111111'],
+    'ou-dev': ['444444444444'],
+    'ou-prod': ['666666666666', '888888888888'],
+    'ou-crit': ['777777777777'],
+    'ou-susp': ['555555555555'],
+  };
 
   moveAccount(accountId: string, to: string): void {
     for (const ids of Object.values(this.accounts)) if (ids.includes(accountId)) ids.splice(ids.indexOf(accountId), 1);
@@ -195,7 +201,9 @@ export class BaselinerWorld {
       const status = script[Math.min(n, script.length - 1)];
       if (status === 'SUCCEEDED' && this.terminating.delete(name)) this.provisioned.delete(name);
       else if (status === 'SUCCEEDED') this.provisioned.add(name);
-      return { RecordDetail: { RecordId: i.Id, Status: status, RecordErrors: status === 'FAILED' ? [{ Code: 'CREATE_FAILED', Description: 'Resource handler returned message: "Access Denied"' }] : [] } };
+      return {
+        RecordDetail: { RecordId: i.Id, Status: status, RecordErrors: status === 'FAILED' ? [{ Code: 'CREATE_FAILED', Description: 'Resource handler returned message: "Access Denied"' }] : [] },
+      };
     });
   }
 
@@ -269,7 +277,13 @@ export function s3PutEvent(key: string, options: { versionId?: string; encode?: 
           s3SchemaVersion: '1.0',
           configurationId: 'updates',
           bucket: { name: 'config-bucket', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::config-bucket' },
-          object: { key: encode ? encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+') : key, size: 512, eTag: 'd41d8cd98f00b204e9800998ecf8427e', versionId, sequencer: '0055AED6DCD90281E5' },
+          object: {
+            key: encode ? encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+') : key,
+            size: 512,
+            eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+            versionId,
+            sequencer: '0055AED6DCD90281E5',
+          },
         },
       },
     ],

@@ -30,7 +30,10 @@ export class ContentAggregatorWorld {
   private shaCounter = 0;
   private original?: typeof fetch;
 
-  constructor(readonly repo = 'example-org/serverless-site', readonly filePath = 'frontend/content.json') {
+  constructor(
+    readonly repo = 'example-org/serverless-site',
+    readonly filePath = 'frontend/content.json',
+  ) {
     this.page(FEED_URL, 'compute-feed.xml', 'application/rss+xml');
     this.page(POST_URLS.workflows, 'resilient-workflows.html', 'text/html');
     this.page(POST_URLS.mqEventSource, 'mq-event-source.html', 'text/html');
@@ -52,7 +55,7 @@ export class ContentAggregatorWorld {
 
   install(): void {
     this.original = globalThis.fetch;
-    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => this.fetch(input, init)) as typeof fetch;
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => this.fetch(input, init);
   }
 
   uninstall(): void {
@@ -88,7 +91,7 @@ export class ContentAggregatorWorld {
         this.setFile(this.interleavedCommit);
         this.interleavedCommit = undefined;
       }
-      const body = JSON.parse(String(init?.body)) as { message: string; content: string; sha?: string; branch?: string };
+      const body = JSON.parse(String(init?.body as string)) as { message: string; content: string; sha?: string; branch?: string };
       if (this.file && body.sha !== this.file.sha) return json(409, { message: `${this.filePath} does not match ${body.sha}` });
       if (!this.file && body.sha) return json(422, { message: 'sha supplied for a file that does not exist' });
       const text = Buffer.from(body.content, 'base64').toString('utf8');

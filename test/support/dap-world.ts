@@ -28,7 +28,10 @@ export class DapWorld {
   private readonly knownTables = new Set<string>();
   private original?: typeof fetch;
 
-  constructor(readonly clientId = 'dap-client-id', readonly clientSecret = 'dap-client-secret') {}
+  constructor(
+    readonly clientId = 'dap-client-id',
+    readonly clientSecret = 'dap-client-secret',
+  ) {}
 
   /** What a query of `table` since `since` (undefined: snapshot) returns. */
   window(table: string, since: string | undefined, result: { at?: string; until?: string; objects: string[] }): void {
@@ -39,10 +42,10 @@ export class DapWorld {
   install(): void {
     this.original = globalThis.fetch;
     const passthrough = this.original;
-    globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       return url.startsWith(DAP_URL) || url.startsWith(OBJECT_HOST) ? this.fetch(url, init) : passthrough(input, init);
-    }) as typeof fetch;
+    };
   }
 
   uninstall(): void {
@@ -68,19 +71,21 @@ export class DapWorld {
     if (url.startsWith(OBJECT_HOST)) {
       const id = decodeURIComponent(u.pathname.slice(1));
       if (this.broken.has(id)) return new Response('<Error><Code>InternalError</Code></Error>', { status: 500 });
-      const lines = [1, 2, 3].map((n) => JSON.stringify({ meta: { action: 'U', ts: '2026-11-29T01:00:00Z' }, key: { id: `${id}-${n}` }, value: { name: `row ${n}`, workflow_state: 'active' } })).join('\n');
+      const lines = [1, 2, 3]
+        .map((n) => JSON.stringify({ meta: { action: 'U', ts: '2026-11-29T01:00:00Z' }, key: { id: `${id}-${n}` }, value: { name: `row ${n}`, workflow_state: 'active' } }))
+        .join('\n');
       return new Response(new Uint8Array(gzipSync(`${lines}\n`)), { status: 200, headers: { 'content-type': 'application/octet-stream' } });
     }
     const headers = new Headers(init?.headers);
     if (u.pathname === '/ids/auth/login') {
       const expected = `Basic ${Buffer.from(`${this.clientId}:${this.clientSecret}`).toString('base64')}`;
-      if (method !== 'POST' || headers.get('authorization') !== expected || String(init?.body) !== 'grant_type=client_credentials') return json(401, { error: 'invalid_client' });
+      if (method !== 'POST' || headers.get('authorization') !== expected || String(init?.body as string) !== 'grant_type=client_credentials') return json(401, { error: 'invalid_client' });
       return json(200, { access_token: 'eyJhbGciOiJSUzI1NiJ9.recorded.jwt', token_type: 'Bearer', expires_in: 3600 });
     }
     if (headers.get('authorization') !== 'Bearer eyJhbGciOiJSUzI1NiJ9.recorded.jwt') return json(401, { error: { message: 'Unauthorized' } });
     const query = u.pathname.match(/^\/dap\/query\/canvas\/table\/([a-z0-9_]+)\/data$/);
     if (query && method === 'POST') {
-      const body = JSON.parse(String(init?.body)) as { format?: string; since?: string };
+      const body = JSON.parse(String(init?.body as string)) as { format?: string; since?: string };
       if (body.format !== 'jsonl') return json(400, { error: { message: 'format must be one of csv, jsonl, parquet, tsv' } });
       const table = query[1];
       if (!this.knownTables.has(table)) return json(404, { error: { message: `The table ${table} does not exist` } });
@@ -101,7 +106,7 @@ export class DapWorld {
       return json(200, this.completed(job));
     }
     if (u.pathname === '/dap/object/url' && method === 'POST') {
-      const ids = (JSON.parse(String(init?.body)) as { id: string }[]).map((o) => o.id);
+      const ids = (JSON.parse(String(init?.body as string)) as { id: string }[]).map((o) => o.id);
       return json(200, { urls: Object.fromEntries(ids.map((id) => [id, { url: `${OBJECT_HOST}/${encodeURIComponent(id)}?X-Amz-Signature=recorded` }])) });
     }
     return json(404, { error: { message: 'not found' } });

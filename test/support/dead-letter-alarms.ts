@@ -21,14 +21,18 @@ function target(value: unknown): string | undefined {
 
 export function deadLetterQueues(template: Template): string[] {
   const resources = template.Resources ?? {};
-  const queues = new Set(Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id));
+  const queues = new Set(
+    Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+      .map(([id]) => id),
+  );
   const found = new Set<string>();
   const add = (value: unknown) => {
     const id = target(value);
     if (id && queues.has(id)) found.add(id);
   };
   for (const r of Object.values(resources)) {
-    const p = (r.Properties ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const p = (r.Properties ?? {}) as Record<string, any>;
     if (r.Type === 'AWS::SQS::Queue') add(p.RedrivePolicy?.deadLetterTargetArn);
     if (r.Type === 'AWS::SNS::Subscription') add(p.RedrivePolicy?.deadLetterTargetArn);
     if (r.Type === 'AWS::Lambda::Function') add(p.DeadLetterConfig?.TargetArn);

@@ -26,13 +26,20 @@ export function fakeTrackingTable(partitionKey = 'accountId', sortKey = 'provisi
     batch.unprocessedOnce = 0;
     const served = request.Keys.slice(skip);
     return {
-      Responses: { [table]: served.map((k) => items.get(keyOf(k))).filter((i): i is Item => i !== undefined).map((i) => structuredClone(i)) },
+      Responses: {
+        [table]: served
+          .map((k) => items.get(keyOf(k)))
+          .filter((i): i is Item => i !== undefined)
+          .map((i) => structuredClone(i)),
+      },
       UnprocessedKeys: skip > 0 ? { [table]: { Keys: request.Keys.slice(0, skip) } } : {},
     };
   });
   mock.on(UpdateCommand).callsFake((input) => {
     const current = items.get(keyOf(input.Key)) ?? { ...input.Key };
-    const assignments = String(input.UpdateExpression).replace(/^SET\s+/, '').split(/\s*,\s*/);
+    const assignments = String(input.UpdateExpression)
+      .replace(/^SET\s+/, '')
+      .split(/\s*,\s*/);
     for (const a of assignments) {
       const [name, value] = a.split(/\s*=\s*/);
       current[input.ExpressionAttributeNames[name] ?? name] = input.ExpressionAttributeValues[value];

@@ -62,9 +62,7 @@ export async function resolveIds(sc: ServiceCatalogClient, p: Pick<PlannedProduc
   if (!portfolio) throw new CatalogLookupError(`portfolio "${p.portfolio}" is not in Service Catalog`);
   const artifacts = (await sc.send(new ListProvisioningArtifactsCommand({ ProductId: product }))).ProvisioningArtifactDetails ?? [];
   const usable = artifacts.filter((a) => a.Active !== false);
-  const artifact = p.version
-    ? artifacts.find((a) => a.Name === p.version)
-    : [...usable].sort((a, b) => (b.CreatedTime?.getTime() ?? 0) - (a.CreatedTime?.getTime() ?? 0))[0];
+  const artifact = p.version ? artifacts.find((a) => a.Name === p.version) : [...usable].sort((a, b) => (b.CreatedTime?.getTime() ?? 0) - (a.CreatedTime?.getTime() ?? 0))[0];
   if (!artifact?.Id) throw new CatalogLookupError(p.version ? `product "${p.product}" has no version "${p.version}"` : `product "${p.product}" has no active version`);
   return { productId: product, portfolioId: portfolio, artifactId: artifact.Id, artifactName: artifact.Name ?? artifact.Id };
 }
@@ -104,9 +102,7 @@ export function stackSetParameters(target: StackSetTarget, existing?: string): s
  * reported as a conflict and the product is skipped.
  */
 export async function upsertStackSetConstraint(sc: ServiceCatalogClient, ids: ResolvedIds, target: StackSetTarget): Promise<'created' | 'updated'> {
-  const constraints = (await all(paginateListConstraintsForPortfolio({ client: sc }, { PortfolioId: ids.portfolioId, ProductId: ids.productId }))).flatMap(
-    (page) => page.ConstraintDetails ?? [],
-  );
+  const constraints = (await all(paginateListConstraintsForPortfolio({ client: sc }, { PortfolioId: ids.portfolioId, ProductId: ids.productId }))).flatMap((page) => page.ConstraintDetails ?? []);
   if (constraints.some((c) => c.Type === 'LAUNCH')) {
     throw new LaunchConstraintConflict(`product ${ids.productId} has a LAUNCH constraint in portfolio ${ids.portfolioId}; remove it to let the baseliner add a STACKSET constraint`);
   }
@@ -232,7 +228,7 @@ export type RecordStatus = 'CREATED' | 'IN_PROGRESS' | 'IN_PROGRESS_IN_ERROR' | 
 export async function recordStatus(sc: ServiceCatalogClient, recordId: string): Promise<{ status: RecordStatus; errors: string[] }> {
   const out = await sc.send(new DescribeRecordCommand({ Id: recordId }));
   return {
-    status: (out.RecordDetail?.Status ?? 'IN_PROGRESS') as RecordStatus,
+    status: out.RecordDetail?.Status ?? 'IN_PROGRESS',
     errors: (out.RecordDetail?.RecordErrors ?? []).map((e) => `${e.Code ?? 'Error'}: ${e.Description ?? ''}`.trim()),
   };
 }

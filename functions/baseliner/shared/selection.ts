@@ -67,7 +67,9 @@ export function ouAncestors(ouPath: string): string[] {
 export function substitute(parameters: Readonly<Record<string, string | number | boolean>>, ids: { accountId: string; managementAccountId: string }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(parameters)) {
-    out[key] = String(value).replace(/\{accountid\}/gi, ids.accountId).replace(/\{masteraccountid\}/gi, ids.managementAccountId);
+    out[key] = String(value)
+      .replace(/\{accountid\}/gi, ids.accountId)
+      .replace(/\{masteraccountid\}/gi, ids.managementAccountId);
   }
   return out;
 }
@@ -99,20 +101,18 @@ export function dependencyLevels<P extends { readonly provisionName: string; rea
 
 /** The baseline of one new account, ready for the state machine. */
 export function planAccount(baseline: Baseline, account: { accountId: string; ouPath: string; ouIds?: readonly string[] }, managementAccountId: string): PlannedProduct[][] {
-  const products = productsForAccount(baseline, account.ouPath, account.ouIds).map(
-    (p): PlannedProduct => ({
-      provisionName: p.provisionName,
-      provisionedProductName: provisionedProductName(account.accountId, p.provisionName),
-      product: p.product,
-      version: p.version,
-      portfolio: p.portfolio,
-      regions: p.regions,
-      dependsOn: p.dependsOn,
-      parameters: substitute(p.parameters, { accountId: account.accountId, managementAccountId }),
-      action: 'deploy',
-      terminateOnLeave: p.terminateOnLeave,
-    }),
-  );
+  const products = productsForAccount(baseline, account.ouPath, account.ouIds).map((p): PlannedProduct => ({
+    provisionName: p.provisionName,
+    provisionedProductName: provisionedProductName(account.accountId, p.provisionName),
+    product: p.product,
+    version: p.version,
+    portfolio: p.portfolio,
+    regions: p.regions,
+    dependsOn: p.dependsOn,
+    parameters: substitute(p.parameters, { accountId: account.accountId, managementAccountId }),
+    action: 'deploy',
+    terminateOnLeave: p.terminateOnLeave,
+  }));
   return dependencyLevels(products);
 }
 
@@ -280,9 +280,7 @@ export function planChanges<P extends PlannedProduct & { fingerprint: string }>(
   }
   const names = new Set(selected.map((p) => p.provisionName));
   const left =
-    scope === 'missing'
-      ? []
-      : tracked.filter((t) => !names.has(t.provisionName) && t.status === 'done' && t.action !== 'terminate').map((t) => ({ ...t, terminate: t.terminateOnLeave === true }));
+    scope === 'missing' ? [] : tracked.filter((t) => !names.has(t.provisionName) && t.status === 'done' && t.action !== 'terminate').map((t) => ({ ...t, terminate: t.terminateOnLeave === true }));
   return { provision, unchanged, left };
 }
 

@@ -53,7 +53,11 @@ export class Tracking {
     await this.ddb.send(new PutCommand({ TableName: this.table, Item: { ...item } }));
   }
 
-  async update(accountId: string, provisionName: string, changes: Partial<Pick<TrackingItem, 'recordId' | 'reason' | 'fingerprint'>> & { status?: TrackingStatus | SelectionRecord['status']; enrollment?: string; updatedAt: string }): Promise<void> {
+  async update(
+    accountId: string,
+    provisionName: string,
+    changes: Partial<Pick<TrackingItem, 'recordId' | 'reason' | 'fingerprint'>> & { status?: TrackingStatus | SelectionRecord['status']; enrollment?: string; updatedAt: string },
+  ): Promise<void> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     await this.ddb.send(
       new UpdateCommand({

@@ -183,7 +183,11 @@ async function succeeded(input: StepInput, product: Product) {
   const t = tracking();
   const item = await t.get(input.accountId, product.provisionName);
   // The fingerprint is stored on success only: a later selection equal to it is then left alone.
-  await t.update(input.accountId, product.provisionName, product.action === 'terminate' ? { status: 'terminated', updatedAt: iso() } : { status: 'done', fingerprint: product.fingerprint, updatedAt: iso() });
+  await t.update(
+    input.accountId,
+    product.provisionName,
+    product.action === 'terminate' ? { status: 'terminated', updatedAt: iso() } : { status: 'done', fingerprint: product.fingerprint, updatedAt: iso() },
+  );
   // Provisioning times teach the poll schedule; a termination's would skew it.
   if (item?.startedAt && product.action !== 'terminate') await t.recordDuration(product.product, Math.max(1, Math.round((currentTime() - Date.parse(item.startedAt)) / 1000)));
   if (input.bootstrapProduct && product.provisionName === input.bootstrapProduct && product.action !== 'terminate') {
@@ -204,9 +208,10 @@ async function startPipeline(executionName: string): Promise<string | undefined>
 /** The gate gave up: Control Tower never reported the account enrolled, or could not be asked. */
 async function notEnrolled(input: StepInput) {
   const e = input.enrollment;
-  const reason = input.error?.Error || input.error?.Cause
-    ? `the enrollment check failed: ${failureReason(input.error)}`
-    : `Control Tower reports the account ${e?.status ?? 'not enrolled'} after ${e?.checks ?? 0} checks${e?.message ? ` (${e.message})` : ''}`;
+  const reason =
+    input.error?.Error || input.error?.Cause
+      ? `the enrollment check failed: ${failureReason(input.error)}`
+      : `Control Tower reports the account ${e?.status ?? 'not enrolled'} after ${e?.checks ?? 0} checks${e?.message ? ` (${e.message})` : ''}`;
   await tracking().endSelection(input.accountId, input.executionName, 'failed', iso(), e?.status);
   await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId}: not enrolled`, { account: input.accountId, execution: input.executionName, reason, nothingProvisioned: true });
   return { status: 'failed', reason };
@@ -229,7 +234,11 @@ async function failed(input: StepInput, product: Product) {
 async function summarize(input: StepInput) {
   const t = tracking();
   const items = (await t.forAccount(input.accountId)).filter((i) => i.executionName === input.executionName);
-  const names = (status: string) => items.filter((i) => i.status === status).map((i) => i.provisionName).sort();
+  const names = (status: string) =>
+    items
+      .filter((i) => i.status === status)
+      .map((i) => i.provisionName)
+      .sort();
   const summary = { deployed: names('done'), failed: names('failed'), skipped: names('skipped'), unfinished: names('in-progress'), terminated: names('terminated') };
   const ok = summary.failed.length === 0 && summary.skipped.length === 0 && summary.unfinished.length === 0;
   const enrollment = input.enrollment?.status;
@@ -238,7 +247,11 @@ async function summarize(input: StepInput) {
   const bootstrapped = !!input.bootstrapProduct && summary.deployed.includes(input.bootstrapProduct);
   const pipelineExecutionId = ok && input.handOff && !bootstrapped ? await startPipeline(input.executionName) : undefined;
   const notes = [
-    ...(enrollment === 'PARTIAL' ? [`Control Tower reports the account partially enrolled (${input.enrollment?.message ?? 'drifted from its OU baseline'}): it was baselined; re-register or reset its OU baseline to complete the enrollment`] : []),
+    ...(enrollment === 'PARTIAL'
+      ? [
+          `Control Tower reports the account partially enrolled (${input.enrollment?.message ?? 'drifted from its OU baseline'}): it was baselined; re-register or reset its OU baseline to complete the enrollment`,
+        ]
+      : []),
     ...(input.kept?.length ? [`kept after leaving their OU (terminateOnLeave is false): ${input.kept.join(', ')}`] : []),
   ];
   await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId}: ${ok ? 'complete' : 'incomplete'}`, {

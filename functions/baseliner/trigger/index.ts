@@ -19,7 +19,17 @@ import { z } from 'zod';
 import { isInOu } from '../../../accounts/loader';
 import { DEFAULT_RETRY, readOrganization, retrying, type OrgTree, type OrgTreeAccount, type RetryOptions } from '../../../accounts/sync';
 import { Baseline, UpdateFile } from '../../../accounts/schema';
-import { CatalogLookupError, ensurePortfolioAccess, isProvisioned, LaunchConstraintConflict, memoizedResolver, provisionedProductNames, token, upsertStackSetConstraint, type ResolvedIds } from '../shared/catalog';
+import {
+  CatalogLookupError,
+  ensurePortfolioAccess,
+  isProvisioned,
+  LaunchConstraintConflict,
+  memoizedResolver,
+  provisionedProductNames,
+  token,
+  upsertStackSetConstraint,
+  type ResolvedIds,
+} from '../shared/catalog';
 import { currentTime, sleep } from '../shared/clock';
 import { MalformedEventError, parseTrigger, type AccountTrigger, type OuTrigger, type ReconcileTrigger, type TriggerSource, type UpdateFileUploaded } from '../shared/events';
 import { notify } from '../shared/notify';
@@ -275,7 +285,10 @@ async function baselineAccount(
   const missing = resolved.filter((p) => !present.get(p.provisionName)).map((p) => p.provisionName);
   const reconcile = source === 'reconcile';
   if (reconcile && missing.length === 0) {
-    return say('duplicate', record && record.selectionKey !== key ? 'every product is there; baseline.yaml changed since its baseline (an update file rolls changes out to existing accounts)' : 'every product is there');
+    return say(
+      'duplicate',
+      record && record.selectionKey !== key ? 'every product is there; baseline.yaml changed since its baseline (an update file rolls changes out to existing accounts)' : 'every product is there',
+    );
   }
   const drifted = record?.status === 'done' && record.selectionKey === key && missing.length > 0;
   const decision = decideStart(record, key, { executionStatus, drifted, maxAttempts: reconcile ? Number(process.env.RECONCILE_MAX_ATTEMPTS ?? 3) : undefined });
@@ -285,14 +298,33 @@ async function baselineAccount(
   const tracked = await aws.tracking.forAccount(account.id);
   const changes = planChanges(resolved, tracked, (n) => present.get(n) ?? false, reconcile ? 'missing' : 'differences');
   const now = new Date(currentTime()).toISOString();
-  await aws.tracking.putSelection({ accountId: account.id, selectionKey: key, attempt: decision.attempt, status: 'running', executionName: name, ouPath: account.ou, source, products: selected.map((p) => p.provisionName), updatedAt: now });
+  await aws.tracking.putSelection({
+    accountId: account.id,
+    selectionKey: key,
+    attempt: decision.attempt,
+    status: 'running',
+    executionName: name,
+    ouPath: account.ou,
+    source,
+    products: selected.map((p) => p.provisionName),
+    updatedAt: now,
+  });
 
   for (const u of unresolved) await reportUnprepared(aws, account.id, name, u.product, 'failed', u.reason);
   // Unresolved products order too: their dependents are skipped, not provisioned without them.
   const levels = orderedLevels([...changes.provision, ...unresolved.map((u) => u.product)], await prepareCatalog(aws, account.id, name, changes.provision));
   const terminations: Array<PlannedProduct & ResolvedIds & { fingerprint: string }> = [];
   for (const l of changes.left.filter((x) => x.terminate)) {
-    const p: PlannedProduct = { provisionName: l.provisionName, provisionedProductName: provisionedProductName(account.id, l.provisionName), product: l.product, portfolio: l.portfolio ?? '', regions: [], dependsOn: [], parameters: {}, action: 'terminate' };
+    const p: PlannedProduct = {
+      provisionName: l.provisionName,
+      provisionedProductName: provisionedProductName(account.id, l.provisionName),
+      product: l.product,
+      portfolio: l.portfolio ?? '',
+      regions: [],
+      dependsOn: [],
+      parameters: {},
+      action: 'terminate',
+    };
     try {
       terminations.push({ ...p, ...(await ctx.resolve(p)), fingerprint: '' });
     } catch (err) {
@@ -340,7 +372,20 @@ async function describeExecution(aws: Clients, name: string): Promise<string> {
 
 async function reportUnprepared(aws: Clients, accountId: string, execution: string, p: PlannedProduct, status: 'failed' | 'skipped', reason: string): Promise<void> {
   const now = new Date(currentTime()).toISOString();
-  await aws.tracking.put({ accountId, provisionName: p.provisionName, product: p.product, version: p.version, portfolio: p.portfolio, regions: p.regions, action: p.action, status, executionName: execution, reason, startedAt: now, updatedAt: now });
+  await aws.tracking.put({
+    accountId,
+    provisionName: p.provisionName,
+    product: p.product,
+    version: p.version,
+    portfolio: p.portfolio,
+    regions: p.regions,
+    action: p.action,
+    status,
+    executionName: execution,
+    reason,
+    startedAt: now,
+    updatedAt: now,
+  });
   await notify(aws.sns, env('TOPIC_ARN'), `Baseline: ${p.provisionName} ${status} in ${accountId}`, { account: accountId, product: p.product, reason, execution });
 }
 
@@ -442,7 +487,17 @@ async function onUpdateFiles(aws: Clients, u: UpdateFileUploaded): Promise<Trigg
         }
       }
       const levels = orderedLevels(products, await prepareCatalog(aws, accountId, name, resolved));
-      const input = { accountId, levels, maxWaitMinutes: UPDATE_MAX_WAIT_MINUTES, maxPolls: Number(process.env.MAX_POLLS ?? 60), bootstrapProduct: '', handOff: false, kept: [], unchanged: [], enrollment: { check: false, checks: 0, maxChecks: 0 } };
+      const input = {
+        accountId,
+        levels,
+        maxWaitMinutes: UPDATE_MAX_WAIT_MINUTES,
+        maxPolls: Number(process.env.MAX_POLLS ?? 60),
+        bootstrapProduct: '',
+        handOff: false,
+        kept: [],
+        unchanged: [],
+        enrollment: { check: false, checks: 0, maxChecks: 0 },
+      };
       if (await startExecution(aws, name, input)) executions.push(name);
     }
   }

@@ -71,7 +71,11 @@ export class DapClient {
   }
 
   async objectUrls(objectIds: readonly string[]): Promise<Record<string, string>> {
-    const res = await this.json<{ urls?: Record<string, { url?: string }> }>('POST', '/dap/object/url', objectIds.map((id) => ({ id })));
+    const res = await this.json<{ urls?: Record<string, { url?: string }> }>(
+      'POST',
+      '/dap/object/url',
+      objectIds.map((id) => ({ id })),
+    );
     const urls: Record<string, string> = {};
     for (const id of objectIds) {
       const url = res.urls?.[id]?.url;
@@ -92,7 +96,11 @@ export class DapClient {
     if (this.token && this.token.expiresAt > Date.now() + 60_000) return this.token.value;
     const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`).toString('base64');
     const res = await this.withRetry('POST /ids/auth/login', () =>
-      this.fetchFn(`${this.baseUrl}/ids/auth/login`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' }),
+      this.fetchFn(`${this.baseUrl}/ids/auth/login`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }),
     );
     const body = (await res.json()) as { access_token?: string; expires_in?: number };
     if (!body.access_token) throw new DapError('POST /ids/auth/login returned no access_token');
@@ -103,7 +111,11 @@ export class DapClient {
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const token = await this.authorization();
     const res = await this.withRetry(`${method} ${path}`, () =>
-      this.fetchFn(`${this.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined }),
+      this.fetchFn(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      }),
     );
     return (await res.json()) as T;
   }

@@ -33,7 +33,8 @@ async function sync(s3: S3Client, sns: SNSClient, sleep: (ms: number) => Promise
   const config = readConfig();
   const credentials = await getSecret<{ clientId?: string; clientSecret?: string }>(config.secretArn, { transform: 'json', maxAge: 300 });
   if (!credentials?.clientId || !credentials.clientSecret) throw new Error(`secret ${config.secretArn} must be JSON with clientId and clientSecret (DAP client credentials)`);
-  if (credentials.clientId === 'REPLACE_ME') throw new Error(`secret ${config.secretArn} still holds the placeholder the stack created: put the DAP client id and secret from Instructure's identity service there`);
+  if (credentials.clientId === 'REPLACE_ME')
+    throw new Error(`secret ${config.secretArn} still holds the placeholder the stack created: put the DAP client id and secret from Instructure's identity service there`);
   const dap = new DapClient({ clientId: credentials.clientId, clientSecret: credentials.clientSecret }, { baseUrl: config.baseUrl, sleep });
   const store = new S3RawStore(s3, config.bucket);
   const hasTime = () => (context ? context.getRemainingTimeInMillis() > RESERVE_MS : true);
@@ -55,7 +56,10 @@ function readConfig() {
   const env = process.env;
   const missing = ['RAW_BUCKET', 'SECRET_ARN', 'TOPIC_ARN', 'TABLES'].filter((k) => !env[k]);
   if (missing.length > 0) throw new Error(`missing environment: ${missing.join(', ')}`);
-  const tables = env.TABLES!.split(',').map((t) => t.trim()).filter(Boolean);
+  const tables = env
+    .TABLES!.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tables.some((t) => !/^[a-z0-9_]+$/.test(t))) throw new Error(`TABLES must be comma-separated DAP table names, got ${env.TABLES}`);
   return {
     bucket: env.RAW_BUCKET!,

@@ -2,7 +2,6 @@
 import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import type { RawStore, TableState } from './sync';
 
 export class S3RawStore implements RawStore {
@@ -20,7 +19,8 @@ export class S3RawStore implements RawStore {
     try {
       const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.stateKey(namespace, table) }));
       const state = JSON.parse(await res.Body!.transformToString()) as Partial<TableState>;
-      if (typeof state.until !== 'string' || typeof state.lastJobId !== 'string') throw new Error(`s3://${this.bucket}/${this.stateKey(namespace, table)} is not a table state; delete it to start over with a snapshot`);
+      if (typeof state.until !== 'string' || typeof state.lastJobId !== 'string')
+        throw new Error(`s3://${this.bucket}/${this.stateKey(namespace, table)} is not a table state; delete it to start over with a snapshot`);
       return state as TableState;
     } catch (err) {
       if (err instanceof NoSuchKey) return undefined;
@@ -46,7 +46,7 @@ export class S3RawStore implements RawStore {
   async put(key: string, body: ReadableStream<Uint8Array>): Promise<void> {
     await new Upload({
       client: this.s3,
-      params: { Bucket: this.bucket, Key: key, Body: Readable.fromWeb(body as unknown as NodeWebStream<Uint8Array>), ContentType: 'application/gzip' },
+      params: { Bucket: this.bucket, Key: key, Body: Readable.fromWeb(body), ContentType: 'application/gzip' },
       queueSize: 2,
       partSize: 8 * 1024 * 1024,
     }).done();

@@ -57,7 +57,8 @@ export async function syncTable(namespace: string, table: string, prefix: string
   try {
     job = await dap.startQuery(namespace, table, state?.until);
     for (let polls = 0; job.status === 'waiting' || job.status === 'running'; polls++) {
-      if (polls >= limits.maxPolls || !limits.hasTime()) return { ...base, status: 'deferred', mode, jobId: job.id, error: `job ${job.id} still ${job.status} after ${polls} polls; the next run picks it up` };
+      if (polls >= limits.maxPolls || !limits.hasTime())
+        return { ...base, status: 'deferred', mode, jobId: job.id, error: `job ${job.id} still ${job.status} after ${polls} polls; the next run picks it up` };
       await limits.sleep(limits.pollIntervalMs);
       job = await dap.job(job.id);
     }
@@ -105,7 +106,10 @@ export function loadSummary(namespace: string, results: readonly TableResult[]):
   const failed = results.filter((r) => r.status === 'failed');
   const deferred = results.filter((r) => r.status === 'deferred');
   const files = results.reduce((n, r) => n + r.newFiles, 0);
-  const subject = failed.length > 0 ? `data-lake load: ${failed.length} of ${results.length} tables FAILED` : `data-lake load: ${results.length - deferred.length} of ${results.length} tables synced, ${files} new files`;
+  const subject =
+    failed.length > 0
+      ? `data-lake load: ${failed.length} of ${results.length} tables FAILED`
+      : `data-lake load: ${results.length - deferred.length} of ${results.length} tables synced, ${files} new files`;
   const lines = results.map((r) => {
     const head = `${r.table}: ${r.status}${r.mode ? ` (${r.mode})` : ''}, ${r.newFiles} new, ${r.unchangedFiles} unchanged`;
     const tail = [r.error, ...r.failedFiles.map((f) => `  file ${f}`)].filter(Boolean).join('\n  ');

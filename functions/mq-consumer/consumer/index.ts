@@ -37,7 +37,10 @@ export async function handler(event: unknown, context?: Context): Promise<Consum
   const accepted = results.flatMap((r) => (r.ok ? [r.message] : []));
   const rejected = results.filter((r): r is Extract<DecodeResult, { ok: false }> => !r.ok);
 
-  await sendRejected(rejected.map((r) => rejection(r, batch.eventSourceArn, config.rejectedBucket)), config.rejectedQueueUrl);
+  await sendRejected(
+    rejected.map((r) => rejection(r, batch.eventSourceArn, config.rejectedBucket)),
+    config.rejectedQueueUrl,
+  );
   let stored = 0;
   let duplicates = 0;
   for (let i = 0; i < accepted.length; i += STORE_CONCURRENCY) {

@@ -17,7 +17,10 @@ export function analyticsObject(records: ReadonlyArray<{ messageId: string; even
     byDate.set(date, [...(byDate.get(date) ?? []), r]);
   }
   return [...byDate.entries()].map(([date, rs]) => {
-    const hash = createHash('sha256').update(rs.map((r) => r.messageId).join('\n')).digest('hex').slice(0, 20);
+    const hash = createHash('sha256')
+      .update(rs.map((r) => r.messageId).join('\n'))
+      .digest('hex')
+      .slice(0, 20);
     return { key: `jobs/dt=${date}/${hash}.jsonl`, body: rs.map((r) => JSON.stringify(r.event)).join('\n') + '\n' };
   });
 }

@@ -18,7 +18,15 @@ export function inventoryWrite(event: JobEvent, table: string): InventoryWrite {
         kind: 'put',
         input: {
           TableName: table,
-          Item: { jobId: event.jobId, status: 'ACTIVE', details: event.eventDetails, createdAt: event.eventCreated, lastEventCreated: event.eventCreated, lastEventAt: instant(event), lastEventId: event.id },
+          Item: {
+            jobId: event.jobId,
+            status: 'ACTIVE',
+            details: event.eventDetails,
+            createdAt: event.eventCreated,
+            lastEventCreated: event.eventCreated,
+            lastEventAt: instant(event),
+            lastEventId: event.id,
+          },
           ConditionExpression: NEWER,
           ExpressionAttributeValues: { ':at': instant(event) },
         },

@@ -33,7 +33,13 @@ const calls = (command: unknown) => world.sc.commandCalls(command as never).map(
 const provisioned = () => calls(ProvisionProductCommand).map((i) => i.ProvisionedProductName);
 const updated = () => calls(UpdateProvisionedProductCommand).map((i) => i.ProvisionedProductName);
 const terminated = () => calls(TerminateProvisionedProductCommand).map((i) => i.ProvisionedProductName);
-const tracked = (accountId: string) => Object.fromEntries(world.table.items().filter((i) => i.accountId === accountId).map((i) => [i.provisionName, i.status]));
+const tracked = (accountId: string) =>
+  Object.fromEntries(
+    world.table
+      .items()
+      .filter((i) => i.accountId === accountId)
+      .map((i) => [i.provisionName, i.status]),
+  );
 const summaries = () => world.messages().filter((m) => m.subject.startsWith('Baseline of'));
 
 describe('create, then move to Prod (the defect)', () => {
@@ -107,7 +113,10 @@ describe('retry after a failure: a failure record, not a new event', () => {
     world = next;
     const result = await trigger(controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }, 'UpdateManagedAccount'));
     expect(result.status).toBe('started');
-    expect(calls(UpdateProvisionedProductCommand).map((i) => `${i.ProvisionedProductName}@${i.ProvisioningArtifactId}`)).toEqual(['444444444444-a@prod-prod-a-v3', '444444444444-b@prod-prod-b-v3']);
+    expect(calls(UpdateProvisionedProductCommand).map((i) => `${String(i.ProvisionedProductName)}@${String(i.ProvisioningArtifactId)}`)).toEqual([
+      '444444444444-a@prod-prod-a-v3',
+      '444444444444-b@prod-prod-b-v3',
+    ]);
   });
 });
 
@@ -148,7 +157,10 @@ describe('the enrollment gate on the synthesized workflow (scenarios of the Go f
     expect(run.error).toContain('AccountNotEnrolled');
     expect(provisioned()).toEqual([]);
     expect(tracked('444444444444')['#selection']).toBe('failed');
-    expect(world.messages().at(-1)).toMatchObject({ subject: 'Baseline of 444444444444: not enrolled', body: { reason: expect.stringContaining('NOT_FOUND after 4 checks'), nothingProvisioned: true } });
+    expect(world.messages().at(-1)).toMatchObject({
+      subject: 'Baseline of 444444444444: not enrolled',
+      body: { reason: expect.stringContaining('NOT_FOUND after 4 checks'), nothingProvisioned: true },
+    });
 
     world.enrollment.set('444444444444', 'enrolledAtOnce');
     const retry = await trigger(baselineEvent('ResetEnabledBaseline', accountArn('444444444444')));
@@ -210,8 +222,16 @@ describe('irrelevant and malformed events start nothing', () => {
 
   it.each([
     ['an account id with 11 digits', () => moveAccountEvent('44444444444', 'ou-dev', 'ou-prod'), 'requestParameters.accountId: accountId is not a 12-digit account id'],
-    ['a MoveAccount without its parameters', () => ({ ...moveAccountEvent('444444444444', 'a', 'b'), detail: { ...moveAccountEvent('444444444444', 'a', 'b').detail, requestParameters: null } }), 'MoveAccount event without its requestParameters'],
-    ['a baseline event without its details', () => ({ ...baselineEvent('EnableBaseline', ouArn('ou-prod')), detail: { eventName: 'EnableBaseline', serviceEventDetails: {} } }), 'EnableBaseline event without enabledBaselineDetails'],
+    [
+      'a MoveAccount without its parameters',
+      () => ({ ...moveAccountEvent('444444444444', 'a', 'b'), detail: { ...moveAccountEvent('444444444444', 'a', 'b').detail, requestParameters: null } }),
+      'MoveAccount event without its requestParameters',
+    ],
+    [
+      'a baseline event without its details',
+      () => ({ ...baselineEvent('EnableBaseline', ouArn('ou-prod')), detail: { eventName: 'EnableBaseline', serviceEventDetails: {} } }),
+      'EnableBaseline event without enabledBaselineDetails',
+    ],
     ['a baseline event on something that is not an OU or account', () => baselineEvent('UpdateEnabledBaseline', 'arn:aws:s3:::bucket'), 'targetIdentifier is not an OU or account ARN'],
     ['a scheduled event without its time', () => ({ id: 'x', source: 'aws.events', 'detail-type': 'Scheduled Event' }), 'not an EventBridge scheduled event: time'],
   ])('%s is rejected with the reason and reported', async (_what, event, reason) => {

@@ -53,7 +53,11 @@ beforeEach(() => {
 });
 afterEach(() => world.restore());
 
-const deployed = () => world.sc.commandCalls(ProvisionProductCommand).map((c) => c.args[0].input.ProvisionedProductName).sort();
+const deployed = () =>
+  world.sc
+    .commandCalls(ProvisionProductCommand)
+    .map((c) => c.args[0].input.ProvisionedProductName)
+    .sort();
 const startedAccounts = (result: Awaited<ReturnType<typeof trigger>>) => result.outcomes!.filter((o) => o.outcome === 'started').map((o) => o.accountId);
 
 describe('reconcile over 500 accounts', () => {
@@ -65,7 +69,10 @@ describe('reconcile over 500 accounts', () => {
       if (searches === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
       const names = [...world.provisioned].sort();
       const start = i.PageToken ? Number(i.PageToken) : 0;
-      return { ProvisionedProducts: names.slice(start, start + i.PageSize!).map((Name) => ({ Name, Status: 'AVAILABLE' })), NextPageToken: start + i.PageSize! < names.length ? String(start + i.PageSize!) : undefined };
+      return {
+        ProvisionedProducts: names.slice(start, start + i.PageSize!).map((Name) => ({ Name, Status: 'AVAILABLE' })),
+        NextPageToken: start + i.PageSize! < names.length ? String(start + i.PageSize!) : undefined,
+      };
     });
     world.table.batch.unprocessedOnce = 30;
 
@@ -124,6 +131,11 @@ describe('reconcile over 500 accounts', () => {
     const gaveUp = runs[3].outcomes!.find((o) => o.accountId === '100000000007')!;
     expect(gaveUp).toMatchObject({ outcome: 'duplicate', gaveUp: true, why: expect.stringContaining('failed 3 times') });
     expect(startedAccounts(runs[3])).toEqual(['100000000123']);
-    expect(world.messages().filter((m) => m.subject === 'Baseliner reconcile').at(-1)!.body.gaveUp).toEqual([{ account: '100000000007', why: expect.stringContaining('failed 3 times') }]);
+    expect(
+      world
+        .messages()
+        .filter((m) => m.subject === 'Baseliner reconcile')
+        .at(-1)!.body.gaveUp,
+    ).toEqual([{ account: '100000000007', why: expect.stringContaining('failed 3 times') }]);
   });
 });

@@ -72,7 +72,11 @@ describe('dependencyLevels', () => {
 
   it('plans a Workloads/Prod account end to end', () => {
     const levels = planAccount(baseline, { accountId: '666666666666', ouPath: 'Workloads/Prod' }, '111111111111');
-    expect(levels.map((l) => l.map((x) => x.provisionedProductName))).toEqual([['666666666666-cdk-bootstrap', '666666666666-tags'], ['666666666666-account-baseline'], ['666666666666-prod-guardrails']]);
+    expect(levels.map((l) => l.map((x) => x.provisionedProductName))).toEqual([
+      ['666666666666-cdk-bootstrap', '666666666666-tags'],
+      ['666666666666-account-baseline'],
+      ['666666666666-prod-guardrails'],
+    ]);
     expect(levels[0][0].parameters).toEqual({ TrustedAccount: '111111111111' });
   });
 });
@@ -124,7 +128,19 @@ describe('executionName', () => {
 describe('stackSetParameters', () => {
   it('keeps the accounts and Regions already allowed and adds the new ones', () => {
     const existing = JSON.stringify({ Version: '2.0', Properties: { AccountList: ['555555555555'], RegionList: ['eu-west-1'], AdminRole: 'x', ExecutionRole: 'y' } });
-    expect(JSON.parse(stackSetParameters({ accounts: ['444444444444'], regions: ['us-east-1'], adminRoleArn: 'arn:aws:iam::111111111111:role/service-role/AWSControlTowerStackSetRole', executionRoleName: 'AWSControlTowerExecution' }, existing))).toEqual({
+    expect(
+      JSON.parse(
+        stackSetParameters(
+          {
+            accounts: ['444444444444'],
+            regions: ['us-east-1'],
+            adminRoleArn: 'arn:aws:iam::111111111111:role/service-role/AWSControlTowerStackSetRole',
+            executionRoleName: 'AWSControlTowerExecution',
+          },
+          existing,
+        ),
+      ),
+    ).toEqual({
       Version: '2.0',
       Properties: {
         AccountList: ['444444444444', '555555555555'],
@@ -150,7 +166,10 @@ describe('parseTrigger', () => {
   });
 
   it('reads S3 notifications (URL-encoded keys) and S3 events through EventBridge', () => {
-    expect(parseTrigger(s3PutEvent('updates/2026 11.yaml'))).toEqual({ kind: 'update', files: [{ bucket: 'config-bucket', key: 'updates/2026 11.yaml', versionId: 'ver-1', eTag: 'd41d8cd98f00b204e9800998ecf8427e' }] });
+    expect(parseTrigger(s3PutEvent('updates/2026 11.yaml'))).toEqual({
+      kind: 'update',
+      files: [{ bucket: 'config-bucket', key: 'updates/2026 11.yaml', versionId: 'ver-1', eTag: 'd41d8cd98f00b204e9800998ecf8427e' }],
+    });
     const viaEventBridge = {
       version: '0',
       id: '17793124-05d4-b198-2fde-7ededc63b103',
@@ -160,19 +179,31 @@ describe('parseTrigger', () => {
       time: '2026-11-29T10:00:00Z',
       region: 'us-east-1',
       resources: ['arn:aws:s3:::config-bucket'],
-      detail: { version: '0', bucket: { name: 'config-bucket' }, object: { key: 'updates/a b.yaml', size: 5, etag: 'b1946ac9', 'version-id': 'v7', sequencer: '00617F08299329D189' }, 'request-id': 'N4N7GDK58NMKJ12R', requester: '111111111111', reason: 'PutObject' },
+      detail: {
+        version: '0',
+        bucket: { name: 'config-bucket' },
+        object: { key: 'updates/a b.yaml', size: 5, etag: 'b1946ac9', 'version-id': 'v7', sequencer: '00617F08299329D189' },
+        'request-id': 'N4N7GDK58NMKJ12R',
+        requester: '111111111111',
+        reason: 'PutObject',
+      },
     };
     expect(parseTrigger(viaEventBridge)).toEqual({ kind: 'update', files: [{ bucket: 'config-bucket', key: 'updates/a b.yaml', versionId: 'v7', eTag: 'b1946ac9' }] });
   });
 
   it('rejects an S3 notification whose key is not valid URL encoding with the reason, not a URIError', () => {
-    expect(() => parseTrigger(s3PutEvent('updates/100%.yaml', { encode: false }))).toThrow(new MalformedEventError('object key "updates/100%.yaml" is not valid URL encoding (S3 encodes keys in events; a literal "%" arrives as "%25")'));
+    expect(() => parseTrigger(s3PutEvent('updates/100%.yaml', { encode: false }))).toThrow(
+      new MalformedEventError('object key "updates/100%.yaml" is not valid URL encoding (S3 encodes keys in events; a literal "%" arrives as "%25")'),
+    );
     expect(parseTrigger(s3PutEvent('updates/100%.yaml')).kind).toBe('update');
   });
 
   it.each([
     [null, 'not a Control Tower lifecycle event: (root): Invalid input: expected object, received null'],
-    [{ ...controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }), detail: { eventName: 'CreateManagedAccount', serviceEventDetails: {} } }, 'CreateManagedAccount event without its createManagedAccountStatus'],
+    [
+      { ...controlTowerEvent('444444444444', { name: 'Dev', id: 'ou-dev' }), detail: { eventName: 'CreateManagedAccount', serviceEventDetails: {} } },
+      'CreateManagedAccount event without its createManagedAccountStatus',
+    ],
     [{ source: 'aws.s3', 'detail-type': 'Object Deleted', detail: {} }, 'not an S3 Object Created event'],
     [{ Records: [{ eventSource: 'aws:sqs' }] }, 'not an S3 object-created event'],
   ])('rejects %j', (event, message) => {
@@ -198,8 +229,18 @@ describe('what would be provisioned: fingerprints and selection keys', () => {
       { provisionName: 'b', fingerprint: 'f2' },
     ]);
     expect(key).toMatch(/^[0-9a-f]{24}$/);
-    expect(selectionKey('444444444444', [{ provisionName: 'b', fingerprint: 'f2' }, { provisionName: 'a', fingerprint: 'f1' }])).toBe(key);
-    expect(selectionKey('666666666666', [{ provisionName: 'a', fingerprint: 'f1' }, { provisionName: 'b', fingerprint: 'f2' }])).not.toBe(key);
+    expect(
+      selectionKey('444444444444', [
+        { provisionName: 'b', fingerprint: 'f2' },
+        { provisionName: 'a', fingerprint: 'f1' },
+      ]),
+    ).toBe(key);
+    expect(
+      selectionKey('666666666666', [
+        { provisionName: 'a', fingerprint: 'f1' },
+        { provisionName: 'b', fingerprint: 'f2' },
+      ]),
+    ).not.toBe(key);
     expect(selectionKey('444444444444', [{ provisionName: 'a', fingerprint: 'f1' }])).not.toBe(key);
     expect(baselineExecutionName('444444444444', key, 3)).toBe(`baseline-444444444444-${key}-3`);
   });
@@ -279,11 +320,21 @@ describe('parseTrigger: the newer arrivals', () => {
       id: 'e1',
       source: 'aws.controltower',
       'detail-type': 'AWS Service Event via CloudTrail',
-      detail: { eventName: 'UpdateEnabledBaseline', serviceEventDetails: { enabledBaselineDetails: { targetIdentifier: 'arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/444444444444', statusSummary: { status: 'SUCCEEDED' } } } },
+      detail: {
+        eventName: 'UpdateEnabledBaseline',
+        serviceEventDetails: { enabledBaselineDetails: { targetIdentifier: 'arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/444444444444', statusSummary: { status: 'SUCCEEDED' } } },
+      },
     };
     expect(parseTrigger(flat)).toEqual({ kind: 'account', source: 'UpdateEnabledBaseline', eventId: 'e1', accountId: '444444444444', enrolled: true });
     expect(parseTrigger(scheduledEvent())).toEqual({ kind: 'reconcile', eventId: '89d1a02d-5ec7-412e-82f5-13505f849b41', time: '2026-11-30T10:00:00Z' });
     expect(parseTrigger(baselineEvent('EnableBaseline', 'arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-ab12-34cd5678'))).toMatchObject({ kind: 'ou', ouId: 'ou-ab12-34cd5678' });
-    expect(parseTrigger(moveAccountEvent('444444444444', 'ou-dev', 'ou-prod'))).toEqual({ kind: 'account', source: 'MoveAccount', eventId: 'b1c2d3e4-0000-4000-8000-00000000a001', accountId: '444444444444', ouId: 'ou-prod', enrolled: false });
+    expect(parseTrigger(moveAccountEvent('444444444444', 'ou-dev', 'ou-prod'))).toEqual({
+      kind: 'account',
+      source: 'MoveAccount',
+      eventId: 'b1c2d3e4-0000-4000-8000-00000000a001',
+      accountId: '444444444444',
+      ouId: 'ou-prod',
+      enrolled: false,
+    });
   });
 });

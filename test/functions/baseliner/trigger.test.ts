@@ -39,7 +39,10 @@ describe('trigger: Service Catalog preparation', () => {
           ? { ProductViewDetails: [{ ProductViewSummary: { Name: i.Filters.FullTextSearch[0], ProductId: `prod-${i.Filters.FullTextSearch[0]}` } }] }
           : { ProductViewDetails: [{ ProductViewSummary: { Name: `${i.Filters.FullTextSearch[0]}-legacy`, ProductId: 'wrong' } }], NextPageToken: 'p2' },
       );
-    world.sc.on(ListPrincipalsForPortfolioCommand).resolvesOnce({ Principals: [] }).resolves({ Principals: [{ PrincipalARN: 'arn:aws:iam::111111111111:role/baseliner-steps' }] });
+    world.sc
+      .on(ListPrincipalsForPortfolioCommand)
+      .resolvesOnce({ Principals: [] })
+      .resolves({ Principals: [{ PrincipalARN: 'arn:aws:iam::111111111111:role/baseliner-steps' }] });
     expect((await trigger(EVENT)).status).toBe('started');
     expect(world.sc).toHaveReceivedCommandTimes(AssociatePrincipalWithPortfolioCommand, 1);
     expect(world.sc).toHaveReceivedCommandWith(CreateConstraintCommand, {
@@ -48,11 +51,19 @@ describe('trigger: Service Catalog preparation', () => {
       PortfolioId: 'port-1',
       Parameters: JSON.stringify({
         Version: '2.0',
-        Properties: { AccountList: ['444444444444'], RegionList: ['us-east-1'], AdminRole: 'arn:aws:iam::111111111111:role/service-role/AWSControlTowerStackSetRole', ExecutionRole: 'AWSControlTowerExecution' },
+        Properties: {
+          AccountList: ['444444444444'],
+          RegionList: ['us-east-1'],
+          AdminRole: 'arn:aws:iam::111111111111:role/service-role/AWSControlTowerStackSetRole',
+          ExecutionRole: 'AWSControlTowerExecution',
+        },
       }),
     });
     const input = JSON.parse(world.sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
-    expect(input.levels.map((l: Array<{ provisionName: string; productId: string }>) => l.map((p) => `${p.provisionName}:${p.productId}`))).toEqual([['a:prod-prod-a', 'x:prod-prod-x'], ['b:prod-prod-b']]);
+    expect(input.levels.map((l: Array<{ provisionName: string; productId: string }>) => l.map((p) => `${p.provisionName}:${p.productId}`))).toEqual([
+      ['a:prod-prod-a', 'x:prod-prod-x'],
+      ['b:prod-prod-b'],
+    ]);
     expect(input).toMatchObject({ accountId: '444444444444', maxWaitMinutes: 30, maxPolls: 5, bootstrapProduct: '' });
   });
 
@@ -71,13 +82,20 @@ describe('trigger: Service Catalog preparation', () => {
     expect(world.sc).toHaveReceivedCommandTimes(DeleteConstraintCommand, 0);
     expect(world.messages()[0]).toMatchObject({ subject: 'Baseline: a skipped in 444444444444', body: { reason: expect.stringContaining('has a LAUNCH constraint') } });
     expect(world.sc.commandCalls(ProvisionProductCommand).map((c) => c.args[0].input.ProvisionedProductName)).toEqual(['444444444444-x']);
-    const items = Object.fromEntries(world.table.items().filter((i) => i.provisionName !== '#selection').map((i) => [i.provisionName, i.status]));
+    const items = Object.fromEntries(
+      world.table
+        .items()
+        .filter((i) => i.provisionName !== '#selection')
+        .map((i) => [i.provisionName, i.status]),
+    );
     expect(items).toEqual({ a: 'skipped', b: 'skipped', x: 'done' });
     expect(world.runs.get(executions[0])!.status).toBe('FAILED');
   });
 
   it('tracks a product missing from Service Catalog as failed and reports it', async () => {
-    world.sc.on(SearchProductsAsAdminCommand).callsFake((i) => ({ ProductViewDetails: i.Filters.FullTextSearch[0] === 'prod-x' ? [] : [{ ProductViewSummary: { Name: i.Filters.FullTextSearch[0], ProductId: `prod-${i.Filters.FullTextSearch[0]}` } }] }));
+    world.sc.on(SearchProductsAsAdminCommand).callsFake((i) => ({
+      ProductViewDetails: i.Filters.FullTextSearch[0] === 'prod-x' ? [] : [{ ProductViewSummary: { Name: i.Filters.FullTextSearch[0], ProductId: `prod-${i.Filters.FullTextSearch[0]}` } }],
+    }));
     await trigger(EVENT);
     expect(world.messages()[0]).toMatchObject({ subject: 'Baseline: x failed in 444444444444', body: { reason: 'product "prod-x" is not in Service Catalog' } });
   });
@@ -86,7 +104,10 @@ describe('trigger: Service Catalog preparation', () => {
 describe('trigger: AWS errors', () => {
   it('retries Organizations throttling and goes on', async () => {
     const throttled = new TooManyRequestsException({ message: 'AWS Organizations can\u2019t complete your request because another request is already in progress.', $metadata: {} });
-    world.orgs.on(ListRootsCommand).rejectsOnce(throttled).resolves({ Roots: [{ Id: 'r-root' }] });
+    world.orgs
+      .on(ListRootsCommand)
+      .rejectsOnce(throttled)
+      .resolves({ Roots: [{ Id: 'r-root' }] });
     expect((await trigger(EVENT)).status).toBe('started');
     expect(world.orgs).toHaveReceivedCommandTimes(ListRootsCommand, 2);
   });

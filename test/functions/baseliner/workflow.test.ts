@@ -170,7 +170,11 @@ describe('scenario 6: ProvisionProduct throttled twice, then it succeeds', () =>
 describe('scenario 7: a malformed event', () => {
   it.each([
     ['an event of another source', { source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification', detail: {} }, 'not a Control Tower lifecycle event'],
-    ['a failed account creation', controlTowerEvent('888888888888', { name: 'Prod', id: 'ou-prod' }, 'CreateManagedAccount', 'FAILED'), 'CreateManagedAccount for 888888888888 is FAILED, not SUCCEEDED'],
+    [
+      'a failed account creation',
+      controlTowerEvent('888888888888', { name: 'Prod', id: 'ou-prod' }, 'CreateManagedAccount', 'FAILED'),
+      'CreateManagedAccount for 888888888888 is FAILED, not SUCCEEDED',
+    ],
     ['an 11-digit account id', controlTowerEvent('88888888888', { name: 'Prod', id: 'ou-prod' }), 'accountId is not a 12-digit account id'],
     ['an S3 event with no records', { Records: [] }, 'not an S3 object-created event'],
   ])('rejects %s: nothing started, the failure reported', async (_what, event, reason) => {

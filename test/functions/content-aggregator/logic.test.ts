@@ -20,7 +20,7 @@ describe('feedLinks', () => {
     expect(feedLinks(fixture('compute-feed.xml'), 1)).toHaveLength(1);
   });
 
-  it('reads an Atom feed\'s alternate links', () => {
+  it("reads an Atom feed's alternate links", () => {
     const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
       <entry><title>a</title><link rel="alternate" href="https://example.com/a"/><link rel="replies" href="https://example.com/a#c"/></entry>
       <entry><title>b</title><link href="https://example.com/b"/></entry></feed>`;
@@ -99,7 +99,7 @@ describe('posts', () => {
 describe('handler input checks', () => {
   it('compare and add-to-list refuse malformed input', async () => {
     await expect(compare({ BlogUrl: 'https://e.com/a', RepoBlogs: ['https://e.com/a/'] })).resolves.toEqual({ BlogUrl: 'https://e.com/a', exists: true });
-    await expect(compare({ BlogUrl: 3 } as never)).rejects.toThrow('expected {BlogUrl: string, RepoBlogs: string[]}');
+    await expect(compare({ BlogUrl: 3 })).rejects.toThrow('expected {BlogUrl: string, RepoBlogs: string[]}');
     await expect(addToList({ items: [{ nope: true }] })).rejects.toThrow('items[0] is not a Map result');
     await expect(addToList({})).rejects.toThrow('expected {items: [...]}');
   });

@@ -32,7 +32,7 @@ it('reads the content file with the token from the SSM SecureString', async () =
   await expect(handler()).resolves.toEqual({ sha: expect.stringMatching(/^[0-9a-f]{40}$/), links: [POST_URLS.mqEventSource] });
 });
 
-it('fails with the parameter\'s name when it does not exist', async () => {
+it("fails with the parameter's name when it does not exist", async () => {
   const { clearCaches } = await import('@aws-lambda-powertools/parameters');
   clearCaches();
   process.env.TOKEN_PARAMETER = '/MissingKey';

@@ -28,7 +28,14 @@ const stack = new ContentAggregatorStack(newApp({ 'aws:cdk:bundling-stacks': [],
   env,
 });
 const definition = synthesizedDefinition(Template.fromStack(stack), env);
-const HANDLERS: Record<string, (e: never) => Promise<unknown>> = { GetFeedUrls: getFeedUrls, GetRepoContents: getRepoContents, Compare: compare, GetPostMetadata: getPostMetadata, AddToList: addToList, WriteToGitHub: writeToGitHub };
+const HANDLERS: Record<string, (e: never) => Promise<unknown>> = {
+  GetFeedUrls: getFeedUrls,
+  GetRepoContents: getRepoContents,
+  Compare: compare,
+  GetPostMetadata: getPostMetadata,
+  AddToList: addToList,
+  WriteToGitHub: writeToGitHub,
+};
 
 const ssm = mockClient(SSMClient);
 let world: ContentAggregatorWorld;
@@ -78,7 +85,12 @@ it('adds the new post in one commit, skips the listed one, and does not fail on 
   // One flat list (the sample nested the old array inside the new one), newest first.
   expect(posts.every((p) => !Array.isArray(p))).toBe(true);
   expect(posts.map((p) => p.link)).toEqual([POST_URLS.workflows, POST_URLS.mqEventSource]);
-  expect(posts[0]).toMatchObject({ title: 'Building resilient event-driven workflows with AWS Step Functions', author: 'Jane Doe', publishedTime: '2026-11-28T02:12:03.000Z', tags: ['AWS Step Functions', 'Serverless'] });
+  expect(posts[0]).toMatchObject({
+    title: 'Building resilient event-driven workflows with AWS Step Functions',
+    author: 'Jane Doe',
+    publishedTime: '2026-11-28T02:12:03.000Z',
+    tags: ['AWS Step Functions', 'Serverless'],
+  });
   // The listed post's page is never fetched.
   expect(world.requests).not.toContain(`GET ${POST_URLS.mqEventSource.replace(/\/$/, '/')}`);
 });

@@ -27,12 +27,23 @@ beforeAll(async () => {
   sqs = new SQSClient(moto.clientConfig);
   const sns = new SNSClient(moto.clientConfig);
   await s3.send(new CreateBucketCommand({ Bucket: 'raw-zone' }));
-  const secret = await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({ Name: 'data-lake/dap', SecretString: JSON.stringify({ clientId: world.clientId, clientSecret: world.clientSecret }) }));
+  const secret = await new SecretsManagerClient(moto.clientConfig).send(
+    new CreateSecretCommand({ Name: 'data-lake/dap', SecretString: JSON.stringify({ clientId: world.clientId, clientSecret: world.clientSecret }) }),
+  );
   const topic = await sns.send(new CreateTopicCommand({ Name: 'load-summary' }));
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'summary-reader' }))).QueueUrl!;
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn;
   await sns.send(new SubscribeCommand({ TopicArn: topic.TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
-  Object.assign(process.env, { RAW_BUCKET: 'raw-zone', SECRET_ARN: secret.ARN, TOPIC_ARN: topic.TopicArn, TABLES: 'courses,enrollments', NAMESPACE: 'canvas', PREFIX: 'lms/', DAP_BASE_URL: DAP_URL, POLL_INTERVAL_MS: '0' });
+  Object.assign(process.env, {
+    RAW_BUCKET: 'raw-zone',
+    SECRET_ARN: secret.ARN,
+    TOPIC_ARN: topic.TopicArn,
+    TABLES: 'courses,enrollments',
+    NAMESPACE: 'canvas',
+    PREFIX: 'lms/',
+    DAP_BASE_URL: DAP_URL,
+    POLL_INTERVAL_MS: '0',
+  });
   world.window('courses', undefined, { at: '2026-11-28T00:00:00Z', objects: ['part-00000-courses-a', 'part-00001-courses-b'] });
   world.window('enrollments', undefined, { at: '2026-11-28T00:00:00Z', objects: ['part-00000-enrollments-a'] });
   world.window('courses', '2026-11-28T00:00:00Z', { until: '2026-11-29T00:00:00Z', objects: ['part-00000-courses-c'] });
@@ -59,9 +70,16 @@ const keys = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: 'raw
 it('loads snapshots, then changes; reports and retries a failed download; never downloads a stored file twice', async () => {
   // Run 1: snapshots of both tables.
   const first = await handler({}, context);
-  expect(first.results.map((r) => [r.table, r.status, r.mode, r.newFiles])).toEqual([['courses', 'synced', 'snapshot', 2], ['enrollments', 'synced', 'snapshot', 1]]);
+  expect(first.results.map((r) => [r.table, r.status, r.mode, r.newFiles])).toEqual([
+    ['courses', 'synced', 'snapshot', 2],
+    ['enrollments', 'synced', 'snapshot', 1],
+  ]);
   const stored = await s3.send(new GetObjectCommand({ Bucket: 'raw-zone', Key: 'lms/canvas/courses/job=courses-snapshot/part-00000-courses-a.jsonl.gz' }));
-  const firstLine = JSON.parse(gunzipSync(Buffer.from(await stored.Body!.transformToByteArray())).toString().split('\n')[0]);
+  const firstLine = JSON.parse(
+    gunzipSync(Buffer.from(await stored.Body!.transformToByteArray()))
+      .toString()
+      .split('\n')[0],
+  );
   expect(firstLine).toMatchObject({ meta: { action: 'U' }, key: { id: 'part-00000-courses-a-1' } });
   expect(await summaries()).toEqual([expect.stringContaining('courses: synced (snapshot), 2 new, 0 unchanged')]);
 
@@ -99,8 +117,10 @@ it('refuses a secret without DAP client credentials, calling DAP for nothing', a
   expect(world.calls.length).toBe(calls);
 });
 
-it('says so when the credentials secret still holds the stack\'s placeholder', async () => {
-  const placeholder = await new SecretsManagerClient(moto.clientConfig).send(new CreateSecretCommand({ Name: 'data-lake/placeholder', SecretString: JSON.stringify({ clientId: 'REPLACE_ME', clientSecret: 'generated' }) }));
+it("says so when the credentials secret still holds the stack's placeholder", async () => {
+  const placeholder = await new SecretsManagerClient(moto.clientConfig).send(
+    new CreateSecretCommand({ Name: 'data-lake/placeholder', SecretString: JSON.stringify({ clientId: 'REPLACE_ME', clientSecret: 'generated' }) }),
+  );
   process.env.SECRET_ARN = placeholder.ARN;
   await expect(handler({}, context)).rejects.toThrow('still holds the placeholder');
 });

@@ -87,7 +87,11 @@ it('sets aside six malformed 140 KiB messages (1.1 MiB, over one batch call) and
   expect(bodies).toHaveLength(7);
   expect(bodies.filter((b) => b.reason === 'text message body is not valid UTF-8')).toHaveLength(6);
   const pointer = bodies.find((b) => b.claimCheck)!;
-  expect(pointer).toMatchObject({ reason: expect.stringMatching(/exceeds the 358400 bytes/), messageId: expect.stringMatching(/:600$/), claimCheck: { bucket: 'rejected-payloads', key: expect.stringMatching(/^rejected\//) } });
+  expect(pointer).toMatchObject({
+    reason: expect.stringMatching(/exceeds the 358400 bytes/),
+    messageId: expect.stringMatching(/:600$/),
+    claimCheck: { bucket: 'rejected-payloads', key: expect.stringMatching(/^rejected\//) },
+  });
   const objects = (await s3.send(new ListObjectsV2Command({ Bucket: 'rejected-payloads' }))).Contents ?? [];
   expect(objects.map((o) => o.Key)).toEqual([pointer.claimCheck.key]);
   const stored = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: 'rejected-payloads', Key: pointer.claimCheck.key }))).Body!.transformToString());

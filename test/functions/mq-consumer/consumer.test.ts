@@ -27,11 +27,18 @@ describe('parseMqEvent', () => {
 });
 
 describe('decodeMessage', () => {
-  it('decodes a text message\'s base64 data as UTF-8, with its properties', () => {
+  it("decodes a text message's base64 data as UTF-8, with its properties", () => {
     const r = decodeMessage(mqMessage(7, '{"order":"42","note":"größe"}'));
     expect(r).toEqual({
       ok: true,
-      message: expect.objectContaining({ messageId: expect.stringMatching(/:7$/), destination: 'myQueue', messageType: 'jms/text-message', text: '{"order":"42","note":"größe"}', properties: { index: '7', doAlarm: 'false' }, redelivered: false }),
+      message: expect.objectContaining({
+        messageId: expect.stringMatching(/:7$/),
+        destination: 'myQueue',
+        messageType: 'jms/text-message',
+        text: '{"order":"42","note":"größe"}',
+        properties: { index: '7', doAlarm: 'false' },
+        redelivered: false,
+      }),
     });
   });
 
@@ -80,7 +87,12 @@ describe('decodeMessage', () => {
     const h = rejection(huge, 'arn:broker', 'payloads');
     expect(Buffer.byteLength(h.body)).toBeLessThan(MAX_REJECTION_BYTES);
     expect(h.claim!.key).toBe(`rejected/${rejectionId(huge)}.json`);
-    expect(JSON.parse(h.body)).toEqual({ reason: huge.reason, messageId: huge.messageId, broker: 'arn:broker', claimCheck: { bucket: 'payloads', key: h.claim!.key, bytes: Buffer.byteLength(h.claim!.body) } });
+    expect(JSON.parse(h.body)).toEqual({
+      reason: huge.reason,
+      messageId: huge.messageId,
+      broker: 'arn:broker',
+      claimCheck: { bucket: 'payloads', key: h.claim!.key, bytes: Buffer.byteLength(h.claim!.body) },
+    });
     // The stored object is the whole rejection, data included.
     expect(JSON.parse(h.claim!.body).message.data).toBe(Buffer.alloc(400 * 1024, 65).toString('base64'));
   });

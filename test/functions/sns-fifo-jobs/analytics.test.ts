@@ -25,7 +25,10 @@ describe('analytics consumer', () => {
     const puts = bodies();
     expect(puts.map((p) => p.Key)).toEqual([expect.stringMatching(/^jobs\/dt=2026-11-28\/[0-9a-f]{20}\.jsonl$/), expect.stringMatching(/^jobs\/dt=2026-11-29\/[0-9a-f]{20}\.jsonl$/)]);
     expect(puts.every((p) => p.Bucket === 'analytics-bucket')).toBe(true);
-    const lines = String(puts[1].Body).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = String(puts[1].Body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.jobId, l.eventType])).toEqual([
       ['job-a', 'JobSalaryUpdated'],
       ['job-b', 'JobCreated'],
@@ -40,7 +43,10 @@ describe('analytics consumer', () => {
     const c1 = sqsFifoRecord(JSON.stringify({ jobId: 'job-c' }), 'job-c');
     const response = await handler(sqsEvent(a1, a2, a3, b1, c1));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: a2.messageId }, { itemIdentifier: a3.messageId }, { itemIdentifier: c1.messageId }]);
-    const written = String(bodies()[0].Body).trim().split('\n').map((l) => JSON.parse(l).id);
+    const written = String(bodies()[0].Body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
     expect(written).toEqual(['job-a-JobCreated', 'job-b-JobCreated']);
   });
 

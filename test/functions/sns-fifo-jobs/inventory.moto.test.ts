@@ -16,7 +16,12 @@ beforeAll(async () => {
   useMotoForNewClients(moto);
   ddb = new DynamoDBClient(moto.clientConfig);
   await ddb.send(
-    new CreateTableCommand({ TableName: 'jobs', AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+    new CreateTableCommand({
+      TableName: 'jobs',
+      AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
   );
   process.env.TABLE_NAME = 'jobs';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

@@ -17,10 +17,11 @@ beforeEach(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
 
-const writes = () => ddb.calls().map((c) => {
-  const input = c.args[0].input as { Item?: { jobId: string }; Key?: { jobId: string } };
-  return `${c.args[0].constructor.name}:${input.Item?.jobId ?? input.Key?.jobId}`;
-});
+const writes = () =>
+  ddb.calls().map((c) => {
+    const input = c.args[0].input as { Item?: { jobId: string }; Key?: { jobId: string } };
+    return `${c.args[0].constructor.name}:${input.Item?.jobId ?? input.Key?.jobId}`;
+  });
 
 describe('inventoryWrite', () => {
   const created = parseJobEvent(jobEventBody('job-1', 'JobCreated', '2026-11-29T10:00:00.000Z'));
@@ -31,7 +32,15 @@ describe('inventoryWrite', () => {
       kind: 'put',
       input: {
         TableName: 'jobs',
-        Item: { jobId: 'job-1', status: 'ACTIVE', details: { title: 'x' }, createdAt: created.eventCreated, lastEventCreated: created.eventCreated, lastEventAt: Date.parse('2026-11-29T10:00:00.000Z'), lastEventId: created.id },
+        Item: {
+          jobId: 'job-1',
+          status: 'ACTIVE',
+          details: { title: 'x' },
+          createdAt: created.eventCreated,
+          lastEventCreated: created.eventCreated,
+          lastEventAt: Date.parse('2026-11-29T10:00:00.000Z'),
+          lastEventId: created.id,
+        },
         ConditionExpression: 'attribute_not_exists(jobId) OR attribute_not_exists(lastEventAt) OR lastEventAt < :at',
         ExpressionAttributeValues: { ':at': Date.parse('2026-11-29T10:00:00.000Z') },
       },
@@ -82,7 +91,7 @@ describe('inventory consumer', () => {
   });
 
   it('fails a throttled write and the records behind it in the group, for redelivery in order', async () => {
-    ddb.on(PutCommand, { Item: { jobId: 'job-1' } } as never).rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
+    ddb.on(PutCommand, { Item: { jobId: 'job-1' } }).rejects(new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: {} }));
     const first = sqsFifoRecord(jobEventBody('job-1', 'JobCreated', '2026-11-29T10:00:00.000Z'), 'job-1');
     const second = sqsFifoRecord(jobEventBody('job-1', 'JobDeleted', '2026-11-29T10:00:02.000Z'), 'job-1');
     const response = await handler(sqsEvent(first, second));

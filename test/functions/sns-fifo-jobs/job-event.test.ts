@@ -28,8 +28,16 @@ describe('parseJobEvent', () => {
   it.each([
     ['not JSON', '{"id": ', 'body is not JSON: {"id": '],
     ['a JSON string', '"hello"', 'not a job event: (root): Invalid input: expected object, received string'],
-    ['an unknown event type', JSON.stringify({ id: 'e', jobId: 'j', eventCreated: '2026-11-29T10:00:00Z', eventType: 'JobArchived', eventSource: 's', eventDetails: {} }), 'not a job event: eventType: Invalid option: expected one of "JobCreated"|"JobSalaryUpdated"|"JobDeleted"'],
-    ['a missing jobId and a bad date', JSON.stringify({ id: 'e', eventCreated: 'yesterday', eventType: 'JobCreated', eventSource: 's', eventDetails: {} }), 'not a job event: jobId: Invalid input: expected string, received undefined; eventCreated: Invalid ISO datetime'],
+    [
+      'an unknown event type',
+      JSON.stringify({ id: 'e', jobId: 'j', eventCreated: '2026-11-29T10:00:00Z', eventType: 'JobArchived', eventSource: 's', eventDetails: {} }),
+      'not a job event: eventType: Invalid option: expected one of "JobCreated"|"JobSalaryUpdated"|"JobDeleted"',
+    ],
+    [
+      'a missing jobId and a bad date',
+      JSON.stringify({ id: 'e', eventCreated: 'yesterday', eventType: 'JobCreated', eventSource: 's', eventDetails: {} }),
+      'not a job event: jobId: Invalid input: expected string, received undefined; eventCreated: Invalid ISO datetime',
+    ],
   ])('rejects %s with a message that says what is wrong', (_what, body, message) => {
     expect(() => parseJobEvent(body)).toThrow(new MalformedRecordError(message));
   });

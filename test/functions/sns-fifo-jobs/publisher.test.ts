@@ -38,7 +38,13 @@ describe('publisher', () => {
   });
 
   it('fails the invocation when any entry was not published, so Lambda retries it', async () => {
-    sns.on(PublishBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [{ Id: '1', Code: 'KMSThrottling', SenderFault: false }, { Id: '2', Code: 'KMSThrottling', SenderFault: false }] });
+    sns.on(PublishBatchCommand).resolves({
+      Successful: [{ Id: '0' }],
+      Failed: [
+        { Id: '1', Code: 'KMSThrottling', SenderFault: false },
+        { Id: '2', Code: 'KMSThrottling', SenderFault: false },
+      ],
+    });
     await expect(handler(scheduledEvent())).rejects.toThrow('2 of 3 events were not published: KMSThrottling, KMSThrottling');
   });
 

@@ -50,7 +50,7 @@ describe('refresh handler (SDK mocked)', () => {
     process.env.DATASET_MAP = JSON.stringify({ [JOB]: ['trips', 'zones'] });
   });
 
-  it('starts a full refresh of each mapped dataset in the event\'s account', async () => {
+  it("starts a full refresh of each mapped dataset in the event's account", async () => {
     await expect(handler(glueJobStateChange(JOB, 'SUCCEEDED'))).resolves.toMatchObject({ started: ['trips', 'zones'], alreadyStarted: [] });
     expect(qs.commandCalls(CreateIngestionCommand).map((c) => c.args[0].input)).toEqual([
       expect.objectContaining({ AwsAccountId: '444444444444', DataSetId: 'trips', IngestionType: 'FULL_REFRESH' }),

@@ -16,7 +16,14 @@ beforeAll(async () => {
     body: JSON.stringify({ model_name: 'glue::job_run', transition: { progression: 'manual', times: 1000 } }),
   });
   glue = new GlueClient(moto.clientConfig);
-  await glue.send(new CreateJobCommand({ Name: 'csv-to-parquet', Role: 'arn:aws:iam::123456789012:role/glue', Command: { Name: 'glueetl', ScriptLocation: 's3://scripts/csv_to_parquet.py' }, ExecutionProperty: { MaxConcurrentRuns: 1 } }));
+  await glue.send(
+    new CreateJobCommand({
+      Name: 'csv-to-parquet',
+      Role: 'arn:aws:iam::123456789012:role/glue',
+      Command: { Name: 'glueetl', ScriptLocation: 's3://scripts/csv_to_parquet.py' },
+      ExecutionProperty: { MaxConcurrentRuns: 1 },
+    }),
+  );
   Object.assign(process.env, { JOB_NAME: 'csv-to-parquet', RAW_BUCKET: 'raw-bucket', INCOMING_PREFIX: 'incoming/' });
   ({ handler } = await import('../../../functions/spice-refresh/start-job'));
 });

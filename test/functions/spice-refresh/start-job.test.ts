@@ -22,7 +22,11 @@ describe('parseUpload', () => {
     ['another bucket', JSON.stringify(s3ObjectCreatedEvent('other', 'incoming/a.csv')), /not the raw bucket/],
     ['outside the prefix', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'other/a.csv')), /is not incoming\/\*\.csv/],
     ['not a CSV', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'incoming/a.parquet')), /is not incoming\/\*\.csv/],
-    ['a key that is not valid URL encoding', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'incoming/100%.csv')), 'object key "incoming/100%.csv" is not valid URL encoding (S3 encodes keys in events; a literal "%" arrives as "%25")'],
+    [
+      'a key that is not valid URL encoding',
+      JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'incoming/100%.csv')),
+      'object key "incoming/100%.csv" is not valid URL encoding (S3 encodes keys in events; a literal "%" arrives as "%25")',
+    ],
   ])('refuses %s', (_n, body, reason) => {
     const r = parseUpload(body, expected);
     expect(r.ok).toBe(false);
