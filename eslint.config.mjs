@@ -20,9 +20,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests and benchmarks read synthesized templates, AWS mock inputs and JSON outputs, which are
+    // Tests, benchmarks and their simulated worlds read synthesized templates, AWS mock inputs and JSON outputs, which are
     // untyped (any) by nature; asserting on them is their job. Everything else still applies.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'worlds/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -20,10 +20,10 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Baseline } from '../accounts/schema';
 import * as yaml from 'js-yaml';
 import { useClock } from '../functions/baseliner/shared/clock';
-import { productsForAccount } from '../functions/baseliner/shared/selection';
+import { productsForAccount } from '../accounts/baseline-selection';
 import { handler as trigger } from '../functions/baseliner/trigger';
-import { baselinerDefinition, enrollmentGate, runBaseline, synthesizeBaseliner } from '../test/support/baseliner-asl';
-import { BaselinerWorld, controlTowerEvent, moveAccountEvent } from '../test/support/baseliner-world';
+import { baselinerDefinition, enrollmentGate, runBaseline, synthesizeBaseliner } from '../worlds/baseliner-asl';
+import { BaselinerWorld, controlTowerEvent, moveAccountEvent } from '../worlds/baseliner-world';
 
 export type Arrival = 'factory' | 'move';
 

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REGISTRY } from '../stages';
+import { REGISTRY } from '../pipeline/registry';
 
 /** Parameters a pattern cannot do without, for a generated organization. */
 export const REQUIRED_PARAMETERS: Readonly<Record<string, Record<string, unknown>>> = { 'content-aggregator': { repository: 'example-org/serverless-site' } };

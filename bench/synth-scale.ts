@@ -20,7 +20,7 @@ import { loadConfigOrThrow } from '../accounts/loader';
 import { measureDraft } from '../pipeline/deployment-stages';
 import { organizationContext } from '../pipeline/organization-context';
 import { planRollout } from '../pipeline/planner';
-import { REGISTRY } from '../stages';
+import { REGISTRY } from '../pipeline/registry';
 import { benchArgs } from './args';
 import { workloadPatterns, writeGeneratedOrganization, type GeneratedOrganizationOptions } from './organizations';
 

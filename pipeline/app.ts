@@ -8,7 +8,7 @@ import { Aspects, type App } from 'aws-cdk-lib';
 import { ConfigError, formatIssue } from '../accounts/issues';
 import { defaultConfigDir, loadConfig } from '../accounts/loader';
 import type { Quotas } from '../accounts/schema';
-import { REGISTRY } from '../stages';
+import { REGISTRY } from './registry';
 import { REPO_ROOT } from '../stages/shared/pattern-function';
 import { DenyNonServiceGrants } from '../stages/shared/pattern-key';
 import { newApp } from './app-context';

@@ -9,7 +9,7 @@ echo "== tsc"
 npx tsc --noEmit -p .
 bash scripts/lint.sh
 echo "== JSON schemas are current"
-npx tsx accounts/json-schemas.ts --check
+npx tsx pipeline/cli/schemas.ts --check
 echo "== jest"
 jest_status=0
 npx jest --ci --json --outputFile="$results/jest.json" "$@" || jest_status=$?

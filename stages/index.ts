@@ -1,15 +1,12 @@
 /**
- * The registry: the one list of patterns. Adding a pattern = one entry here + `stages/<id>/`
- * + `functions/<id>/`. See README "Add a pattern".
+ * The patterns of this floor: one entry per `stages/<id>/` (the baseliner and every workload
+ * pattern). Adding a pattern = one entry here + `stages/<id>/` + `functions/<id>/`; see README "Add
+ * a pattern". The registry (pipeline/registry.ts) adds the catalog, which lives a floor up.
  */
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { CONFIG_FILES } from '../accounts/loader';
-import type { PatternDefinition, PlannedPattern, PlatformPattern, Registry, WorkloadPattern } from './types';
-import { CatalogParameters } from '../catalog-products/parameters';
-import { baselineOfferIssues, catalogOffer } from '../catalog-products/offer';
-import { toolkitBootstrapVersion } from '../catalog-products/products/cdk-bootstrap';
-import { CatalogStage } from '../catalog-products/stage';
+import type { PatternDefinition, PlannedPattern, PlatformPattern, WorkloadPattern } from './types';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { ContentAggregatorStack } from './content-aggregator/content-aggregator';
@@ -27,23 +24,23 @@ import { SpiceRefreshStack } from './spice-refresh/spice-refresh';
 import { StreamIngestionParameters } from './stream-ingestion/parameters';
 import { StreamIngestionStack } from './stream-ingestion/stream-ingestion';
 
-function workload<S extends z.ZodType>(p: Omit<WorkloadPattern<S>, 'kind'>): PatternDefinition {
+export function workload<S extends z.ZodType>(p: Omit<WorkloadPattern<S>, 'kind'>): PatternDefinition {
   return { kind: 'workload', ...p } as unknown as PatternDefinition;
 }
 
-function platform<S extends z.ZodType>(p: Omit<PlatformPattern<S>, 'kind'>): PatternDefinition {
+export function platform<S extends z.ZodType>(p: Omit<PlatformPattern<S>, 'kind'>): PatternDefinition {
   return { kind: 'platform', ...p } as unknown as PatternDefinition;
 }
 
 /** The management account in the home Region, or why not. */
-function managementHomeOnly(what: string): PlatformPattern['targetRule'] {
+export function managementHomeOnly(what: string): PlatformPattern['targetRule'] {
   return (_p, target, org) =>
     target.accountId === org.managementAccount && target.region === org.homeRegion
       ? undefined
       : { problem: `${what} lives in the management account, in the Control Tower home Region`, fix: `target accounts: [${org.managementAccount}], regions: [${org.homeRegion}] only` };
 }
 
-export const PATTERNS: readonly PatternDefinition[] = [
+export const STAGE_PATTERNS: readonly PatternDefinition[] = [
   platform({
     id: 'baseliner',
     description: 'account baseliner: Control Tower vending and update files → Service Catalog products, through a bounded Step Functions workflow',
@@ -63,20 +60,6 @@ export const PATTERNS: readonly PatternDefinition[] = [
           ]
         : [],
     createStage: (scope, id, props) => new BaselinerStage(scope, id, props),
-  }),
-  platform({
-    id: 'catalog',
-    description: 'Service Catalog portfolio: versioned baseline products (cdk-bootstrap, account-baseline) and self-service patterns, with org-scoped asset buckets',
-    parameters: CatalogParameters,
-    providesStackSetAssetBuckets: true,
-    targetLimits: 'the management account, in the home Region; needs management.organizationId',
-    // baseline.yaml and the update files name its products, versions and Regions.
-    configIssues: (p, config) =>
-      baselineOfferIssues(config, catalogOffer(p, { regions: config.organization.regions, homeRegion: config.organization.management.homeRegion }, `v${toolkitBootstrapVersion()}`)),
-    targetRule: (p, target, org) =>
-      managementHomeOnly('the catalog')!(p, target, org) ??
-      (org.organizationId ? undefined : { problem: 'its asset buckets are readable by the organization, whose id is not configured', fix: 'set management.organizationId (o-…) in organization.yaml' }),
-    createStage: (scope, id, props) => new CatalogStage(scope, id, props),
   }),
   workload({
     id: 'sns-fifo-jobs',
@@ -148,8 +131,3 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
   { id: 'crud-microservice', description: 'HTTP API CRUD microservice with JWT authorizer' },
 ];
-
-export const REGISTRY: Registry = {
-  patterns: new Map(PATTERNS.map((p) => [p.id, p])),
-  planned: new Map(PLANNED.map((p) => [p.id, p])),
-};

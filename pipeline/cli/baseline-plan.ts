@@ -4,11 +4,11 @@
  * resolved, and the triggers it would come through. `--from-ou A --to-ou B`: what a move changes.
  * The same selection and comparison code as the baseliner Lambda; no AWS.
  */
-import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
+import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from './command-line';
 import { suggestion } from '../../accounts/issues';
 import { defaultConfigDir, loadConfig } from '../../accounts/loader';
 import { ACCOUNT_ID_PATTERN, ROOT_OU } from '../../accounts/schema';
-import { isGoverned, planAccount, planChanges, SelectionError, type PlannedProduct } from '../../functions/baseliner/shared/selection';
+import { isGoverned, planAccount, planChanges, SelectionError, type PlannedProduct } from '../../accounts/baseline-selection';
 
 const spec = {
   name: 'baseline:plan',

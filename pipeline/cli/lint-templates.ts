@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseOrHelp, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
+import { parseOrHelp, runCommand, UsageError, type CommandSpec } from './command-line';
 import { SNAPSHOT_DIR } from '../../catalog-products/catalog';
 import { ALLOWED_WARNINGS_FILE, judgeFindings, lintTargets, parseAllowances, type LintFinding } from '../template-lint';
 

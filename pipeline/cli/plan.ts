@@ -1,12 +1,12 @@
 /** `npm run plan`: what the config deploys where, in which order, and the quota headroom. No AWS. */
 import { loadConfig, defaultConfigDir, type Config } from '../../accounts/loader';
 import { parameterDocs } from '../../stages/parameter-docs';
-import { REGISTRY } from '../../stages';
+import { REGISTRY } from '../registry';
 import { measureDraft } from '../deployment-stages';
 import { planRollout } from '../planner';
 import { organizationContext } from '../organization-context';
 import { FORMATS, renderPlan, type Format } from '../render';
-import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from '../../accounts/command-line';
+import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from './command-line';
 
 const spec = {
   name: 'plan',

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { parseOrHelp, runCommand, type CommandSpec } from '../../accounts/command-line';
+import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
 import { defaultConfigDir } from '../../accounts/loader';
 import { guardSummary } from '../guard-report';
 

@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { loadConfigOrThrow } from '../../accounts/loader';
 import { CatalogStage } from '../../catalog-products/stage';
 import { CatalogParameters } from '../../catalog-products/parameters';
-import { currentProductTemplates } from '../../catalog-products/snapshot';
+import { currentProductTemplates } from '../../pipeline/cli/catalog-snapshot';
 import { toolkitBootstrapVersion } from '../../catalog-products/products/cdk-bootstrap';
 import { newApp } from '../../pipeline/app-context';
 import { organizationContext } from '../../pipeline/organization-context';

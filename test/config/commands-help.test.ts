@@ -5,8 +5,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const run = (file: string, args: string[]) => spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, file), ...args], { cwd: ROOT, encoding: 'utf8' });
 
 describe.each([
-  ['schemas', 'accounts/json-schemas.ts'],
-  ['catalog:snapshot', 'catalog-products/snapshot.ts'],
+  ['schemas', 'pipeline/cli/schemas.ts'],
+  ['catalog:snapshot', 'pipeline/cli/catalog-snapshot.ts'],
 ])('npm run %s', (name, file) => {
   it('answers --help with its options and does nothing else', () => {
     const result = run(file, ['--help']);

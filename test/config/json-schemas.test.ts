@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { registryParameters, renderJsonSchemas, SCHEMAS_DIR } from '../../accounts/json-schemas';
+import { registryParameters, renderJsonSchemas, SCHEMAS_DIR } from '../../pipeline/cli/schemas';
 import { DEFAULT_CONFIG_DIR } from '../../accounts/loader';
 
 describe('JSON Schemas for the YAML files', () => {

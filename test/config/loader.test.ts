@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatIssue } from '../../accounts/issues';
 import { loadConfig, loadConfigOrThrow } from '../../accounts/loader';
-import { REGISTRY } from '../../stages';
+import { REGISTRY } from '../../pipeline/registry';
 import { planDeployments } from '../../pipeline/planner';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 

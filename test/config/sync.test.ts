@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfigOrThrow } from '../../accounts/loader';
-import { main } from '../../accounts/sync-cli';
+import { main } from '../../pipeline/cli/accounts-sync';
 import { accountNames, generatedOrganization, readOrganization, withRetry } from '../../accounts/sync';
 import { configFixture } from '../support/config-fixture';
 

@@ -1,6 +1,6 @@
 import { loadConfig, loadConfigOrThrow } from '../../accounts/loader';
 import { expandTargets, shapePlan, type DeploymentShape, type DraftPlan, type PlannedStackSet, type PlannedStage } from '../../pipeline/planner';
-import { REGISTRY } from '../../stages';
+import { REGISTRY } from '../../pipeline/registry';
 import type { Registry } from '../../stages/types';
 import { generatedOrganization, workloadPatterns } from '../../bench/organizations';
 import { configFixture, replaceOnce } from '../support/config-fixture';

@@ -12,7 +12,7 @@ import { organizationContext } from '../../pipeline/organization-context';
 import type { PlannedDeployment, PlannedStackSet } from '../../pipeline/planner';
 import { StackSetStage } from '../../pipeline/stackset/stackset-stage';
 import { STACKSET_TEMPLATE_SUFFIX } from '../../pipeline/stackset/synthesizers';
-import { REGISTRY } from '../../stages';
+import { REGISTRY } from '../../pipeline/registry';
 import { PatternStage } from '../../stages/pattern-stage';
 import { REQUIRED_PARAMETERS, workloadPatterns } from '../../bench/organizations';
 import { configFixture, FIXTURES_DIR, replaceOnce } from '../support/config-fixture';

@@ -7,7 +7,7 @@ import { newApp } from '../../pipeline/app-context';
 import { organizationContext } from '../../pipeline/organization-context';
 import { BaselinerParameters } from '../../stages/baseliner/parameters';
 import { BaselinerStage } from '../../stages/baseliner/stage';
-import { baselinerDefinition, synthesizeBaseliner } from '../support/baseliner-asl';
+import { baselinerDefinition, synthesizeBaseliner } from '../../worlds/baseliner-asl';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 import { draftOf } from '../support/plan';
 

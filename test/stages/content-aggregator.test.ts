@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newApp } from '../../pipeline/app-context';
 import { ContentAggregatorStack } from '../../stages/content-aggregator/content-aggregator';
 import { ContentAggregatorParameters } from '../../stages/content-aggregator/parameters';
-import { synthesizedDefinition } from '../support/asl';
+import { synthesizedDefinition } from '../../worlds/asl';
 
 const env = { account: '444444444444', region: 'us-east-1' };
 

@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newApp } from '../../pipeline/app-context';
 import { SpiceRefreshParameters } from '../../stages/spice-refresh/parameters';
 import { SpiceRefreshStack } from '../../stages/spice-refresh/spice-refresh';
-import { PATTERNS } from '../../stages/index';
+import { PATTERNS } from '../../pipeline/registry';
 
 const env = { account: '444444444444', region: 'us-east-1' };
 const build = (parameters: unknown = {}) => Template.fromStack(new SpiceRefreshStack(newApp({ guards: false }), 'Spice', { parameters: SpiceRefreshParameters.parse(parameters), env }));

@@ -2,7 +2,7 @@ import { loadConfigOrThrow } from '../../accounts/loader';
 import { measureDraft } from '../../pipeline/deployment-stages';
 import { organizationContext } from '../../pipeline/organization-context';
 import { planDeployments, planRollout, type Plan, type PlanResult } from '../../pipeline/planner';
-import { REGISTRY } from '../../stages';
+import { REGISTRY } from '../../pipeline/registry';
 import type { Registry } from '../../stages/types';
 
 /** The plan of a config dir as `npm run plan` makes it: shapes measured on stand-in stages. */

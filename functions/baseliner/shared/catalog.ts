@@ -22,7 +22,7 @@ import {
   type ServiceCatalogClient,
 } from '@aws-sdk/client-service-catalog';
 import { createHash } from 'node:crypto';
-import type { PlannedProduct } from './selection';
+import type { PlannedProduct } from '../../../accounts/baseline-selection';
 
 /** A product whose name, portfolio or version does not resolve: failing again will not help. */
 export class CatalogLookupError extends Error {

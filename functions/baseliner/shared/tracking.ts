@@ -5,7 +5,8 @@
  * and product statistics (how long a product takes to provision) under `product#<name>` / `stats`.
  */
 import { BatchGetCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { updateEstimate, type DurationEstimate, type ProductAction, type SelectionRecord } from './selection';
+import { type ProductAction } from '../../../accounts/baseline-selection';
+import { updateEstimate, type DurationEstimate, type SelectionRecord } from './selection';
 
 export type TrackingStatus = 'in-progress' | 'done' | 'failed' | 'skipped' | 'terminated';
 

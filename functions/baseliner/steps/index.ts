@@ -12,7 +12,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordStatus, startProvisioning, type ResolvedIds } from '../shared/catalog';
 import { currentTime, sleep } from '../shared/clock';
 import { notify } from '../shared/notify';
-import { nextWaitSeconds, type DurationEstimate, type PlannedProduct } from '../shared/selection';
+import { type PlannedProduct } from '../../../accounts/baseline-selection';
+import { nextWaitSeconds, type DurationEstimate } from '../shared/selection';
 import { failureReason } from '../shared/failure-reason';
 import { Tracking } from '../shared/tracking';
 

@@ -34,22 +34,18 @@ import { currentTime, sleep } from '../shared/clock';
 import { MalformedEventError, parseTrigger, type AccountTrigger, type OuTrigger, type ReconcileTrigger, type TriggerSource, type UpdateFileUploaded } from '../shared/events';
 import { notify } from '../shared/notify';
 import {
-  baselineExecutionName,
-  decideStart,
   decideUpdate,
   dependencyLevels,
-  executionName,
   isGoverned,
   ouAncestors,
   planAccount,
   planChanges,
-  productFingerprint,
   provisionedProductName,
-  selectionKey,
   SelectionError,
   substitute,
   type PlannedProduct,
-} from '../shared/selection';
+} from '../../../accounts/baseline-selection';
+import { baselineExecutionName, decideStart, executionName, productFingerprint, selectionKey } from '../shared/selection';
 import { Tracking, type SelectionItem } from '../shared/tracking';
 
 const logger = new Logger({ serviceName: 'baseliner-trigger' });

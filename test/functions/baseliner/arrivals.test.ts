@@ -8,7 +8,7 @@ import { ProvisionProductCommand, TerminateProvisionedProductCommand, UpdateProv
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { handler as trigger } from '../../../functions/baseliner/trigger';
-import { accountArn, baselineEvent, BaselinerWorld, controlTowerEvent, moveAccountEvent, ouArn } from '../../support/baseliner-world';
+import { accountArn, baselineEvent, BaselinerWorld, controlTowerEvent, moveAccountEvent, ouArn } from '../../../worlds/baseliner-world';
 
 /** a → b everywhere; Prod replaces b with other parameters and adds c (kept when leaving) and d (terminated when leaving). */
 const BASELINE = `maxWaitMinutes: 60

@@ -9,7 +9,7 @@ import { ProvisionProductCommand, SearchProvisionedProductsCommand, UpdateProvis
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as trigger } from '../../../functions/baseliner/trigger';
-import { BaselinerWorld, scheduledEvent } from '../../support/baseliner-world';
+import { BaselinerWorld, scheduledEvent } from '../../../worlds/baseliner-world';
 
 const BASELINE = `organizationalUnits:
   default:

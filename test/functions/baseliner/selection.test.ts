@@ -1,24 +1,9 @@
 import { Baseline } from '../../../accounts/schema';
 import { stackSetParameters } from '../../../functions/baseliner/shared/catalog';
 import { MalformedEventError, parseTrigger } from '../../../functions/baseliner/shared/events';
-import {
-  baselineExecutionName,
-  decideStart,
-  decideUpdate,
-  dependencyLevels,
-  executionName,
-  isGoverned,
-  nextWaitSeconds,
-  planAccount,
-  planChanges,
-  productFingerprint,
-  productsForAccount,
-  selectionKey,
-  substitute,
-  updateEstimate,
-  type PlannedProduct,
-} from '../../../functions/baseliner/shared/selection';
-import { baselineEvent, controlTowerEvent, moveAccountEvent, s3PutEvent, scheduledEvent } from '../../support/baseliner-world';
+import { decideUpdate, dependencyLevels, isGoverned, planAccount, planChanges, productsForAccount, substitute, type PlannedProduct } from '../../../accounts/baseline-selection';
+import { baselineExecutionName, decideStart, executionName, nextWaitSeconds, productFingerprint, selectionKey, updateEstimate } from '../../../functions/baseliner/shared/selection';
+import { baselineEvent, controlTowerEvent, moveAccountEvent, s3PutEvent, scheduledEvent } from '../../../worlds/baseliner-world';
 
 const baseline = Baseline.parse({
   organizationalUnits: {

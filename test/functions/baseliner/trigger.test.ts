@@ -13,7 +13,7 @@ import {
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { handler as steps } from '../../../functions/baseliner/steps';
 import { handler as trigger } from '../../../functions/baseliner/trigger';
-import { BaselinerWorld, controlTowerEvent } from '../../support/baseliner-world';
+import { BaselinerWorld, controlTowerEvent } from '../../../worlds/baseliner-world';
 
 const BASELINE = `maxWaitMinutes: 30
 organizationalUnits:

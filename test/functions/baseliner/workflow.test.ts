@@ -6,7 +6,7 @@ import { ProvisionProductCommand, UpdateProvisionedProductCommand } from '@aws-s
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { StartPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
 import { handler as trigger } from '../../../functions/baseliner/trigger';
-import { BaselinerWorld, controlTowerEvent, s3PutEvent } from '../../support/baseliner-world';
+import { BaselinerWorld, controlTowerEvent, s3PutEvent } from '../../../worlds/baseliner-world';
 
 /** a → b → c, every account; b is the bootstrap product. */
 const CHAIN = `maxWaitMinutes: 60

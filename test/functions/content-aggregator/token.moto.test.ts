@@ -5,7 +5,7 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ContentAggregatorWorld, POST_URLS } from '../../support/content-aggregator-world';
+import { ContentAggregatorWorld, POST_URLS } from '../../../worlds/content-aggregator-world';
 import { startMoto, useMotoForNewClients, type MotoServer } from '../../support/moto';
 
 let moto: MotoServer;

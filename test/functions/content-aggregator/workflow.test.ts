@@ -19,8 +19,8 @@ import { handler as writeToGitHub } from '../../../functions/content-aggregator/
 import { newApp } from '../../../pipeline/app-context';
 import { ContentAggregatorStack } from '../../../stages/content-aggregator/content-aggregator';
 import { ContentAggregatorParameters } from '../../../stages/content-aggregator/parameters';
-import { synthesizedDefinition } from '../../support/asl';
-import { ContentAggregatorWorld, FEED_URL, POST_URLS } from '../../support/content-aggregator-world';
+import { synthesizedDefinition } from '../../../worlds/asl';
+import { ContentAggregatorWorld, FEED_URL, POST_URLS } from '../../../worlds/content-aggregator-world';
 
 const env = { account: '444444444444', region: 'us-east-1' };
 const stack = new ContentAggregatorStack(newApp({ 'aws:cdk:bundling-stacks': [], guards: false }), 'Content', {

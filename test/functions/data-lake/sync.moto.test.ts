@@ -9,7 +9,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { gunzipSync } from 'node:zlib';
-import { DAP_URL, DapWorld } from '../../support/dap-world';
+import { DAP_URL, DapWorld } from '../../../worlds/dap-world';
 import { startMoto, useMotoForNewClients, type MotoServer } from '../../support/moto';
 
 let moto: MotoServer;

@@ -1,6 +1,6 @@
 import { DapClient, DapError } from '../../../functions/data-lake/sync/dap';
 import { loadSummary, objectKey, syncTable, type RawStore, type SyncLimits, type TableState } from '../../../functions/data-lake/sync/sync';
-import { DAP_URL, DapWorld } from '../../support/dap-world';
+import { DAP_URL, DapWorld } from '../../../worlds/dap-world';
 
 class MemoryStore implements RawStore {
   readonly objects = new Map<string, number>();

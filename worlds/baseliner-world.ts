@@ -28,7 +28,7 @@ import {
 import { DescribeExecutionCommand, ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { useClock, useRealClock } from '../../functions/baseliner/shared/clock';
+import { useClock, useRealClock } from '../functions/baseliner/shared/clock';
 import { baselinerDefinition, enrollmentGate, runBaseline, synthesizeBaseliner, type RunResult } from './baseliner-asl';
 import { fakeTrackingTable } from './fake-dynamodb';
 

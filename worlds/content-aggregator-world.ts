@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'content-aggregator');
+const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures', 'content-aggregator');
 export const FEED_URL = 'https://aws.amazon.com/blogs/compute/feed/';
 export const POST_URLS = {
   workflows: 'https://aws.amazon.com/blogs/compute/building-resilient-event-driven-workflows-with-aws-step-functions/',

@@ -8,16 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { handler as steps } from '../../functions/baseliner/steps';
-import { newApp } from '../../pipeline/app-context';
-import { BaselinerParameters } from '../../stages/baseliner/parameters';
-import { BaselinerStack } from '../../stages/baseliner/baseliner';
+import { handler as steps } from '../functions/baseliner/steps';
+import { newApp } from '../pipeline/app-context';
+import { BaselinerParameters } from '../stages/baseliner/parameters';
+import { BaselinerStack } from '../stages/baseliner/baseliner';
 import { synthesizedDefinition } from './asl';
-import { configFixture } from './config-fixture';
-import { loadConfigOrThrow } from '../../accounts/loader';
-import { organizationContext } from '../../pipeline/organization-context';
+import { defaultConfigDir, loadConfigOrThrow } from '../accounts/loader';
+import { organizationContext } from '../pipeline/organization-context';
 
-export function synthesizeBaseliner(parameters: Record<string, unknown> = {}, configDir: string = configFixture()) {
+export function synthesizeBaseliner(parameters: Record<string, unknown> = {}, configDir: string = defaultConfigDir()) {
   const app = newApp({ 'aws:cdk:bundling-stacks': [], guards: false }, fs.mkdtempSync(path.join(os.tmpdir(), 'baseliner-')));
   const stack = new BaselinerStack(app, 'Baseliner', {
     parameters: BaselinerParameters.parse(parameters),
@@ -38,7 +37,7 @@ export const TASK_STATES = ['PrepareProduct', 'Provision', 'PollRecord', 'Produc
  * The enrollment gate's answers, call by call, from the scenarios the Go function is tested on
  * (functions/baseliner/enrollment/testdata/scenarios.json): the same verdicts, or the same error.
  */
-export const ENROLLMENT_SCENARIOS = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'functions', 'baseliner', 'enrollment', 'testdata', 'scenarios.json'), 'utf8')).scenarios as Record<
+export const ENROLLMENT_SCENARIOS = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'functions', 'baseliner', 'enrollment', 'testdata', 'scenarios.json'), 'utf8')).scenarios as Record<
   string,
   Array<{ output?: { status: string; message: string; checks: number; waitSeconds: number }; error?: string }>
 >;

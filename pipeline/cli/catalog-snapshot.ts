@@ -4,14 +4,14 @@
  * old versions stay provisionable after the code moves on.
  */
 import * as fs from 'node:fs';
-import { parseOrHelp, runCommand, type CommandSpec } from '../accounts/command-line';
+import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defaultConfigDir, loadConfigOrThrow } from '../accounts/loader';
-import { newApp } from '../pipeline/app-context';
-import { organizationContext } from '../pipeline/organization-context';
-import { CatalogStack, snapshotFile } from './catalog';
-import { CatalogParameters } from './parameters';
+import { defaultConfigDir, loadConfigOrThrow } from '../../accounts/loader';
+import { newApp } from '../app-context';
+import { organizationContext } from '../organization-context';
+import { CatalogStack, snapshotFile } from '../../catalog-products/catalog';
+import { CatalogParameters } from '../../catalog-products/parameters';
 
 /** A product template without what names where it was synthesized (construct paths, CDK metadata). */
 export function normalizeProductTemplate(text: string): string {

@@ -3,7 +3,7 @@
  * `--help`, config errors printed as a list with no stack trace, exit codes 0 / 1 (bad input) / 2 (usage).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, formatIssue, type ConfigIssue } from './issues';
+import { ConfigError, formatIssue, type ConfigIssue } from '../../accounts/issues';
 
 export class UsageError extends Error {}
 

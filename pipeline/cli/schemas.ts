@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
-import { SCHEMA_FILES } from './schema';
+import { SCHEMA_FILES } from '../../accounts/schema';
+import { PATTERNS } from '../registry';
 
-export const SCHEMAS_DIR = path.join(__dirname, 'schemas');
+export const SCHEMAS_DIR = path.join(__dirname, '..', '..', 'accounts', 'schemas');
 
 /**
  * The JSON Schema files. With the patterns' parameter schemas, a pattern entry of delivery.yaml
@@ -40,9 +41,6 @@ function addPatternParameters(delivery: JsonSchema, patternParameters: Readonly<
 
 /** Every available pattern's parameter schema, by id. */
 export function registryParameters(): Record<string, z.ZodType> {
-  // Loaded here only: the registry brings the CDK stages with it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { PATTERNS } = require('../stages') as typeof import('../stages');
   return Object.fromEntries(PATTERNS.map((p) => [p.id, p.parameters]));
 }
 
