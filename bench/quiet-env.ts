@@ -3,4 +3,4 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22+); the same polyfill as the tests.
-import '../test/setup/polyfills';
+import '../worlds/polyfills';

@@ -25,10 +25,16 @@ import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
 import type { OrganizationContext } from '../types';
 import type { BaselinerParameters } from './parameters';
-import { BASELINE_EVENT_NAMES } from '../../functions/baseliner/shared/events';
 import { baselineDefinition } from './state-machine';
 
 const NO_VPC_REASON = 'Calls only AWS APIs (Organizations, Service Catalog, Control Tower, Step Functions, S3, DynamoDB, SNS) with IAM auth; nothing private to reach.';
+
+/**
+ * Control Tower's baseline lifecycle events the trigger reads (functions/baseliner/shared/events.ts
+ * parses the same names; a stage test holds the two lists equal, since a stage refers to its
+ * functions by path only).
+ */
+export const BASELINE_EVENT_NAMES = ['EnableBaseline', 'ResetEnabledBaseline', 'UpdateEnabledBaseline'] as const;
 
 /** Organizations MoveAccount as CloudTrail hands it to EventBridge (in us-east-1 only). */
 export const MOVE_ACCOUNT_PATTERN: events.EventPattern = {

@@ -7,6 +7,8 @@ import { newApp } from '../../pipeline/app-context';
 import { organizationContext } from '../../pipeline/organization-context';
 import { BaselinerParameters } from '../../stages/baseliner/parameters';
 import { BaselinerStage } from '../../stages/baseliner/stage';
+import { BASELINE_EVENT_NAMES as STAGE_BASELINE_EVENTS } from '../../stages/baseliner/baseliner';
+import { BASELINE_EVENT_NAMES as PARSED_BASELINE_EVENTS } from '../../functions/baseliner/shared/events';
 import { baselinerDefinition, synthesizeBaseliner } from '../../worlds/baseliner-asl';
 import { configFixture, replaceOnce } from '../support/config-fixture';
 import { draftOf } from '../support/plan';
@@ -145,6 +147,10 @@ describe('baseliner stage', () => {
       RECONCILE_MAX_STARTS: '25',
       RECONCILE_MAX_ATTEMPTS: '3',
     });
+  });
+
+  it('listens for the baseline events the trigger parses, no more and no fewer', () => {
+    expect([...STAGE_BASELINE_EVENTS]).toEqual([...PARSED_BASELINE_EVENTS]);
   });
 
   it('listens for MoveAccount, Control Tower baseline events, and runs the reconcile hourly', () => {
