@@ -15,10 +15,16 @@ export function formatIssue(issue: ConfigIssue): string {
   return issue.fix ? `${where}: ${issue.problem} (${issue.fix})` : `${where}: ${issue.problem}`;
 }
 
+/** "2 configuration errors:" and one indented line per problem: how every command and synth report them. */
+export function renderIssues(problems: ReadonlyArray<ConfigIssue | string>): string {
+  const lines = problems.map((p) => `  ${typeof p === 'string' ? p : formatIssue(p)}`);
+  return `${problems.length} configuration error${problems.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
+}
+
 /** Raised when a configuration cannot be used; carries every issue found, not only the first. */
 export class ConfigError extends Error {
   constructor(readonly issues: readonly ConfigIssue[]) {
-    super(`${issues.length} configuration error${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    super(renderIssues(issues));
     this.name = 'ConfigError';
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { Aspects, type App } from 'aws-cdk-lib';
-import { ConfigError, formatIssue } from '../accounts/issues';
+import { ConfigError, formatIssue, renderIssues } from '../accounts/issues';
 import { defaultConfigDir, loadConfig } from '../accounts/loader';
 import type { Quotas } from '../accounts/schema';
 import { REGISTRY } from './registry';
@@ -66,7 +66,7 @@ export function buildApp(app: App = newApp()): { app: App; ok: boolean; errors: 
 if (require.main === module) {
   const { app, ok, errors, quotas } = buildApp();
   if (!ok) {
-    console.error(`${errors.length} configuration error${errors.length === 1 ? '' : 's'}:\n${errors.map((e) => `  ${e}`).join('\n')}`);
+    console.error(renderIssues(errors));
     process.exit(1);
   }
   const assembly = app.synth();

@@ -3,7 +3,7 @@
  * `--help`, config errors printed as a list with no stack trace, exit codes 0 / 1 (bad input) / 2 (usage).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, formatIssue, type ConfigIssue } from '../../accounts/issues';
+import { ConfigError, renderIssues, type ConfigIssue } from '../../accounts/issues';
 
 export class UsageError extends Error {}
 
@@ -52,7 +52,7 @@ export function parseOrHelp<O extends NonNullable<ParseArgsConfig['options']>>(s
 }
 
 export function printIssues(issues: readonly ConfigIssue[], write: (s: string) => void = (s) => process.stderr.write(s)): void {
-  write(`${issues.length} configuration error${issues.length === 1 ? '' : 's'}:\n${issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
+  write(`${renderIssues(issues)}\n`);
 }
 
 /** Runs a command's main, turning known errors into messages and exit codes. */

@@ -1,8 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,12 +12,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { PatternFunction } from '../shared/pattern-function';
 import { acknowledgeBucketDeploymentHandler } from '../shared/generated';
-import { alarmOnWaitingMessages, subscribeEmail } from '../shared/alarms';
+import { alarmOnFailedExecutions, alarmOnWaitingMessages, notificationTopic, subscribeEmail } from '../shared/alarms';
 import { deadLetterQueue } from '../shared/queues';
 import { dataTable } from '../shared/tables';
 import { patternKey } from '../shared/pattern-key';
@@ -207,32 +204,10 @@ export class Baseliner extends Construct {
       reconcile.addTarget(target());
       rules.push(reconcile);
     }
-    for (const rule of rules) {
-      this.key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: `EventBridgeDeadLetters${rule.node.id}`,
-          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'], // in a key policy "*" means this key
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-        }),
-      );
-    }
+    for (const rule of rules) allowEventBridgeDeadLetters(this.key, rule.node.id);
 
     // ---------------------------------------------------------------- alarms
-    const failedOrTimedOut = new cloudwatch.MathExpression({
-      expression: 'failed + timedOut + aborted',
-      usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut(), aborted: this.stateMachine.metricAborted() },
-      period: Duration.minutes(5),
-    });
-    new cloudwatch.Alarm(this, 'ExecutionsFailed', {
-      alarmDescription: 'A baseline execution failed, timed out or was aborted',
-      metric: failedOrTimedOut,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new cwActions.SnsAction(this.topic));
+    alarmOnFailedExecutions(this, 'ExecutionsFailed', this.stateMachine, this.topic, 'A baseline execution failed, timed out or was aborted', Duration.minutes(5));
 
     this.grantPermissions(stack, props.organization, p);
     this.acknowledgeGenerated(stack);
@@ -344,6 +319,19 @@ export class Baseliner extends Construct {
   }
 }
 
+/** EventBridge may write a rule's undelivered events to a dead-letter queue under this key (this account's rules only). */
+function allowEventBridgeDeadLetters(key: kms.IKey, ruleId: string): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: `EventBridgeDeadLetters${ruleId}`,
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'], // in a key policy "*" means this key
+      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+    }),
+  );
+}
+
 /**
  * baseline.yaml and updates/*.yaml from the config directory, as they are in the repository, and
  * governed.json: the OUs organization.yaml governs (the trigger ignores accounts outside them).
@@ -376,24 +364,17 @@ function readOr(file: string, fallback: string): string {
  */
 export class OrganizationsEventsForwarder extends Stack {
   readonly rule: events.Rule;
-  constructor(scope: Construct, id: string, props: { homeRegion: string; stackName?: string; env?: { account?: string; region?: string } }) {
+  constructor(scope: Construct, id: string, props: { homeRegion: string; notifyEmail?: string; stackName?: string; env?: { account?: string; region?: string } }) {
     super(scope, id, { stackName: props.stackName, env: props.env, description: `baseliner: forwards Organizations MoveAccount events from us-east-1 to ${props.homeRegion} (platform-delivery)` });
     const homeBus = events.EventBus.fromEventBusArn(this, 'HomeBus', `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`);
     this.rule = new events.Rule(this, 'AccountMoved', { description: `Forward MoveAccount to the baseliner in ${props.homeRegion}`, eventPattern: MOVE_ACCOUNT_PATTERN });
-    const undelivered = new sqs.Queue(this, 'Undelivered', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    // Alarm actions stay in their Region: the forwarder has its own key and topic for its one alarm.
+    const key = patternKey(this, 'Key', 'baseliner forwarder: undelivered events and their alarm');
+    const undelivered = deadLetterQueue(this, 'Undelivered', key, 'the forwarding rule');
     this.rule.addTarget(new targets.EventBus(homeBus, { deadLetterQueue: undelivered }));
-    new cloudwatch.Alarm(this, 'UndeliveredWaiting', {
-      alarmDescription: `baseliner: a MoveAccount event could not be forwarded to ${props.homeRegion} (see the Undelivered queue)`,
-      metric: undelivered.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    Validations.of(undelivered).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the forwarding rule: the end of the line.' },
-      { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'This queue is the dead-letter queue of the forwarding rule: the end of the line.' },
-    );
+    allowEventBridgeDeadLetters(key, this.rule.node.id);
+    const topic = notificationTopic(this, 'Alarms', key, 'baseliner forwarder', props.notifyEmail);
+    alarmOnWaitingMessages(this, 'UndeliveredWaiting', undelivered, topic, `baseliner: a MoveAccount event could not be forwarded to ${props.homeRegion} (see the Undelivered queue)`);
   }
 }
 

@@ -18,6 +18,7 @@ export class BaselinerStage extends Stage {
     if (home !== ORGANIZATIONS_EVENTS_REGION) {
       this.forwarder = new OrganizationsEventsForwarder(this, 'OrganizationsEvents', {
         homeRegion: home,
+        notifyEmail: props.parameters.notifyEmail,
         stackName: 'platform-baseliner-org-events',
         env: { account: props.organization.managementAccount, region: ORGANIZATIONS_EVENTS_REGION },
       });

@@ -1,6 +1,4 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,7 +10,7 @@ import type { PatternStackProps } from '../types';
 import { PatternFunction } from '../shared/pattern-function';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
-import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
+import { alarmOnFailedExecutions, alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { ContentAggregatorParameters } from './parameters';
 import { aggregatorDefinition, type AggregatorFunctions } from './state-machine';
 
@@ -51,7 +49,7 @@ export class ContentAggregator extends Construct {
         const fn = new PatternFunction(this, `${name[0].toUpperCase()}${name.slice(1)}Function`, {
           entry: `content-aggregator/${f.dir}/index.ts`,
           description: f.description,
-          environment: { ...(f.github ? github : {}), ...(name === 'getFeedUrls' ? { MAX_ITEMS: String(p.maxItems) } : {}), POWERTOOLS_SERVICE_NAME: `content-aggregator-${f.dir}` },
+          environment: { ...(f.github ? github : {}), ...(name === 'getFeedUrls' ? { MAX_ITEMS: String(p.maxItems) } : {}) },
           timeout: Duration.seconds(30),
           logRetention: p.logRetentionDays,
           key,
@@ -119,18 +117,7 @@ export class ContentAggregator extends Construct {
     // ------------------------------------------------------------------ failed runs → SNS
     this.alarms = notificationTopic(this, 'Alarms', key, 'content-aggregator failed runs', p.notifyEmail);
     alarmOnWaitingMessages(this, 'ScheduleDlqNotEmpty', scheduleDlq, this.alarms, 'content-aggregator: a scheduled run could not be started (see the schedule DLQ)');
-    new cloudwatch.Alarm(this, 'RunsFailed', {
-      alarmDescription: 'content-aggregator: a run failed, timed out or was aborted',
-      metric: new cloudwatch.MathExpression({
-        expression: 'failed + timedOut + aborted',
-        usingMetrics: { failed: this.stateMachine.metricFailed(), timedOut: this.stateMachine.metricTimedOut(), aborted: this.stateMachine.metricAborted() },
-        period: Duration.hours(1),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new cwActions.SnsAction(this.alarms));
+    alarmOnFailedExecutions(this, 'RunsFailed', this.stateMachine, this.alarms, 'content-aggregator: a run failed, timed out or was aborted', Duration.hours(1));
 
     // ------------------------------------------------------------------ acknowledgements
     Validations.of(this.role).acknowledge({

@@ -72,7 +72,6 @@ export class DataLake extends Construct {
         NAMESPACE: p.namespace,
         TABLES: p.tables.join(','),
         PREFIX: LMS_PREFIX,
-        POWERTOOLS_SERVICE_NAME: 'data-lake-sync',
       },
       timeout: Duration.minutes(15),
       memorySize: 1024,

@@ -154,7 +154,6 @@ export class MqConsumer extends Construct {
         REJECTED_QUEUE_URL: this.rejected.queueUrl,
         REJECTED_BUCKET: this.rejectedPayloads.bucketName,
         RETAIN_DAYS: String(p.retainMessagesDays),
-        POWERTOOLS_SERVICE_NAME: 'mq-consumer',
       },
       timeout: Duration.seconds(60),
       logRetention: p.logRetentionDays,

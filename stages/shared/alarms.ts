@@ -4,6 +4,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -30,6 +31,24 @@ export function subscribeEmail(topic: sns.ITopic, email: string): void {
     id: 'Serverless::Serverless-SNSRedrivePolicy',
     reason: 'An email subscription: SNS retries email delivery itself and counts what it cannot deliver (NumberOfNotificationsFailed); a dead-letter queue of emails would be an inbox nobody reads.',
   });
+}
+
+/** An alarm to the topic when an execution of the state machine fails, times out or is aborted. */
+export function alarmOnFailedExecutions(scope: Construct, id: string, stateMachine: sfn.StateMachine, topic: sns.ITopic, description: string, period: Duration): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmDescription: description,
+    metric: new cloudwatch.MathExpression({
+      expression: 'failed + timedOut + aborted',
+      usingMetrics: { failed: stateMachine.metricFailed(), timedOut: stateMachine.metricTimedOut(), aborted: stateMachine.metricAborted() },
+      period,
+    }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new cwActions.SnsAction(topic));
+  return alarm;
 }
 
 /** An alarm to the topic as soon as a message waits in this queue (a DLQ, a rejected-message queue). */

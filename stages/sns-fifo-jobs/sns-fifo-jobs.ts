@@ -64,7 +64,7 @@ export class SnsFifoJobs extends Construct {
     const analyticsFn = this.consumer('AnalyticsConsumer', this.analyticsQueue, p, {
       entry: 'sns-fifo-jobs/analytics/index.ts',
       description: 'sns-fifo-jobs: writes every job event to S3 by date',
-      environment: { BUCKET_NAME: this.bucket.bucketName, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-analytics' },
+      environment: { BUCKET_NAME: this.bucket.bucketName },
     });
     analyticsFn.role.addToPolicy(
       new iam.PolicyStatement({
@@ -89,7 +89,7 @@ export class SnsFifoJobs extends Construct {
     const inventoryFn = this.consumer('InventoryConsumer', this.inventoryQueue, p, {
       entry: 'sns-fifo-jobs/inventory/index.ts',
       description: 'sns-fifo-jobs: keeps the job inventory table current',
-      environment: { TABLE_NAME: this.table.tableName, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-inventory' },
+      environment: { TABLE_NAME: this.table.tableName },
     });
     inventoryFn.role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
     this.key.grant(inventoryFn.role, 'kms:Encrypt', 'kms:GenerateDataKey');
@@ -104,7 +104,7 @@ export class SnsFifoJobs extends Construct {
     const publisher = new PatternFunction(this, 'Publisher', {
       entry: 'sns-fifo-jobs/publisher/index.ts',
       description: 'sns-fifo-jobs: publishes a job lifecycle to the <stack>-JobEvents.fifo topic on a schedule',
-      environment: { TOPIC_ARN: this.topic.topicArn, POWERTOOLS_SERVICE_NAME: 'sns-fifo-jobs-publisher' },
+      environment: { TOPIC_ARN: this.topic.topicArn },
       logRetention: p.logRetentionDays,
       key: this.key,
       deadLetterQueue: publisherFailures,

@@ -137,7 +137,7 @@ export class SpiceRefresh extends Construct {
     this.startJob = new PatternFunction(this, 'StartJob', {
       entry: 'spice-refresh/start-job/index.ts',
       description: 'spice-refresh: starts the Glue job for new uploads',
-      environment: { JOB_NAME, RAW_BUCKET: this.raw.bucketName, INCOMING_PREFIX: p.incomingPrefix, POWERTOOLS_SERVICE_NAME: 'spice-refresh-start-job' },
+      environment: { JOB_NAME, RAW_BUCKET: this.raw.bucketName, INCOMING_PREFIX: p.incomingPrefix },
       logRetention: p.logRetentionDays,
       key,
       noVpcReason: NO_VPC_REASON,
@@ -153,7 +153,7 @@ export class SpiceRefresh extends Construct {
     this.refresh = new PatternFunction(this, 'Refresh', {
       entry: 'spice-refresh/refresh/index.ts',
       description: 'spice-refresh: refreshes the SPICE datasets mapped to the job',
-      environment: { DATASET_MAP: JSON.stringify({ [JOB_NAME]: p.datasetIds }), POWERTOOLS_SERVICE_NAME: 'spice-refresh-refresh' },
+      environment: { DATASET_MAP: JSON.stringify({ [JOB_NAME]: p.datasetIds }) },
       logRetention: p.logRetentionDays,
       key,
       deadLetterQueue: refreshDlq,

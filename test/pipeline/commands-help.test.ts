@@ -29,7 +29,10 @@ const AN_OPTION: Record<string, string> = {
 };
 
 it('every file of pipeline/cli/ but the parser is a command with an npm script', () => {
-  const files = fs.readdirSync(CLI).filter((f) => f.endsWith('.ts') && f !== 'command-line.ts').map((f) => `pipeline/cli/${f}`);
+  const files = fs
+    .readdirSync(CLI)
+    .filter((f) => f.endsWith('.ts') && f !== 'command-line.ts')
+    .map((f) => `pipeline/cli/${f}`);
   expect(COMMANDS.map(([, file]) => file).sort()).toEqual(files.sort());
   expect(COMMANDS.map(([name]) => name).sort()).toEqual(Object.keys(AN_OPTION).sort());
 });

@@ -18,6 +18,7 @@ import { SpiceRefreshParameters } from '../../stages/spice-refresh/parameters';
 import { SpiceRefreshStack } from '../../stages/spice-refresh/spice-refresh';
 import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
 import { StreamIngestionStack } from '../../stages/stream-ingestion/stream-ingestion';
+import { OrganizationsEventsForwarder } from '../../stages/baseliner/baseliner';
 
 const env = { account: '444444444444', region: 'eu-west-1' };
 
@@ -39,6 +40,11 @@ describe.each([
   ['stream-ingestion', (app: ReturnType<typeof newApp>) => new StreamIngestionStack(app, 'StreamIngestion', { parameters: StreamIngestionParameters.parse({}), env })],
   ['mq-consumer (active-standby)', (app: ReturnType<typeof newApp>) => new MqConsumerStack(app, 'MqConsumer', { parameters: MqConsumerParameters.parse({ deploymentMode: 'active-standby' }), env })],
   ['privatelink-lambda', (app: ReturnType<typeof newApp>) => new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env })],
+  [
+    "the baseliner's us-east-1 forwarder (home Region eu-west-1)",
+    (app: ReturnType<typeof newApp>) =>
+      new OrganizationsEventsForwarder(app, 'OrgEvents', { homeRegion: 'eu-west-1', notifyEmail: 'platform-team@example.com', env: { account: '111111111111', region: 'us-east-1' } }),
+  ],
 ])('%s', (_id, build) => {
   it('synthesizes with every guard on and no finding left unacknowledged', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'guards-'));

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN } from '../../../accounts/schema';
 import { decodeS3Key } from '../../shared/s3-keys';
+import { MalformedEventError } from '../../shared/malformed-event';
 
 const status = z.object({
   state: z.string(),
@@ -135,13 +136,6 @@ export interface UpdateFileUploaded {
 }
 
 export type BaselineTrigger = AccountTrigger | OuTrigger | ReconcileTrigger | UpdateFileUploaded | IgnoredEvent;
-
-export class MalformedEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedEventError';
-  }
-}
 
 /** What started us, or a MalformedEventError that says why the event is not one of ours. */
 export function parseTrigger(event: unknown): BaselineTrigger {

@@ -31,7 +31,8 @@ import {
   type ResolvedIds,
 } from '../shared/catalog';
 import { currentTime, sleep } from '../shared/clock';
-import { MalformedEventError, parseTrigger, type AccountTrigger, type OuTrigger, type ReconcileTrigger, type TriggerSource, type UpdateFileUploaded } from '../shared/events';
+import { parseTrigger, type AccountTrigger, type OuTrigger, type ReconcileTrigger, type TriggerSource, type UpdateFileUploaded } from '../shared/events';
+import { MalformedEventError } from '../../shared/malformed-event';
 import { notify } from '../shared/notify';
 import {
   decideUpdate,

@@ -3,13 +3,7 @@
  * the raw event and acts on the result.
  */
 import { createHash } from 'node:crypto';
-
-export class MalformedEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedEventError';
-  }
-}
+import { MalformedEventError } from '../../shared/malformed-event';
 
 export interface MqBatch {
   readonly eventSourceArn: string;

@@ -2,13 +2,7 @@
  * Which SPICE datasets to refresh for a Glue job state change, and with which ingestion ids. No AWS here.
  */
 import { createHash } from 'node:crypto';
-
-export class MalformedEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedEventError';
-  }
-}
+import { MalformedEventError } from '../../shared/malformed-event';
 
 export interface JobStateChange {
   readonly account: string;

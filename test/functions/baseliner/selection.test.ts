@@ -1,6 +1,7 @@
 import { Baseline } from '../../../accounts/schema';
 import { stackSetParameters } from '../../../functions/baseliner/shared/catalog';
-import { MalformedEventError, parseTrigger } from '../../../functions/baseliner/shared/events';
+import { parseTrigger } from '../../../functions/baseliner/shared/events';
+import { MalformedEventError } from '../../../functions/shared/malformed-event';
 import { decideUpdate, dependencyLevels, isGoverned, planAccount, planChanges, productsForAccount, substitute, type PlannedProduct } from '../../../accounts/baseline-selection';
 import { baselineExecutionName, decideStart, executionName, nextWaitSeconds, productFingerprint, selectionKey, updateEstimate } from '../../../functions/baseliner/shared/selection';
 import { baselineEvent, controlTowerEvent, moveAccountEvent, s3PutEvent, scheduledEvent } from '../../../worlds/baseliner-world';

@@ -4,7 +4,8 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/mq-consumer/consumer';
-import { decodeMessage, MalformedEventError, MAX_BATCH_BYTES, MAX_REJECTION_BYTES, packBatches, parseMqEvent, rejection, rejectionId } from '../../../functions/mq-consumer/consumer/messages';
+import { decodeMessage, MAX_BATCH_BYTES, MAX_REJECTION_BYTES, packBatches, parseMqEvent, rejection, rejectionId } from '../../../functions/mq-consumer/consumer/messages';
+import { MalformedEventError } from '../../../functions/shared/malformed-event';
 import { mqEvent, mqMessage } from '../../fixtures/aws-events';
 
 describe('parseMqEvent', () => {

@@ -5,7 +5,8 @@
 import { CreateIngestionCommand, QuickSightClient, ResourceExistsException, ThrottlingException } from '@aws-sdk/client-quicksight';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/spice-refresh/refresh';
-import { ingestionId, MalformedEventError, parseDatasetMap, parseJobStateChange, plannedIngestions } from '../../../functions/spice-refresh/refresh/ingestions';
+import { ingestionId, parseDatasetMap, parseJobStateChange, plannedIngestions } from '../../../functions/spice-refresh/refresh/ingestions';
+import { MalformedEventError } from '../../../functions/shared/malformed-event';
 import { glueJobStateChange } from '../../fixtures/aws-events';
 
 const JOB = 'spice-refresh-csv-to-parquet';
