@@ -81,16 +81,14 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
   wait.next(poll);
   poll.next(done);
 
+  // What every item of both Maps carries down from the execution's input.
+  const carried = { 'accountId.$': '$.accountId', 'maxWaitMinutes.$': '$.maxWaitMinutes', 'maxPolls.$': '$.maxPolls', 'bootstrapProduct.$': '$.bootstrapProduct', 'unchanged.$': '$.unchanged' };
   const products = new sfn.Map(scope, 'ProductsOfLevel', {
     itemsPath: '$.level',
     maxConcurrency: concurrency,
     itemSelector: {
       'product.$': '$$.Map.Item.Value',
-      'accountId.$': '$.accountId',
-      'maxWaitMinutes.$': '$.maxWaitMinutes',
-      'maxPolls.$': '$.maxPolls',
-      'bootstrapProduct.$': '$.bootstrapProduct',
-      'unchanged.$': '$.unchanged',
+      ...carried,
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
@@ -102,11 +100,7 @@ export function baselineDefinition(scope: Construct, steps: lambda.IFunction, en
     maxConcurrency: 1,
     itemSelector: {
       'level.$': '$$.Map.Item.Value',
-      'accountId.$': '$.accountId',
-      'maxWaitMinutes.$': '$.maxWaitMinutes',
-      'maxPolls.$': '$.maxPolls',
-      'bootstrapProduct.$': '$.bootstrapProduct',
-      'unchanged.$': '$.unchanged',
+      ...carried,
     },
     resultPath: sfn.JsonPath.DISCARD,
   });

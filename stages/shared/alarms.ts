@@ -33,15 +33,11 @@ export function subscribeEmail(topic: sns.ITopic, email: string): void {
   });
 }
 
-/** An alarm to the topic when an execution of the state machine fails, times out or is aborted. */
-export function alarmOnFailedExecutions(scope: Construct, id: string, stateMachine: sfn.StateMachine, topic: sns.ITopic, description: string, period: Duration): cloudwatch.Alarm {
+/** An alarm to the topic as soon as the metric reaches 1 in one period; no data is no alarm. */
+function alarmAtOne(scope: Construct, id: string, metric: cloudwatch.IMetric, topic: sns.ITopic, description: string): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, id, {
     alarmDescription: description,
-    metric: new cloudwatch.MathExpression({
-      expression: 'failed + timedOut + aborted',
-      usingMetrics: { failed: stateMachine.metricFailed(), timedOut: stateMachine.metricTimedOut(), aborted: stateMachine.metricAborted() },
-      period,
-    }),
+    metric,
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -51,16 +47,17 @@ export function alarmOnFailedExecutions(scope: Construct, id: string, stateMachi
   return alarm;
 }
 
+/** An alarm to the topic when an execution of the state machine fails, times out or is aborted. */
+export function alarmOnFailedExecutions(scope: Construct, id: string, stateMachine: sfn.StateMachine, topic: sns.ITopic, description: string, period: Duration): cloudwatch.Alarm {
+  const failures = new cloudwatch.MathExpression({
+    expression: 'failed + timedOut + aborted',
+    usingMetrics: { failed: stateMachine.metricFailed(), timedOut: stateMachine.metricTimedOut(), aborted: stateMachine.metricAborted() },
+    period,
+  });
+  return alarmAtOne(scope, id, failures, topic, description);
+}
+
 /** An alarm to the topic as soon as a message waits in this queue (a DLQ, a rejected-message queue). */
 export function alarmOnWaitingMessages(scope: Construct, id: string, queue: sqs.IQueue, topic: sns.ITopic, description: string): cloudwatch.Alarm {
-  const alarm = new cloudwatch.Alarm(scope, id, {
-    alarmDescription: description,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  alarm.addAlarmAction(new cwActions.SnsAction(topic));
-  return alarm;
+  return alarmAtOne(scope, id, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), topic, description);
 }
