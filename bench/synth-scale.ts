@@ -8,7 +8,7 @@
  *   - the synthesized pipeline: actions, stages and template bytes.
  * StackSet mode runs at every --accounts size; CDK Stages mode at the largest size the planner
  * accepts (found by bisection on the plan). It prints the figures, the stackset/stages ratios and
- * the slopes as accounts grow (targets P1-P3 in TARGETS.md); it never passes or fails on time.
+ * the slopes as accounts grow (targets P1-P3, README "Targets"); it never passes or fails on time.
  *
  *   npm run bench:synth-scale -- [--accounts 1,10,100,1000] [--regions 4] [--patterns all|id,id] [--runs 1] [--guards on|off] [--no-stages]
  */

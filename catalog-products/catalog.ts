@@ -1,8 +1,10 @@
 /**
  * The Service Catalog portfolio `platform-baseline` (name from config): baseline products for new
  * accounts, deployed by the baseliner through StackSet constraints, and self-service patterns
- * launched locally in member accounts. Versioned with ProductStackHistory: old versions stay
- * provisionable, the current version name is explicit.
+ * launched locally in member accounts. Every version is a committed snapshot
+ * (`product-stack-snapshots/<product>.<version>.template.json`, written by `npm run
+ * catalog:snapshot`): old versions stay provisionable, deprecated ones are marked so, and the current
+ * version name is explicit.
  */
 import * as path from 'node:path';
 import { Aws, Fn, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';

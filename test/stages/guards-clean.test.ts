@@ -1,6 +1,7 @@
 /**
- * Patterns that the sample organization does not deploy still pass every guard on their own
- * (the sample's patterns are checked by test/pipeline/pipeline.test.ts).
+ * Stacks the sample organization does not synthesize as they are here (other parameters, another
+ * home Region) pass every guard on their own and alarm on every DLQ. The sample's own stacks are
+ * checked on every synth, in scripts/test.sh and test/pipeline/pipeline.test.ts.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
