@@ -5,7 +5,7 @@
  * that Service Catalog would refuse hours later. No AWS.
  */
 import * as path from 'node:path';
-import { CONFIG_FILES, type Config } from '../accounts/loader';
+import { CONFIG_FILES, type Config } from '../accounts/config';
 import { suggestion, type ConfigIssue } from '../accounts/issues';
 import type { ProductFields } from '../accounts/schema';
 import type { CatalogParameters } from './parameters';

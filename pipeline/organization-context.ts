@@ -1,4 +1,4 @@
-import type { Config } from '../accounts/loader';
+import type { Config } from '../accounts/config';
 import type { OrganizationContext } from '../stages/types';
 
 /** What stages may know of the organization, from the loaded config. */

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../accounts/issues';
-import type { Config } from '../accounts/loader';
+import type { Config } from '../accounts/config';
 import { subscribeEmail } from '../stages/shared/alarms';
 import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
 import { allowServiceToUseKey, patternKey } from '../stages/shared/pattern-key';

@@ -12,7 +12,8 @@
  */
 import * as path from 'node:path';
 import { type ConfigIssue, suggestion } from '../accounts/issues';
-import { accountsInOu, CONFIG_FILES, deliveryMode, findAccount, stackSetOus, type Config } from '../accounts/loader';
+import { accountsInOu, deliveryMode, findAccount, stackSetOus } from '../accounts/queries';
+import { CONFIG_FILES, type Config } from '../accounts/config';
 import { DEFAULT_PIPELINE_NAME, type Account, type Quotas, type StackSetPreferences, type Target } from '../accounts/schema';
 import { fromZodIssues } from '../accounts/zod-issues';
 import type { Registry } from '../stages/types';

@@ -1,5 +1,5 @@
 /** Renders a plan for people (table, markdown), for tools (json) and for diagrams (mermaid). Pure. */
-import type { Config } from '../accounts/loader';
+import type { Config } from '../accounts/config';
 import type { Plan, PlannedStackSet, PlannedStage, PlannedWave, QuotaUse, StackSetGroup } from './planner';
 
 export const FORMATS = ['table', 'json', 'markdown', 'mermaid'] as const;

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { z } from 'zod';
-import { CONFIG_FILES } from '../accounts/loader';
+import { CONFIG_FILES } from '../accounts/config';
 import type { PatternDefinition, PlannedPattern, PlatformPattern, WorkloadPattern } from './types';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Construct } from 'constructs';
 import type { Environment, IStackSynthesizer, Stack, Stage, StageProps } from 'aws-cdk-lib';
 import type { ConfigIssue } from '../accounts/issues';
-import type { Config } from '../accounts/loader';
+import type { Config } from '../accounts/config';
 
 /** Where one copy of a pattern goes. */
 export interface DeploymentTarget {

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import * as yaml from 'js-yaml';
 import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
-import { CONFIG_FILES, defaultConfigDir, loadConfig } from '../../accounts/loader';
+import { CONFIG_FILES } from '../../accounts/config';
+import { defaultConfigDir, loadConfig } from '../../accounts/loader';
 import { formatIssue } from '../../accounts/issues';
 import { generatedOrganization, readOrganization, renderGenerated } from '../../accounts/sync';
 

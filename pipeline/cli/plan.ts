@@ -1,5 +1,6 @@
 /** `npm run plan`: what the config deploys where, in which order, and the quota headroom. No AWS. */
-import { loadConfig, defaultConfigDir, type Config } from '../../accounts/loader';
+import { loadConfig, defaultConfigDir } from '../../accounts/loader';
+import { type Config } from '../../accounts/config';
 import { parameterDocs } from '../../stages/parameter-docs';
 import { REGISTRY } from '../registry';
 import { measureDraft } from '../deployment-stages';

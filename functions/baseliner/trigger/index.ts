@@ -16,7 +16,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
-import { isInOu } from '../../../accounts/loader';
+import { isInOu } from '../../../accounts/queries';
 import { DEFAULT_RETRY, readOrganization, retrying, type OrgTree, type OrgTreeAccount, type RetryOptions } from '../../../accounts/sync';
 import { Baseline, UpdateFile } from '../../../accounts/schema';
 import {
