@@ -1,13 +1,9 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
 import { KinesisStreamsToLambda } from '@aws-solutions-constructs/aws-kinesisstreams-lambda';
 import { LambdaToDynamoDB } from '@aws-solutions-constructs/aws-lambda-dynamodb';
 import { Construct } from 'constructs';
@@ -15,7 +11,7 @@ import type { PatternStackProps } from '../types';
 import { patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
-import { REPO_ROOT, XRAY_REASON } from '../shared/pattern-function';
+import { PatternFunction } from '../shared/pattern-function';
 import { MAX_RECORD_AGE_HOURS, type StreamIngestionParameters } from './parameters';
 
 /**
@@ -23,7 +19,7 @@ import { MAX_RECORD_AGE_HOURS, type StreamIngestionParameters } from './paramete
  * LambdaToDynamoDB sharing one Go function (arm64, provided.al2023, bundled locally).
  */
 export class StreamIngestion extends Construct {
-  readonly fn: GoFunction;
+  readonly fn: lambda.Function;
   readonly stream: kinesis.Stream;
   readonly table: dynamodb.Table;
 
@@ -34,22 +30,19 @@ export class StreamIngestion extends Construct {
     // deliberate; their console notices would only pollute command output (plan --format json).
     process.env.overrideWarningsEnabled = 'false';
     const key = patternKey(this, 'Key', 'stream-ingestion: stream, table and logs');
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'stream-ingestion: ingest function' });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: p.logRetentionDays, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
-    logGroup.grantWrite(role);
-    this.fn = new GoFunction(this, 'Ingest', {
-      entry: path.join(REPO_ROOT, 'functions', 'stream-ingestion', 'ingest'),
-      moduleDir: path.join(REPO_ROOT, 'functions', 'go.mod'),
-      runtime: lambda.Runtime.PROVIDED_AL2023,
-      architecture: lambda.Architecture.ARM_64,
-      role,
-      logGroup,
-      environmentEncryption: key,
+    const ingest = new PatternFunction(this, 'Ingest', {
+      entry: 'stream-ingestion/ingest',
+      description: 'stream-ingestion: Kinesis records to DynamoDB, batched, with partial batch failures',
       timeout: Duration.seconds(60),
       memorySize: 256,
-      tracing: lambda.Tracing.ACTIVE,
-      bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
+      logRetention: p.logRetentionDays,
+      key,
+      noVpcReason: 'Reads Kinesis through its event source mapping and writes DynamoDB over IAM; nothing private to reach, and a VPC would need endpoints or NAT per account and Region.',
+      noDeadLetterReason:
+        "Invoked by its Kinesis event source mapping, synchronously: records it gives up on go to the mapping's on-failure destination (FailedRecords, retention above the maximum record age). A DLQ catches asynchronous invocations only.",
     });
+    this.fn = ingest.fn;
+    const role = ingest.role;
     // Our own on-failure queue (the pattern's key, our alarm), instead of the construct's.
     const onFailure = deadLetterQueue(this, 'FailedRecords', key, 'the Kinesis event source (pointers to the records it gave up on)');
     const streamToFn = new KinesisStreamsToLambda(this, 'StreamToFunction', {
@@ -95,21 +88,6 @@ export class StreamIngestion extends Construct {
     for (const alarm of streamToFn.cloudwatchAlarms ?? []) alarm.addAlarmAction(new cwActions.SnsAction(alarms));
     alarmOnWaitingMessages(this, 'FailedRecordsWaiting', onFailure, alarms, 'stream-ingestion: records the event source gave up on (see the on-failure queue)');
 
-    Validations.of(this.fn).acknowledge({
-      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
-      reason: 'Reads Kinesis through its event source mapping and writes DynamoDB over IAM; nothing private to reach, and a VPC would need endpoints or NAT per account and Region.',
-    });
-    Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
-    Validations.of(this.fn).acknowledge({
-      id: 'Serverless::Serverless-LambdaDLQ',
-      reason:
-        "Invoked by its Kinesis event source mapping, synchronously: records it gives up on go to the mapping's on-failure destination (FailedRecords, retention above the maximum record age). A DLQ catches asynchronous invocations only.",
-    });
-    // GoFunction puts this warning on its scope, this construct.
-    Validations.of(this).acknowledge({
-      id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning',
-      reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.',
-    });
     Validations.of(role).acknowledge(
       ...['kms:GenerateDataKey*', 'kms:ReEncrypt*'].map((action) => ({
         id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
