@@ -4,7 +4,7 @@
  * old versions stay provisionable after the code moves on.
  */
 import * as fs from 'node:fs';
-import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
+import { generatedFilesCommand, runCommand } from './command-line';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultConfigDir, loadConfigOrThrow } from '../../accounts/loader';
@@ -41,19 +41,15 @@ export function currentProductTemplates(configDir: string = defaultConfigDir()):
   return new Map(catalog.versioned.map((v) => [snapshotFile(v.product, v.version), normalizeProductTemplate(fs.readFileSync(path.join(outdir, v.stack.templateFile), 'utf8'))]));
 }
 
-const spec = {
-  name: 'catalog:snapshot',
-  summary: 'write the templates of new product versions to catalog-products/product-stack-snapshots/ (released ones are never overwritten)',
-  usage: 'npm run catalog:snapshot -- [--check]',
-  options: { check: { type: 'boolean' } },
-  optionHelp: { '--check': 'write nothing; exit 1 when a product changed under a released version name or a snapshot is missing', '--help': 'show this help' },
-  examples: ['npm run catalog:snapshot', 'npm run catalog:snapshot -- --check'],
-} satisfies CommandSpec<Record<string, { type: 'boolean' }>>;
+const parseFlags = generatedFilesCommand(
+  'catalog:snapshot',
+  'write the templates of new product versions to catalog-products/product-stack-snapshots/ (released ones are never overwritten)',
+  'write nothing; exit 1 when a product changed under a released version name or a snapshot is missing',
+);
 
 function main(argv: string[]): number {
-  const values = parseOrHelp(spec, argv, (s) => process.stdout.write(s));
-  if (!values) return 0;
-  const check = values.check === true;
+  const check = parseFlags(argv);
+  if (check === undefined) return 0;
   let stale = 0;
   for (const [file, text] of currentProductTemplates()) {
     const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;

@@ -41,6 +41,25 @@ export function parseCommand<O extends NonNullable<ParseArgsConfig['options']>>(
   }
 }
 
+/**
+ * A command that writes generated files, with one flag: `--check` writes nothing and fails when a
+ * file is out of date. Returns whether to check, or undefined when --help was asked for.
+ */
+export function generatedFilesCommand(name: string, summary: string, checkHelp: string) {
+  const spec = {
+    name,
+    summary,
+    usage: `npm run ${name} -- [--check]`,
+    options: { check: { type: 'boolean' } },
+    optionHelp: { '--check': checkHelp, '--help': 'show this help' },
+    examples: [`npm run ${name}`, `npm run ${name} -- --check`],
+  } satisfies CommandSpec<Record<string, { type: 'boolean' }>>;
+  return (argv: string[]): boolean | undefined => {
+    const values = parseOrHelp(spec, argv, (s) => process.stdout.write(s));
+    return values ? values.check === true : undefined;
+  };
+}
+
 /** Parsed flags, or undefined when --help was asked for (the help is then written). */
 export function parseOrHelp<O extends NonNullable<ParseArgsConfig['options']>>(spec: CommandSpec<O>, argv: string[], out: (s: string) => void) {
   const { values } = parseCommand(spec, argv);

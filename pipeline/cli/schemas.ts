@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { parseOrHelp, runCommand, type CommandSpec } from './command-line';
+import { generatedFilesCommand, runCommand } from './command-line';
 import { SCHEMA_FILES } from '../../accounts/schema';
 import { PATTERNS } from '../registry';
 
@@ -44,19 +44,15 @@ export function registryParameters(): Record<string, z.ZodType> {
   return Object.fromEntries(PATTERNS.map((p) => [p.id, p.parameters]));
 }
 
-const spec = {
-  name: 'schemas',
-  summary: "write accounts/schemas/*.json from the zod schemas and the patterns' parameter schemas",
-  usage: 'npm run schemas -- [--check]',
-  options: { check: { type: 'boolean' } },
-  optionHelp: { '--check': 'write nothing; exit 1 when a file is out of date (the test command runs this)', '--help': 'show this help' },
-  examples: ['npm run schemas', 'npm run schemas -- --check'],
-} satisfies CommandSpec<Record<string, { type: 'boolean' }>>;
+const parseFlags = generatedFilesCommand(
+  'schemas',
+  "write accounts/schemas/*.json from the zod schemas and the patterns' parameter schemas",
+  'write nothing; exit 1 when a file is out of date (the test command runs this)',
+);
 
 function main(argv: string[]): number {
-  const values = parseOrHelp(spec, argv, (s) => process.stdout.write(s));
-  if (!values) return 0;
-  const check = values.check === true;
+  const check = parseFlags(argv);
+  if (check === undefined) return 0;
   let stale = 0;
   for (const [file, text] of Object.entries(renderJsonSchemas(registryParameters()))) {
     const target = path.join(SCHEMAS_DIR, file);
