@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,13 +11,15 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { alarmOnFailedExecutions, alarmOnWaitingMessages, subscribeEmail } from '../shared/alarms';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
-import { PatternFunction } from '../shared/pattern-function';
 import { acknowledgeBucketDeploymentHandler } from '../shared/generated';
-import { alarmOnFailedExecutions, alarmOnWaitingMessages, notificationTopic, subscribeEmail } from '../shared/alarms';
+import { PatternFunction } from '../shared/pattern-function';
+import { patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
 import { dataTable } from '../shared/tables';
-import { patternKey } from '../shared/pattern-key';
 import type { OrganizationContext } from '../types';
 import type { BaselinerParameters } from './parameters';
 import { baselineDefinition } from './state-machine';
@@ -320,7 +320,7 @@ export class Baseliner extends Construct {
 }
 
 /** EventBridge may write a rule's undelivered events to a dead-letter queue under this key (this account's rules only). */
-function allowEventBridgeDeadLetters(key: kms.IKey, ruleId: string): void {
+export function allowEventBridgeDeadLetters(key: kms.IKey, ruleId: string): void {
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: `EventBridgeDeadLetters${ruleId}`,
@@ -355,27 +355,6 @@ function configSources(org: OrganizationContext): s3deploy.ISource[] {
 
 function readOr(file: string, fallback: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : fallback;
-}
-
-/**
- * Organizations events reach EventBridge in us-east-1 only. When the home Region is another, this
- * stack (in us-east-1) forwards MoveAccount events to the home Region's default bus: a rule and
- * the role EventBridge assumes to put them there, no Lambda.
- */
-export class OrganizationsEventsForwarder extends Stack {
-  readonly rule: events.Rule;
-  constructor(scope: Construct, id: string, props: { homeRegion: string; notifyEmail?: string; stackName?: string; env?: { account?: string; region?: string } }) {
-    super(scope, id, { stackName: props.stackName, env: props.env, description: `baseliner: forwards Organizations MoveAccount events from us-east-1 to ${props.homeRegion} (platform-delivery)` });
-    const homeBus = events.EventBus.fromEventBusArn(this, 'HomeBus', `arn:${Aws.PARTITION}:events:${props.homeRegion}:${Aws.ACCOUNT_ID}:event-bus/default`);
-    this.rule = new events.Rule(this, 'AccountMoved', { description: `Forward MoveAccount to the baseliner in ${props.homeRegion}`, eventPattern: MOVE_ACCOUNT_PATTERN });
-    // Alarm actions stay in their Region: the forwarder has its own key and topic for its one alarm.
-    const key = patternKey(this, 'Key', 'baseliner forwarder: undelivered events and their alarm');
-    const undelivered = deadLetterQueue(this, 'Undelivered', key, 'the forwarding rule');
-    this.rule.addTarget(new targets.EventBus(homeBus, { deadLetterQueue: undelivered }));
-    allowEventBridgeDeadLetters(key, this.rule.node.id);
-    const topic = notificationTopic(this, 'Alarms', key, 'baseliner forwarder', props.notifyEmail);
-    alarmOnWaitingMessages(this, 'UndeliveredWaiting', undelivered, topic, `baseliner: a MoveAccount event could not be forwarded to ${props.homeRegion} (see the Undelivered queue)`);
-  }
 }
 
 export class BaselinerStack extends Stack {

@@ -1,7 +1,8 @@
 import { Stage } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PatternStageProps } from '../types';
-import { BaselinerStack, OrganizationsEventsForwarder } from './baseliner';
+import { BaselinerStack } from './baseliner';
+import { OrganizationsEventsForwarder } from './forwarder';
 import type { BaselinerParameters } from './parameters';
 
 /** Where AWS Organizations delivers its CloudTrail events to EventBridge. */

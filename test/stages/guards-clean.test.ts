@@ -19,7 +19,7 @@ import { SpiceRefreshParameters } from '../../stages/spice-refresh/parameters';
 import { SpiceRefreshStack } from '../../stages/spice-refresh/spice-refresh';
 import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
 import { StreamIngestionStack } from '../../stages/stream-ingestion/stream-ingestion';
-import { OrganizationsEventsForwarder } from '../../stages/baseliner/baseliner';
+import { OrganizationsEventsForwarder } from '../../stages/baseliner/forwarder';
 
 const env = { account: '444444444444', region: 'eu-west-1' };
 
