@@ -3,7 +3,7 @@
  * in which order; what an update file asks for each account; and what changes when the selection
  * meets what the account has. The baseliner's trigger and `baseline:plan` share it.
  */
-import type { Baseline, BaselineProduct } from './schema';
+import type { Baseline, BaselineProduct, ProductFields } from './schema';
 
 /** What the state machine provisions for one product in one account. */
 export interface PlannedProduct {
@@ -101,19 +101,24 @@ export function dependencyLevels<P extends { readonly provisionName: string; rea
 
 /** The baseline of one new account, ready for the state machine. */
 export function planAccount(baseline: Baseline, account: { accountId: string; ouPath: string; ouIds?: readonly string[] }, managementAccountId: string): PlannedProduct[][] {
-  const products = productsForAccount(baseline, account.ouPath, account.ouIds).map((p): PlannedProduct => ({
+  const products = productsForAccount(baseline, account.ouPath, account.ouIds).map((p) => plannedProduct(p, account.accountId, managementAccountId, 'deploy'));
+  return dependencyLevels(products);
+}
+
+/** A product of baseline.yaml or an update file, for one account: its name there, its parameters resolved. */
+export function plannedProduct(p: ProductFields & { terminateOnLeave?: boolean }, accountId: string, managementAccountId: string, action: ProductAction): PlannedProduct {
+  return {
     provisionName: p.provisionName,
-    provisionedProductName: provisionedProductName(account.accountId, p.provisionName),
+    provisionedProductName: provisionedProductName(accountId, p.provisionName),
     product: p.product,
     version: p.version,
     portfolio: p.portfolio,
     regions: p.regions,
     dependsOn: p.dependsOn,
-    parameters: substitute(p.parameters, { accountId: account.accountId, managementAccountId }),
-    action: 'deploy',
-    terminateOnLeave: p.terminateOnLeave,
-  }));
-  return dependencyLevels(products);
+    parameters: substitute(p.parameters, { accountId, managementAccountId }),
+    action,
+    ...(p.terminateOnLeave !== undefined ? { terminateOnLeave: p.terminateOnLeave } : {}),
+  };
 }
 
 export type UpdateDecision = 'update' | 'deploy' | 'skip';

@@ -23,6 +23,11 @@ export interface OrgTree {
   readonly accounts: OrgTreeAccount[];
 }
 
+/** The path of the OU (or root) with this id, if the organization has it. */
+export function ouPathById(tree: OrgTree, id: string): string | undefined {
+  return Object.entries(tree.ouIds).find(([, ouId]) => ouId === id)?.[0];
+}
+
 export interface RetryOptions {
   readonly attempts: number;
   readonly baseDelayMs: number;

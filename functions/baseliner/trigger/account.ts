@@ -30,7 +30,8 @@ export async function baselineAccount(
   account: { id: string; ou: string; status: string },
   source: TriggerSource,
   enrolled: boolean,
-  known?: { record: SelectionItem | undefined; known: true },
+  /** The account's selection record, when the caller read many at once. */
+  prefetched?: { record: SelectionItem | undefined },
 ): Promise<AccountOutcome> {
   const { aws } = ctx;
   const management = env('MANAGEMENT_ACCOUNT_ID');
@@ -50,20 +51,10 @@ export async function baselineAccount(
     if (err instanceof SelectionError) return say('rejected', `baseline.yaml for ${account.ou}: ${err.message}`);
     throw err;
   }
-  const resolved: Array<PlannedProduct & ResolvedIds & { fingerprint: string }> = [];
-  const unresolved: Array<{ product: PlannedProduct; reason: string }> = [];
-  for (const p of selected) {
-    try {
-      const ids = await ctx.resolve(p);
-      resolved.push({ ...p, ...ids, fingerprint: productFingerprint({ ...p, artifactId: ids.artifactId }) });
-    } catch (err) {
-      if (!(err instanceof CatalogLookupError)) throw err;
-      unresolved.push({ product: p, reason: err.message });
-    }
-  }
+  const { resolved, unresolved } = await resolveProducts(ctx.resolve, selected);
   // An unresolvable product is part of the key: once it resolves, the selection is new.
   const key = selectionKey(account.id, [...resolved, ...unresolved.map((u) => ({ provisionName: u.product.provisionName, fingerprint: `unresolved:${u.reason}` }))]);
-  const record = known ? known.record : await aws.tracking.selection(account.id);
+  const record = prefetched ? prefetched.record : await aws.tracking.selection(account.id);
   const executionStatus = record?.status === 'running' && record.executionName ? await describeExecution(aws, record.executionName) : undefined;
   const present = new Map<string, boolean>();
   for (const p of resolved) present.set(p.provisionName, await ctx.exists(p.provisionedProductName));
@@ -142,6 +133,22 @@ export async function baselineAccount(
   if (!started) return say('duplicate', `${name} exists already`);
   const why = `${reconcile ? `missing ${missing.join(', ')}; ` : ''}${decision.why} (${source}): ${levels.flat().length} to change, ${changes.unchanged.length} unchanged${kept.length ? `, kept after leaving their OU: ${kept.join(', ')}` : ''}`;
   return say('started', why, name);
+}
+
+/** Each product's Service Catalog ids and fingerprint; a product that does not resolve, with the reason. */
+export async function resolveProducts(resolve: Context['resolve'], products: readonly PlannedProduct[]) {
+  const resolved: Array<PlannedProduct & ResolvedIds & { fingerprint: string }> = [];
+  const unresolved: Array<{ product: PlannedProduct; reason: string }> = [];
+  for (const p of products) {
+    try {
+      const ids = await resolve(p);
+      resolved.push({ ...p, ...ids, fingerprint: productFingerprint({ ...p, artifactId: ids.artifactId }) });
+    } catch (err) {
+      if (!(err instanceof CatalogLookupError)) throw err;
+      unresolved.push({ product: p, reason: err.message });
+    }
+  }
+  return { resolved, unresolved };
 }
 
 export async function describeExecution(aws: Clients, name: string): Promise<string> {

@@ -7,6 +7,7 @@
  * execution that provisions only what differs. Update files roll products out to existing accounts.
  */
 import { SelectionError } from '../../../accounts/baseline-selection';
+import { ouPathById } from '../../../accounts/sync';
 import { MalformedEventError } from '../../shared/malformed-event';
 import { parseTrigger, type AccountTrigger } from '../shared/events';
 import { notify } from '../shared/notify';
@@ -62,7 +63,7 @@ function deadline(context?: { getRemainingTimeInMillis?: () => number }): number
 async function onAccount(aws: Clients, t: AccountTrigger): Promise<TriggerResult> {
   const ctx = await context(aws);
   const account = ctx.tree.accounts.find((a) => a.id === t.accountId);
-  const eventOu = Object.entries(ctx.tree.ouIds).find(([, id]) => id === t.ouId)?.[0];
+  const eventOu = t.ouId ? ouPathById(ctx.tree, t.ouId) : undefined;
   if (!account && !eventOu) throw new Rejected(`account ${t.accountId} is not in the organization${t.ouId ? ` and OU ${t.ouId} is unknown` : ''}`);
   const outcome = await baselineAccount(ctx, { id: t.accountId, ou: account?.ou ?? eventOu!, status: account?.status ?? 'ACTIVE' }, t.source, t.enrolled);
   return single(outcome);

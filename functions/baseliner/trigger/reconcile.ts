@@ -1,7 +1,7 @@
 /** Many accounts at once: a Control Tower baseline event on an OU, and the periodic reconcile. */
 import { isGoverned } from '../../../accounts/baseline-selection';
 import { isInOu } from '../../../accounts/queries';
-import { type OrgTreeAccount } from '../../../accounts/sync';
+import { ouPathById, type OrgTreeAccount } from '../../../accounts/sync';
 import { provisionedProductNames } from '../shared/catalog';
 import { sleep } from '../shared/clock';
 import { type OuTrigger, type ReconcileTrigger, type TriggerSource } from '../shared/events';
@@ -17,7 +17,7 @@ export async function onMany(aws: Clients, t: OuTrigger | ReconcileTrigger, dead
   const ctx = await context(aws, names ? async (name) => names.has(name) : undefined);
   let scope: OrgTreeAccount[];
   if (t.kind === 'ou') {
-    const ouPath = Object.entries(ctx.tree.ouIds).find(([, id]) => id === t.ouId)?.[0];
+    const ouPath = ouPathById(ctx.tree, t.ouId);
     if (!ouPath) throw new Rejected(`${t.source}: OU ${t.ouId} is not in the organization`);
     scope = ctx.tree.accounts.filter((a) => isInOu(a.ou, ouPath));
   } else {
@@ -37,7 +37,7 @@ export async function onMany(aws: Clients, t: OuTrigger | ReconcileTrigger, dead
       continue;
     }
     const source: TriggerSource = t.kind === 'ou' ? t.source : 'reconcile';
-    const o = await baselineAccount(ctx, account, source, false, { record: records.get(account.id), known: true });
+    const o = await baselineAccount(ctx, account, source, false, { record: records.get(account.id) });
     if (o.outcome === 'started') started++;
     outcomes.push(o);
   }

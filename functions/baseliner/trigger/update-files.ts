@@ -1,13 +1,13 @@
 /** Update files: products rolled out to existing accounts, one execution per account and file version. */
-import { decideUpdate, provisionedProductName, substitute, type PlannedProduct } from '../../../accounts/baseline-selection';
+import { decideUpdate, plannedProduct, provisionedProductName, type PlannedProduct } from '../../../accounts/baseline-selection';
 import { isInOu } from '../../../accounts/queries';
 import { UpdateFile } from '../../../accounts/schema';
-import { readOrganization, type OrgTree } from '../../../accounts/sync';
-import { CatalogLookupError, isProvisioned, memoizedResolver, token, type ResolvedIds } from '../shared/catalog';
+import { ouPathById, readOrganization, type OrgTree } from '../../../accounts/sync';
+import { isProvisioned, memoizedResolver, token } from '../shared/catalog';
 import { type UpdateFileUploaded } from '../shared/events';
-import { executionName, productFingerprint } from '../shared/selection';
+import { executionName } from '../shared/selection';
 
-import { describeExecution, orderedLevels, prepareCatalog, reportUnprepared, startExecution } from './account';
+import { describeExecution, orderedLevels, prepareCatalog, reportUnprepared, resolveProducts, startExecution } from './account';
 import { env, logger, patience, readYaml, Rejected, UPDATES_PREFIX, type Clients } from './context';
 import type { TriggerResult } from './index';
 
@@ -27,20 +27,7 @@ export async function onUpdateFiles(aws: Clients, u: UpdateFileUploaded): Promis
       for (const accountId of targetAccounts(tree, p.accounts, p.organizationalUnits)) {
         const decision = decideUpdate(await isProvisioned(aws.sc, provisionedProductName(accountId, p.provisionName)), p.deployIfNotExist);
         if (decision === 'skip') continue;
-        perAccount.set(accountId, [
-          ...(perAccount.get(accountId) ?? []),
-          {
-            provisionName: p.provisionName,
-            provisionedProductName: provisionedProductName(accountId, p.provisionName),
-            product: p.product,
-            version: p.version,
-            portfolio: p.portfolio,
-            regions: p.regions,
-            dependsOn: p.dependsOn,
-            parameters: substitute(p.parameters, { accountId, managementAccountId: env('MANAGEMENT_ACCOUNT_ID') }),
-            action: decision,
-          },
-        ]);
+        perAccount.set(accountId, [...(perAccount.get(accountId) ?? []), plannedProduct(p, accountId, env('MANAGEMENT_ACCOUNT_ID'), decision)]);
       }
     }
     for (const [accountId, products] of perAccount) {
@@ -49,16 +36,8 @@ export async function onUpdateFiles(aws: Clients, u: UpdateFileUploaded): Promis
         logger.info('already handled', { execution: name });
         continue;
       }
-      const resolved: Array<PlannedProduct & ResolvedIds & { fingerprint: string }> = [];
-      for (const p of products) {
-        try {
-          const ids = await resolve(p);
-          resolved.push({ ...p, ...ids, fingerprint: productFingerprint({ ...p, artifactId: ids.artifactId }) });
-        } catch (err) {
-          if (!(err instanceof CatalogLookupError)) throw err;
-          await reportUnprepared(aws, accountId, name, p, 'failed', err.message);
-        }
-      }
+      const { resolved, unresolved } = await resolveProducts(resolve, products);
+      for (const u of unresolved) await reportUnprepared(aws, accountId, name, u.product, 'failed', u.reason);
       const levels = orderedLevels(products, await prepareCatalog(aws, accountId, name, resolved));
       const input = {
         accountId,
@@ -81,7 +60,7 @@ export async function onUpdateFiles(aws: Clients, u: UpdateFileUploaded): Promis
 export function targetAccounts(tree: OrgTree, accounts: readonly string[], ous: readonly string[]): string[] {
   const out = new Set(accounts);
   for (const ou of ous) {
-    const path = ou.startsWith('ou-') || ou.startsWith('r-') ? Object.entries(tree.ouIds).find(([, id]) => id === ou)?.[0] : ou;
+    const path = ou.startsWith('ou-') || ou.startsWith('r-') ? ouPathById(tree, ou) : ou;
     if (!path) throw new Rejected(`OU ${ou} is not in the organization`);
     for (const a of tree.accounts) if (a.status === 'ACTIVE' && isInOu(a.ou, path)) out.add(a.id);
   }
