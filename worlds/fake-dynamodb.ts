@@ -4,6 +4,7 @@
  * calls the code makes: Put, Get, Update with `SET #k = :k, …`, and Query on the partition key.
  */
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 
 type Item = Record<string, unknown>;
@@ -36,7 +37,15 @@ export function fakeTrackingTable(partitionKey = 'accountId', sortKey = 'provisi
     };
   });
   mock.on(UpdateCommand).callsFake((input) => {
-    const current = items.get(keyOf(input.Key)) ?? { ...input.Key };
+    const existing = items.get(keyOf(input.Key));
+    // Conditions of the form `#name = :value`, as DynamoDB evaluates them: a missing item fails.
+    if (input.ConditionExpression) {
+      const [name, value] = String(input.ConditionExpression).split(/\s*=\s*/);
+      if (!existing || existing[input.ExpressionAttributeNames[name] ?? name] !== input.ExpressionAttributeValues[value]) {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+    }
+    const current = existing ?? { ...input.Key };
     const assignments = String(input.UpdateExpression)
       .replace(/^SET\s+/, '')
       .split(/\s*,\s*/);

@@ -4,6 +4,7 @@
  * each account's last selection under `#selection` (what was chosen, which attempt, how it ended),
  * and product statistics (how long a product takes to provision) under `product#<name>` / `stats`.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, paginateQuery, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ProductAction } from '../../../accounts/baseline-selection';
 import { updateEstimate, type DurationEstimate, type SelectionRecord } from './selection';
@@ -54,11 +55,7 @@ export class Tracking {
     await this.ddb.send(new PutCommand({ TableName: this.table, Item: { ...item } }));
   }
 
-  async update(
-    accountId: string,
-    provisionName: string,
-    changes: Partial<Pick<TrackingItem, 'recordId' | 'reason' | 'fingerprint'>> & { status?: TrackingStatus | SelectionRecord['status']; enrollment?: string; updatedAt: string },
-  ): Promise<void> {
+  async update(accountId: string, provisionName: string, changes: Partial<Pick<TrackingItem, 'status' | 'recordId' | 'reason' | 'fingerprint'>> & { updatedAt: string }): Promise<void> {
     const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
     await this.ddb.send(
       new UpdateCommand({
@@ -96,10 +93,22 @@ export class Tracking {
 
   /** Ends a selection's attempt: done or failed (the next trigger then starts the next attempt). */
   async endSelection(accountId: string, executionName: string, status: 'done' | 'failed', updatedAt: string, enrollment?: string): Promise<void> {
-    const current = await this.selection(accountId);
-    // A newer attempt may own the record already; an old execution never overwrites it.
-    if (current && current.executionName !== executionName) return;
-    await this.update(accountId, SELECTION_KEY, { status, updatedAt, enrollment });
+    // Only the execution the record names may end it: a newer attempt may own it already, and an
+    // update-file execution owns none. One conditional write, so no read can go stale before it.
+    try {
+      await this.ddb.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { accountId, provisionName: SELECTION_KEY },
+          UpdateExpression: `SET #status = :status, #updatedAt = :updatedAt${enrollment ? ', #enrollment = :enrollment' : ''}`,
+          ConditionExpression: '#executionName = :executionName',
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#executionName': 'executionName', ...(enrollment ? { '#enrollment': 'enrollment' } : {}) },
+          ExpressionAttributeValues: { ':status': status, ':updatedAt': updatedAt, ':executionName': executionName, ...(enrollment ? { ':enrollment': enrollment } : {}) },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
   }
 
   /** The selection records of many accounts: BatchGetItem, 100 keys a call, unprocessed keys retried (bounded). */

@@ -89,6 +89,9 @@ it('ends a selection for its own execution only: an old attempt never overwrites
   expect((await tracking.selection('666666666666'))!.status).toBe('running');
   await tracking.endSelection('666666666666', 'baseline-666666666666-k-2', 'done', now, 'PARTIAL');
   expect(await tracking.selection('666666666666')).toMatchObject({ status: 'done', enrollment: 'PARTIAL' });
+  // An update-file execution owns no selection record: ending it creates none.
+  await tracking.endSelection('999999999999', 'update-999999999999-f', 'done', now);
+  expect(await tracking.selection('999999999999')).toBeUndefined();
 });
 
 it('batch-gets the selection records of 250 accounts, 100 keys a call, missing ones simply absent', async () => {
