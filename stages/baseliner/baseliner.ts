@@ -13,7 +13,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { alarmOnFailedExecutions, alarmOnWaitingMessages, subscribeEmail } from '../shared/alarms';
+import { alarmOnFailedExecutions, alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
 import { acknowledgeBucketDeploymentHandler } from '../shared/generated';
 import { PatternFunction } from '../shared/pattern-function';
@@ -76,10 +76,8 @@ export class Baseliner extends Construct {
       logGroup: new logs.LogGroup(this, 'ConfigFilesLogs', { retention: p.logRetentionDays, encryptionKey: this.key, removalPolicy: RemovalPolicy.RETAIN }),
     });
     this.table = dataTable(this, 'Tracking', { partitionKey: 'accountId', sortKey: 'provisionName', key: this.key });
-    this.topic = new sns.Topic(this, 'Reports', { displayName: 'Account baseliner', masterKey: this.key, enforceSSL: true });
-    if (p.notifyEmail) subscribeEmail(this.topic, p.notifyEmail);
-    // CloudWatch alarms publish to the encrypted topic.
-    this.key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    // CloudWatch alarms publish to it too (notificationTopic lets them use the key).
+    this.topic = notificationTopic(this, 'Reports', this.key, 'Account baseliner', p.notifyEmail);
 
     // ---------------------------------------------------------------- workflow
     this.steps = new PatternFunction(this, 'Steps', {
