@@ -11,6 +11,8 @@ import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { ContentAggregatorStack } from './content-aggregator/content-aggregator';
 import { ContentAggregatorParameters } from './content-aggregator/parameters';
+import { CrudMicroserviceStack } from './crud-microservice/crud-microservice';
+import { CrudMicroserviceParameters } from './crud-microservice/parameters';
 import { DataLakeStack } from './data-lake/data-lake';
 import { DataLakeParameters } from './data-lake/parameters';
 import { MqConsumerStack } from './mq-consumer/mq-consumer';
@@ -118,6 +120,13 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     stackId: 'DataLake',
     createStack: (scope, id, props) => new DataLakeStack(scope, id, props),
   }),
+  workload({
+    id: 'crud-microservice',
+    description: 'HTTP API CRUD microservice: JWT authorizer (Cognito by default), five single-purpose functions over DynamoDB, conditional writes, real status codes',
+    parameters: CrudMicroserviceParameters,
+    stackId: 'CrudMicroservice',
+    createStack: (scope, id, props) => new CrudMicroserviceStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -129,5 +138,4 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'image-optimizer', description: 'serverless image optimizer' },
   { id: 'api-facade', description: 'API facade over a legacy XML system' },
   { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
-  { id: 'crud-microservice', description: 'HTTP API CRUD microservice with JWT authorizer' },
 ];
