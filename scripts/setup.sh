@@ -13,3 +13,14 @@ echo "== go mod download"
 echo "== Python test tools (moto) into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+echo "== a headless browser for the page tests (Debian's chromium)"
+if command -v chromium >/dev/null || command -v google-chrome >/dev/null || [ -n "${CHROMIUM_PATH:-}" ]; then
+  echo "found: ${CHROMIUM_PATH:-$(command -v chromium || command -v google-chrome)}"
+elif [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
+  # Debian's own chromium (Ubuntu's is a snap stub, and CodeBuild's standard image ships Google Chrome).
+  as_root=""; [ "$(id -u)" = 0 ] || as_root="sudo -n"
+  $as_root apt-get install -y --no-install-recommends chromium >/dev/null || { $as_root apt-get update -qq && $as_root apt-get install -y --no-install-recommends chromium >/dev/null; }
+  chromium --version
+else
+  echo "setup: no chromium or google-chrome found; install one, or set CHROMIUM_PATH, for the page tests" >&2
+fi

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 results=$(mktemp -d)
 echo "== tsc"
 npx tsc --noEmit -p .
+npx tsc --noEmit -p functions/bundled-apps/site   # the site's browser code, with the DOM library
 bash scripts/lint.sh
 echo "== JSON schemas are current"
 npx tsx pipeline/cli/schemas.ts --check

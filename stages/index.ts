@@ -11,6 +11,8 @@ import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { ContentAggregatorStack } from './content-aggregator/content-aggregator';
 import { ContentAggregatorParameters } from './content-aggregator/parameters';
+import { BundledAppsStack } from './bundled-apps/bundled-apps';
+import { BundledAppsParameters } from './bundled-apps/parameters';
 import { CrudMicroserviceStack } from './crud-microservice/crud-microservice';
 import { CrudMicroserviceParameters } from './crud-microservice/parameters';
 import { DataLakeStack } from './data-lake/data-lake';
@@ -127,13 +129,19 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     stackId: 'CrudMicroservice',
     createStack: (scope, id, props) => new CrudMicroserviceStack(scope, id, props),
   }),
+  workload({
+    id: 'bundled-apps',
+    description: 'Go API and static site bundled by CDK: GoFunction (tests run at synth) behind GET /hello, esbuild-built site on CloudFront with OAC and a deploy-time config.json',
+    parameters: BundledAppsParameters,
+    stackId: 'BundledApps',
+    createStack: (scope, id, props) => new BundledAppsStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
 export const PLANNED: readonly PlannedPattern[] = [
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
-  { id: 'bundled-apps', description: 'Go API and static site bundled by CDK' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
   { id: 'image-optimizer', description: 'serverless image optimizer' },
   { id: 'api-facade', description: 'API facade over a legacy XML system' },

@@ -54,7 +54,10 @@ const HttpApiV2Event = z.object({
   requestContext: z.object({
     requestId: z.string(),
     http: z.object({ method: z.string(), path: z.string() }),
-    authorizer: z.object({ jwt: z.object({ claims: z.record(z.string(), z.unknown()) }).optional() }).passthrough().optional(),
+    authorizer: z
+      .object({ jwt: z.object({ claims: z.record(z.string(), z.unknown()) }).optional() })
+      .passthrough()
+      .optional(),
   }),
 });
 
@@ -66,7 +69,13 @@ const RestApiV1Event = z.object({
   pathParameters: StringMap,
   body: z.string().nullish(),
   isBase64Encoded: z.boolean().optional(),
-  requestContext: z.object({ requestId: z.string(), authorizer: z.object({ claims: z.record(z.string(), z.unknown()).optional() }).passthrough().nullish() }),
+  requestContext: z.object({
+    requestId: z.string(),
+    authorizer: z
+      .object({ claims: z.record(z.string(), z.unknown()).optional() })
+      .passthrough()
+      .nullish(),
+  }),
 });
 
 const lowerKeys = (m: Record<string, string | undefined> | null | undefined) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

@@ -80,10 +80,13 @@ export class CrudMicroservice extends Construct {
     const client = pool.addClient('Api', { authFlows: { userSrp: true, user: true }, generateSecret: false, preventUserExistenceErrors: true });
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',
-      reason: "Threat protection (advanced security) needs the Plus feature plan, billed per monthly active user; the pool runs on Essentials, with admin-created users only (no self sign-up).",
+      reason: 'Threat protection (advanced security) needs the Plus feature plan, billed per monthly active user; the pool runs on Essentials, with admin-created users only (no self sign-up).',
     });
     if (p.mfa === 'optional') {
-      Validations.of(pool).acknowledge({ id: 'AwsSolutions::AwsSolutions-COG2', reason: 'MFA is the mfa parameter: optional TOTP by default so a first user can sign in to try the API; set mfa: required for production.' });
+      Validations.of(pool).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-COG2',
+        reason: 'MFA is the mfa parameter: optional TOTP by default so a first user can sign in to try the API; set mfa: required for production.',
+      });
     }
     new CfnOutput(this, 'UserPoolId', { value: pool.userPoolId, description: 'crud-microservice: Cognito user pool (create users with admin-create-user)' });
     new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId, description: 'crud-microservice: app client id (the token audience)' });
@@ -94,7 +97,12 @@ export class CrudMicroservice extends Construct {
 export class CrudMicroserviceStack extends Stack {
   readonly service: CrudMicroservice;
   constructor(scope: Construct, id: string, props: PatternStackProps<CrudMicroserviceParameters>) {
-    super(scope, id, { stackName: props.stackName, env: props.env, synthesizer: props.synthesizer, description: 'crud-microservice: HTTP API CRUD over DynamoDB with a JWT authorizer (platform-delivery)' });
+    super(scope, id, {
+      stackName: props.stackName,
+      env: props.env,
+      synthesizer: props.synthesizer,
+      description: 'crud-microservice: HTTP API CRUD over DynamoDB with a JWT authorizer (platform-delivery)',
+    });
     this.service = new CrudMicroservice(this, 'Service', { parameters: props.parameters });
   }
 }

@@ -37,9 +37,7 @@ export class PatternHttpApi extends Construct {
     this.api = new apigwv2.HttpApi(this, 'Api', {
       description: props.description,
       createDefaultStage: false,
-      corsPreflight: props.corsOrigins?.length
-        ? { allowOrigins: props.corsOrigins, allowMethods: [apigwv2.CorsHttpMethod.ANY], allowHeaders: ['authorization', 'content-type'] }
-        : undefined,
+      corsPreflight: props.corsOrigins?.length ? { allowOrigins: props.corsOrigins, allowMethods: [apigwv2.CorsHttpMethod.ANY], allowHeaders: ['authorization', 'content-type'] } : undefined,
     });
     const stage = this.api.addStage('Stage', {
       stageName: '$default',

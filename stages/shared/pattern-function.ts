@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { GoFunction } from '@aws-cdk/aws-lambda-go-alpha';
+import { GoFunction, type BundlingOptions } from '@aws-cdk/aws-lambda-go-alpha';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -44,6 +44,25 @@ export interface PatternFunctionProps {
    * or with an on-failure destination needs none. Every function has a DLQ or states this reason.
    */
   readonly noDeadLetterReason?: string;
+  /** Go only: run the package's `go test` before building it, so a failing test fails synth. */
+  readonly testDuringBundling?: boolean;
+}
+
+/** How a Go main package (relative to the module folder) is built: static, lambda.norpc, stripped; its tests first when asked. */
+export function goBundling(packageDir: string, testFirst: boolean): BundlingOptions {
+  return {
+    cgoEnabled: false,
+    goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'],
+    forcedDockerBundling: false,
+    commandHooks: testFirst
+      ? {
+          // Local bundling runs these in a shell; a non-zero exit of go test stops the bundling, and synth with it.
+          // The tests run for the build machine (bundling sets GOOS/GOARCH for the Lambda's arm64 binary).
+          beforeBundling: (inputDir: string) => [`cd "${inputDir}" && env -u GOOS -u GOARCH go test -count=1 ./${packageDir}/`],
+          afterBundling: () => [],
+        }
+      : undefined,
+  };
 }
 
 /**
@@ -85,7 +104,7 @@ export class PatternFunction extends Construct {
       vpcSubnets: props.network?.subnets,
       securityGroups: props.network?.securityGroups,
     };
-    this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common) : this.go(props.entry, common);
+    this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common) : this.go(props.entry, common, props.testDuringBundling ?? false);
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
     // Decrypt its own environment variables; nothing broader (CDK's grantEncryptDecrypt adds wildcards).
     props.key.grant(this.role, 'kms:Decrypt');
@@ -129,19 +148,25 @@ export class PatternFunction extends Construct {
   }
 
   /** One static binary on provided.al2023, built locally by the Go toolchain (no Docker), symbols stripped. */
-  private go(entry: string, common: lambda.FunctionOptions): lambda.Function {
+  private go(entry: string, common: lambda.FunctionOptions, testFirst: boolean): lambda.Function {
     const fn = new GoFunction(this, 'Function', {
       ...common,
       entry: path.join(REPO_ROOT, 'functions', entry),
       moduleDir: path.join(REPO_ROOT, 'functions', 'go.mod'),
       runtime: lambda.Runtime.PROVIDED_AL2023,
-      bundling: { cgoEnabled: false, goBuildFlags: ['-trimpath', '-tags lambda.norpc', '-ldflags "-s -w"'], forcedDockerBundling: false },
+      bundling: goBundling(entry, testFirst),
     });
-    // GoFunction puts this warning on its scope, this construct.
+    // GoFunction puts these warnings on its scope, this construct.
     Validations.of(this).acknowledge({
       id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning',
       reason: 'The Go build flags are fixed in this file (trim paths, lambda.norpc, strip symbols), not taken from input.',
     });
+    if (testFirst) {
+      Validations.of(this).acknowledge({
+        id: 'Annotation::@aws-cdk/aws-lambda-go-alpha:commandHooksSecurityWarning',
+        reason: 'The one hook is `go test` of this package, fixed in goBundling, not taken from input.',
+      });
+    }
     return fn;
   }
 }

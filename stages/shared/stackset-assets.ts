@@ -53,6 +53,14 @@ export function stackSetAssetSource(scope: Construct): StackSetAssetSource | und
  */
 export function grantAssetRead(scope: Construct, grantee: IGrantable, asset: { s3BucketName: string; s3ObjectKey: string }): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`] }));
+  grantAssetKeyDecrypt(scope, grantee);
+}
+
+/**
+ * In StackSet mode, lets a role decrypt what it reads from the management account's asset bucket
+ * (the bucket's key, reached by alias, through S3 only). Nothing in CDK Stage mode.
+ */
+export function grantAssetKeyDecrypt(scope: Construct, grantee: IGrantable): void {
   const source = stackSetAssetSource(scope);
   if (!source) return;
   grantee.grantPrincipal.addToPrincipalPolicy(

@@ -15,7 +15,12 @@ beforeAll(async () => {
   moto = await startMoto();
   useMotoForNewClients(moto);
   await new DynamoDBClient(moto.clientConfig).send(
-    new CreateTableCommand({ TableName: 'items', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }),
+    new CreateTableCommand({
+      TableName: 'items',
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
   );
   process.env.TABLE_NAME = 'items';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
