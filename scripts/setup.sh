@@ -13,6 +13,8 @@ echo "== go mod download"
 echo "== Python test tools (moto) into .venv"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+echo "== sharp for linux-arm64 (the image-optimizer resizer bundles it)"
+npm ci --prefix functions/image-optimizer/resizer/arm64-runtime --os=linux --cpu=arm64 --libc=glibc --ignore-scripts --no-audit --no-fund
 echo "== a headless browser for the page tests (Debian's chromium)"
 if command -v chromium >/dev/null || command -v google-chrome >/dev/null || [ -n "${CHROMIUM_PATH:-}" ]; then
   echo "found: ${CHROMIUM_PATH:-$(command -v chromium || command -v google-chrome)}"

@@ -17,6 +17,8 @@ import { CrudMicroserviceStack } from './crud-microservice/crud-microservice';
 import { CrudMicroserviceParameters } from './crud-microservice/parameters';
 import { DataLakeStack } from './data-lake/data-lake';
 import { DataLakeParameters } from './data-lake/parameters';
+import { ImageOptimizerStack } from './image-optimizer/image-optimizer';
+import { ImageOptimizerParameters } from './image-optimizer/parameters';
 import { MqConsumerStack } from './mq-consumer/mq-consumer';
 import { MqConsumerParameters } from './mq-consumer/parameters';
 import { PrivatelinkLambdaParameters } from './privatelink-lambda/parameters';
@@ -136,6 +138,13 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     stackId: 'BundledApps',
     createStack: (scope, id, props) => new BundledAppsStack(scope, id, props),
   }),
+  workload({
+    id: 'image-optimizer',
+    description: 'serverless image optimizer: presigned uploads (HTTP API, IAM auth) → EventBridge → SQS → sharp on arm64 → sizes plus WebP behind CloudFront with OAC',
+    parameters: ImageOptimizerParameters,
+    stackId: 'ImageOptimizer',
+    createStack: (scope, id, props) => new ImageOptimizerStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -143,7 +152,6 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
-  { id: 'image-optimizer', description: 'serverless image optimizer' },
   { id: 'api-facade', description: 'API facade over a legacy XML system' },
   { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
 ];

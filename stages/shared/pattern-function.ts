@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -46,6 +47,11 @@ export interface PatternFunctionProps {
   readonly noDeadLetterReason?: string;
   /** Go only: run the package's `go test` before building it, so a failing test fails synth. */
   readonly testDuringBundling?: boolean;
+  /**
+   * TypeScript only: packages with native binaries for linux-arm64 (sharp), left out of the esbuild
+   * bundle and copied into the asset from `nodeModules`, a folder installed for arm64 by setup.
+   */
+  readonly nativeModules?: { readonly modules: readonly string[]; readonly nodeModules: string };
 }
 
 /** How a Go main package (relative to the module folder) is built: static, lambda.norpc, stripped; its tests first when asked. */
@@ -104,7 +110,7 @@ export class PatternFunction extends Construct {
       vpcSubnets: props.network?.subnets,
       securityGroups: props.network?.securityGroups,
     };
-    this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common) : this.go(props.entry, common, props.testDuringBundling ?? false);
+    this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common, props.nativeModules) : this.go(props.entry, common, props.testDuringBundling ?? false);
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
     // Decrypt its own environment variables; nothing broader (CDK's grantEncryptDecrypt adds wildcards).
     props.key.grant(this.role, 'kms:Decrypt');
@@ -128,7 +134,9 @@ export class PatternFunction extends Construct {
   }
 
   /** Current Node LTS, bundled locally by esbuild (no Docker), minified. */
-  private typeScript(entry: string, common: lambda.FunctionOptions): lambda.Function {
+  private typeScript(entry: string, common: lambda.FunctionOptions, native?: PatternFunctionProps['nativeModules']): lambda.Function {
+    if (native && !fs.existsSync(native.nodeModules))
+      throw new Error(`${this.node.path}: ${native.nodeModules} is missing: run npm run setup (it installs the arm64 binaries of ${native.modules.join(', ')})`);
     return new NodejsFunction(this, 'Function', {
       ...common,
       entry: path.join(REPO_ROOT, 'functions', entry),
@@ -141,8 +149,16 @@ export class PatternFunction extends Construct {
         target: 'node24',
         format: OutputFormat.CJS,
         // The Lambda Node runtime ships SDK v3, but bundling pins the exact version we test with.
-        externalModules: [],
+        externalModules: native ? [...native.modules] : [],
         forceDockerBundling: false,
+        commandHooks: native
+          ? {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              // The arm64 packages (and their dependencies) beside index.js, where require() finds them.
+              afterBundling: (_input: string, outputDir: string) => [`cp -R "${native.nodeModules}" "${outputDir}/node_modules"`],
+            }
+          : undefined,
       },
     });
   }

@@ -8,7 +8,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ConcurrentRunsExceededException, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { parseUpload } from './uploads';
+import { parseUpload } from '../../shared/s3-uploads';
 
 const logger = new Logger({ serviceName: 'spice-refresh-start-job' });
 const glue = new GlueClient({});

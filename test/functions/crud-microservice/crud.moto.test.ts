@@ -4,7 +4,7 @@
  * second create of an id a 409), pagination to the last page.
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { httpApiEvent, type RequestSpec } from '../../fixtures/api-gateway';
+import { httpApiEvent, type RequestSpec } from '../../fixtures/aws-samples';
 import { startMoto, useMotoForNewClients, type MotoServer } from '../../support/moto';
 
 type Handler = (event: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;

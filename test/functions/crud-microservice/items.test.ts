@@ -1,7 +1,7 @@
 /** The CRUD rules without AWS: bodies, ids, page tokens, and the conditions every write carries. */
 import { HttpError, jsonBody, parseRequest } from '../../../functions/shared/http';
 import { caller, CreateItem, createRequest, deleteRequest, itemId, listRequest, newItem, nextToken, PatchItem, patchRequest } from '../../../functions/crud-microservice/shared/items';
-import { awsSampleEvent, httpApiEvent, restApiEvent } from '../../fixtures/api-gateway';
+import { awsSampleEvent, httpApiEvent, restApiEvent } from '../../fixtures/aws-samples';
 
 const ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const statusOf = (fn: () => unknown) => {

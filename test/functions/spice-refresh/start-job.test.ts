@@ -1,7 +1,7 @@
 import { ConcurrentRunsExceededException, GlueClient, InternalServiceException, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/spice-refresh/start-job';
-import { parseUpload } from '../../../functions/spice-refresh/start-job/uploads';
+import { parseUpload } from '../../../functions/shared/s3-uploads';
 import { s3ObjectCreatedEvent, sqsEvent, sqsFifoRecord } from '../../fixtures/aws-events';
 
 const expected = { bucket: 'raw-bucket', prefix: 'incoming/', suffix: '.csv' };
@@ -19,7 +19,7 @@ describe('parseUpload', () => {
     ['not JSON', '{', 'body is not JSON'],
     ['another event', JSON.stringify({ source: 'aws.ec2', 'detail-type': 'EC2 Instance State-change Notification' }), 'not an S3 Object Created event'],
     ['no key', JSON.stringify({ ...s3ObjectCreatedEvent('raw-bucket', 'x'), detail: { bucket: { name: 'raw-bucket' } } }), /object.key is missing/],
-    ['another bucket', JSON.stringify(s3ObjectCreatedEvent('other', 'incoming/a.csv')), /not the raw bucket/],
+    ['another bucket', JSON.stringify(s3ObjectCreatedEvent('other', 'incoming/a.csv')), /object is in bucket other, not /],
     ['outside the prefix', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'other/a.csv')), /is not incoming\/\*\.csv/],
     ['not a CSV', JSON.stringify(s3ObjectCreatedEvent('raw-bucket', 'incoming/a.parquet')), /is not incoming\/\*\.csv/],
     [

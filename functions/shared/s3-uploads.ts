@@ -1,7 +1,7 @@
 /**
  * S3 "Object Created" events (EventBridge shape) as they arrive in SQS records. No AWS here.
  */
-import { decodeS3Key } from '../../shared/s3-keys';
+import { decodeS3Key } from './s3-keys';
 
 export interface Upload {
   readonly bucket: string;
@@ -11,7 +11,7 @@ export interface Upload {
 
 export type UploadResult = { ok: true; upload: Upload } | { ok: false; reason: string };
 
-/** Parses one SQS body holding an EventBridge S3 event; an upload outside the raw bucket's prefix or suffix is refused. */
+/** Parses one SQS body holding an EventBridge S3 event; an upload outside the expected bucket, prefix or suffix is refused. */
 export function parseUpload(body: string, expect: { bucket: string; prefix: string; suffix: string }): UploadResult {
   let event: unknown;
   try {
@@ -24,7 +24,7 @@ export function parseUpload(body: string, expect: { bucket: string; prefix: stri
   const bucket = e.detail?.bucket?.name;
   const key = e.detail?.object?.key;
   if (typeof bucket !== 'string' || typeof key !== 'string') return { ok: false, reason: 'detail.bucket.name or detail.object.key is missing' };
-  if (bucket !== expect.bucket) return { ok: false, reason: `object is in bucket ${bucket}, not the raw bucket ${expect.bucket}` };
+  if (bucket !== expect.bucket) return { ok: false, reason: `object is in bucket ${bucket}, not ${expect.bucket}` };
   // EventBridge delivers keys URL-encoded, as S3 notifications do.
   const result = decodeS3Key(key);
   if (!result.ok) return { ok: false, reason: result.reason };
