@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
-// Packages that ship ES modules only (Octokit and its dependencies): ts-jest turns them into
+// Packages that ship ES modules only (Octokit and its dependencies, the OpenAPI validator's parser): ts-jest turns them into
 // CommonJS for the tests, as esbuild does for the Lambda bundles.
-const ESM_ONLY = ['@octokit', 'universal-user-agent', 'before-after-hook', 'content-type', 'json-with-bigint'];
+const ESM_ONLY = ['@octokit', 'universal-user-agent', 'before-after-hook', 'content-type', 'json-with-bigint', '@apidevtools'];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

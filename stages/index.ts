@@ -11,6 +11,8 @@ import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { ContentAggregatorStack } from './content-aggregator/content-aggregator';
 import { ContentAggregatorParameters } from './content-aggregator/parameters';
+import { ApiFacadeStack } from './api-facade/api-facade';
+import { ApiFacadeParameters } from './api-facade/parameters';
 import { BundledAppsStack } from './bundled-apps/bundled-apps';
 import { BundledAppsParameters } from './bundled-apps/parameters';
 import { CrudMicroserviceStack } from './crud-microservice/crud-microservice';
@@ -145,6 +147,14 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     stackId: 'ImageOptimizer',
     createStack: (scope, id, props) => new ImageOptimizerStack(scope, id, props),
   }),
+  workload({
+    id: 'api-facade',
+    description:
+      'API facade over a legacy XML system: REST API from an OpenAPI contract (validation, SigV4, API keys, usage plan, optional private endpoint) → mediator Lambda → SOAP, faults mapped to JSON errors',
+    parameters: ApiFacadeParameters,
+    stackId: 'ApiFacade',
+    createStack: (scope, id, props) => new ApiFacadeStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
@@ -152,6 +162,5 @@ export const PLANNED: readonly PlannedPattern[] = [
   { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
-  { id: 'api-facade', description: 'API facade over a legacy XML system' },
   { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
 ];

@@ -9,7 +9,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { z } from 'zod';
 
 export const ApiThrottle = z
@@ -18,7 +18,7 @@ export const ApiThrottle = z
     burstLimit: z.number().int().min(1).max(5_000).default(100).describe('Burst of requests for the stage.'),
   })
   .default({ rateLimit: 50, burstLimit: 100 })
-  .describe('Stage throttling (API Gateway default route settings).');
+  .describe('Stage throttling: all callers of the stage together.');
 
 export interface PatternHttpApiProps {
   readonly description: string;
@@ -74,12 +74,7 @@ export class PatternHttpApi extends Construct {
       integration: new HttpLambdaIntegration(`${method}${path.replace(/[^A-Za-z0-9]/g, '')}Integration`, fn),
       authorizer: 'authorizer' in auth ? auth.authorizer : undefined,
     });
-    for (const permission of route.node.findAll().filter((c) => c instanceof lambda.CfnPermission)) {
-      Validations.of(permission).acknowledge({
-        id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
-        reason: "Scoped: the SourceArn is this API's own execute-api ARN for this route, an Fn::Join of the API id (API Gateway has no ARN attribute to reference), which the rule cannot read.",
-      });
-    }
+    for (const permission of route.node.findAll().filter((c) => c instanceof lambda.CfnPermission)) acknowledgeExecuteApiPermission(permission);
     if ('noAuthorizerReason' in auth) {
       Validations.of(route).acknowledge(
         { id: 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check', reason: auth.noAuthorizerReason },
@@ -88,4 +83,12 @@ export class PatternHttpApi extends Construct {
     }
     return route;
   }
+}
+
+/** The guard cannot read an execute-api SourceArn; say that the permission is scoped all the same. */
+export function acknowledgeExecuteApiPermission(permission: IConstruct): void {
+  Validations.of(permission).acknowledge({
+    id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+    reason: "Scoped: the SourceArn is this API's own execute-api ARN, an Fn::Join of the API id (API Gateway has no ARN attribute to reference), which the rule cannot read.",
+  });
 }

@@ -20,10 +20,19 @@ import { SpiceRefreshStack } from '../../stages/spice-refresh/spice-refresh';
 import { StreamIngestionParameters } from '../../stages/stream-ingestion/parameters';
 import { StreamIngestionStack } from '../../stages/stream-ingestion/stream-ingestion';
 import { OrganizationsEventsForwarder } from '../../stages/baseliner/forwarder';
+import { ApiFacadeStack } from '../../stages/api-facade/api-facade';
+import { ApiFacadeParameters } from '../../stages/api-facade/parameters';
+import { BundledAppsStack } from '../../stages/bundled-apps/bundled-apps';
+import { BundledAppsParameters } from '../../stages/bundled-apps/parameters';
+import { CrudMicroserviceStack } from '../../stages/crud-microservice/crud-microservice';
+import { CrudMicroserviceParameters } from '../../stages/crud-microservice/parameters';
+import { ImageOptimizerStack } from '../../stages/image-optimizer/image-optimizer';
+import { ImageOptimizerParameters } from '../../stages/image-optimizer/parameters';
 
 const env = { account: '444444444444', region: 'eu-west-1' };
 
 const SIS_SECRET = 'arn:aws:secretsmanager:eu-west-1:444444444444:secret:sis-AbCdEf';
+const CUSTOM_DOMAIN = { domainName: 'app.example.com', certificateArn: 'arn:aws:acm:us-east-1:444444444444:certificate/0d5e5a1c-1111-4222-8333-944444444444' };
 
 describe.each([
   [
@@ -41,6 +50,28 @@ describe.each([
   ['stream-ingestion', (app: ReturnType<typeof newApp>) => new StreamIngestionStack(app, 'StreamIngestion', { parameters: StreamIngestionParameters.parse({}), env })],
   ['mq-consumer (active-standby)', (app: ReturnType<typeof newApp>) => new MqConsumerStack(app, 'MqConsumer', { parameters: MqConsumerParameters.parse({ deploymentMode: 'active-standby' }), env })],
   ['privatelink-lambda', (app: ReturnType<typeof newApp>) => new PrivatelinkLambdaStack(app, 'PrivatelinkLambda', { parameters: PrivatelinkLambdaParameters.parse({}), env })],
+  [
+    'crud-microservice (your own JWT issuer)',
+    (app: ReturnType<typeof newApp>) =>
+      new CrudMicroserviceStack(app, 'Crud', {
+        parameters: CrudMicroserviceParameters.parse({ jwt: { issuer: 'https://login.example.com/', audience: ['items'] }, corsOrigins: ['https://app.example.com'] }),
+        env,
+      }),
+  ],
+  ['crud-microservice (Cognito, MFA required)', (app: ReturnType<typeof newApp>) => new CrudMicroserviceStack(app, 'Crud', { parameters: CrudMicroserviceParameters.parse({ mfa: 'required' }), env })],
+  ['bundled-apps (custom domain)', (app: ReturnType<typeof newApp>) => new BundledAppsStack(app, 'Bundled', { parameters: BundledAppsParameters.parse({ customDomain: CUSTOM_DOMAIN }), env })],
+  [
+    'image-optimizer (custom domain, alarms by email)',
+    (app: ReturnType<typeof newApp>) => new ImageOptimizerStack(app, 'Images', { parameters: ImageOptimizerParameters.parse({ customDomain: CUSTOM_DOMAIN, notifyEmail: 'media@example.com' }), env }),
+  ],
+  [
+    'api-facade (private endpoint, given secret)',
+    (app: ReturnType<typeof newApp>) =>
+      new ApiFacadeStack(app, 'Facade', {
+        parameters: ApiFacadeParameters.parse({ backendUrl: 'https://legacy.example.com/svc', backendSecretArn: SIS_SECRET, privateEndpoint: { vpcEndpointId: 'vpce-0123456789abcdef0' } }),
+        env,
+      }),
+  ],
   [
     "the baseliner's us-east-1 forwarder (home Region eu-west-1)",
     (app: ReturnType<typeof newApp>) =>
