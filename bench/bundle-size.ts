@@ -1,7 +1,8 @@
 /**
  * bench/bundle-size: synthesizes the sample organization (guards off) and prints every Lambda
  * bundle's size, unzipped and deflated as a zip would store it, against P5 (≤ 1 MiB zipped for
- * TypeScript). Figures only.
+ * TypeScript). Native packages copied beside a bundle (node_modules/: sharp's libvips for the image
+ * resizer) are measured apart: P5 is about the code esbuild bundles. Figures only.
  *
  *   npm run bench:bundle-size -- [--config DIR]
  */
@@ -19,16 +20,19 @@ interface Bundle {
   files: number;
   bytes: number;
   zipped: number;
+  /** Zipped bytes of node_modules/ beside the bundle (native packages), 0 for most. */
+  nativeZipped: number;
 }
 
 /** Bytes of a zip of `dir`: each file deflated, plus its local and central headers. */
-function measure(dir: string): { files: number; bytes: number; zipped: number } {
+function measure(dir: string, skip?: string): { files: number; bytes: number; zipped: number } {
   let files = 0;
   let bytes = 0;
   let zipped = 22; // end of central directory
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, e.name);
+      if (full === skip) continue;
       if (e.isDirectory()) walk(full);
       else {
         const data = fs.readFileSync(full);
@@ -61,13 +65,16 @@ function main(): void {
     for (const [hash, f] of Object.entries(files)) {
       const dir = path.join(path.dirname(m), f.source.path);
       if (bundles.has(hash) || f.source.packaging !== 'zip' || !fs.existsSync(path.join(dir, 'index.js'))) continue;
-      bundles.set(hash, { name: f.displayName ?? hash.slice(0, 12), ...measure(dir) });
+      const native = path.join(dir, 'node_modules');
+      bundles.set(hash, { name: f.displayName ?? hash.slice(0, 12), ...measure(dir, native), nativeZipped: fs.existsSync(native) ? measure(native).zipped : 0 });
     }
   }
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
   const rows = [
-    ['function bundle', 'files', 'unzipped', 'zipped', '≤ 1 MiB'],
-    ...[...bundles.values()].sort((a, b) => b.zipped - a.zipped).map((b) => [b.name, String(b.files), kib(b.bytes), kib(b.zipped), b.zipped <= 1024 * 1024 ? 'yes' : 'NO']),
+    ['function bundle', 'files', 'unzipped', 'zipped', '≤ 1 MiB', 'native packages, zipped'],
+    ...[...bundles.values()]
+      .sort((a, b) => b.zipped - a.zipped)
+      .map((b) => [b.name, String(b.files), kib(b.bytes), kib(b.zipped), b.zipped <= 1024 * 1024 ? 'yes' : 'NO', b.nativeZipped ? kib(b.nativeZipped) : '-']),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) process.stdout.write(`${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')}\n`);

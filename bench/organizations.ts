@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import { REGISTRY } from '../pipeline/registry';
 
 /** Parameters a pattern cannot do without, for a generated organization. */
-export const REQUIRED_PARAMETERS: Readonly<Record<string, Record<string, unknown>>> = { 'content-aggregator': { repository: 'example-org/serverless-site' } };
+export const REQUIRED_PARAMETERS: Readonly<Record<string, Record<string, unknown>>> = {
+  'content-aggregator': { repository: 'example-org/serverless-site' },
+  'api-facade': { backendUrl: 'https://legacy.example.com/CustomerService.svc' },
+};
 
 /** Every workload pattern of the registry. */
 export function workloadPatterns(): string[] {

@@ -91,7 +91,9 @@ export class DeliveryPipelineStack extends Stack {
       crossAccountKeys: true,
       enableKeyRotation: true,
       selfMutation: true,
-      publishAssetsInParallel: true,
+      // One publishing action for every file asset (cdk-assets uploads them in turn): the Assets stage
+      // stays one action as patterns and functions are added, instead of one action per asset.
+      publishAssetsInParallel: false,
       dockerEnabledForSynth: false,
       dockerEnabledForSelfMutation: false,
       synth: new ShellStep('Synth', {

@@ -18,7 +18,7 @@ import { DEFAULT_PIPELINE_NAME, type Account, type Quotas, type StackSetPreferen
 import { fromZodIssues } from '../accounts/zod-issues';
 import type { Registry } from '../stages/types';
 import { organizationContext } from './organization-context';
-import { ACTIONS_PER_STACK, FIXED_STAGES, TEMPLATE_BYTES } from './quotas';
+import { ACTIONS_PER_STACK, ASSET_PUBLISHING_ACTIONS, FIXED_STAGES, TEMPLATE_BYTES } from './quotas';
 
 /** One workload or platform pattern in one account and Region: a CDK Stage of the pipeline. */
 export interface PlannedStage {
@@ -417,24 +417,21 @@ export function shapePlan(draft: DraftPlan, shapes: ReadonlyMap<string, Deployme
   }
   const pipeline: PipelineStageShape[] = FIXED_STAGES.map((s) => ({ ...s }));
   const assets = assetDestinations.size;
-  for (let i = 0, n = 1; i < assets; i += quotas.actionsPerStage, n++) {
-    pipeline.push({ name: n === 1 ? 'Assets' : `Assets${n}`, actions: Math.min(quotas.actionsPerStage, assets - i) });
-  }
+  if (assets > 0) pipeline.push({ name: 'Assets', actions: ASSET_PUBLISHING_ACTIONS });
   for (const wave of waves) pipeline.push(...wave.parts.map((p) => ({ name: p.name, actions: p.actions })));
-  const destinations = [...assetDestinations.values()].reduce((n, s) => n + s.size, 0);
 
   const plan: Plan = { pipelineName: draft.pipelineName, waves, pipeline, quotas: [], shapes, assets };
-  const quotaUses = quotaUse(plan, quotas, destinations);
+  const quotaUses = quotaUse(plan, quotas);
   issues.push(...quotaIssues(draft, plan, quotaUses));
   return issues.length > 0 ? { issues } : { plan: { ...plan, quotas: quotaUses }, issues };
 }
 
-/** Pipeline template bytes, from its actions and asset destinations (checked against real templates in the tests). */
-export function estimatedPipelineTemplateBytes(actions: number, assetDestinations: number): number {
-  return TEMPLATE_BYTES.base + TEMPLATE_BYTES.perAction * actions + TEMPLATE_BYTES.perAssetDestination * assetDestinations;
+/** Pipeline template bytes, from its actions (checked against real templates in the tests). */
+export function estimatedPipelineTemplateBytes(actions: number): number {
+  return TEMPLATE_BYTES.base + TEMPLATE_BYTES.perAction * actions;
 }
 
-function quotaUse(plan: Plan, quotas: Quotas, destinations: number): QuotaUse[] {
+function quotaUse(plan: Plan, quotas: Quotas): QuotaUse[] {
   const totalActions = plan.pipeline.reduce((n, s) => n + s.actions, 0);
   const largestPart = plan.waves.flatMap((w) => w.parts).sort((a, b) => b.actions - a.actions)[0];
   const templates = [...plan.shapes.entries()].flatMap(([id, s]) => s.templates.map((t) => ({ ...t, id })));
@@ -449,7 +446,7 @@ function quotaUse(plan: Plan, quotas: Quotas, destinations: number): QuotaUse[] 
     { quota: 'stages per pipeline', used: plan.pipeline.length, limit: quotas.stagesPerPipeline },
     { quota: 'actions per stage', used: largestPart?.actions ?? 0, limit: quotas.actionsPerStage, where: largestPart?.name },
     { quota: 'actions per pipeline', used: totalActions, limit: quotas.actionsPerPipeline },
-    { quota: 'pipeline template bytes (estimated)', used: estimatedPipelineTemplateBytes(totalActions, destinations), limit: quotas.templateBytes },
+    { quota: 'pipeline template bytes (estimated)', used: estimatedPipelineTemplateBytes(totalActions), limit: quotas.templateBytes },
   ];
 }
 
@@ -494,8 +491,8 @@ function quotaIssues(draft: DraftPlan, plan: Plan, uses: readonly QuotaUse[]): C
 function fixForPipelineSize(draft: DraftPlan, plan: Plan): string {
   const { quotas } = draft;
   const fits = (moved: ReadonlySet<string>) => {
-    let actions = FIXED_STAGES.length + plan.assets;
-    let stages = FIXED_STAGES.length + Math.ceil(plan.assets / quotas.actionsPerStage);
+    let actions = FIXED_STAGES.length + (plan.assets > 0 ? ASSET_PUBLISHING_ACTIONS : 0);
+    let stages = FIXED_STAGES.length + (plan.assets > 0 ? 1 : 0);
     for (const w of plan.waves) {
       if (!moved.has(w.name)) {
         actions += w.actions;
@@ -508,7 +505,7 @@ function fixForPipelineSize(draft: DraftPlan, plan: Plan): string {
       actions += waveActions;
       stages += Math.max(1, Math.ceil(waveActions / quotas.actionsPerStage));
     }
-    return actions <= quotas.actionsPerPipeline && stages <= quotas.stagesPerPipeline && estimatedPipelineTemplateBytes(actions, 0) <= quotas.templateBytes;
+    return actions <= quotas.actionsPerPipeline && stages <= quotas.stagesPerPipeline && estimatedPipelineTemplateBytes(actions) <= quotas.templateBytes;
   };
   const movable = plan.waves.filter((w) => w.deployments.some((d) => d.kind === 'stage' && !d.platform)).sort((a, b) => b.actions - a.actions);
   const moved = new Set<string>();

@@ -83,34 +83,17 @@ const decoded = (body: string | null | undefined, base64?: boolean) => (body == 
 
 /** The request of an HTTP API (payload 2.0) or REST API proxy (1.0) event, or a 400 when it is neither. */
 export function parseRequest(event: unknown): HttpRequest {
+  const common = (e: z.output<typeof HttpApiV2Event> | z.output<typeof RestApiV1Event>) => ({
+    pathParameters: e.pathParameters ?? {},
+    query: e.queryStringParameters ?? {},
+    headers: lowerKeys(e.headers),
+    body: decoded(e.body, e.isBase64Encoded),
+    requestId: e.requestContext.requestId,
+  });
   const v2 = HttpApiV2Event.safeParse(event);
-  if (v2.success) {
-    const e = v2.data;
-    return {
-      method: e.requestContext.http.method.toUpperCase(),
-      path: e.rawPath,
-      pathParameters: e.pathParameters ?? {},
-      query: e.queryStringParameters ?? {},
-      headers: lowerKeys(e.headers),
-      body: decoded(e.body, e.isBase64Encoded),
-      claims: e.requestContext.authorizer?.jwt?.claims ?? {},
-      requestId: e.requestContext.requestId,
-    };
-  }
+  if (v2.success) return { ...common(v2.data), method: v2.data.requestContext.http.method.toUpperCase(), path: v2.data.rawPath, claims: v2.data.requestContext.authorizer?.jwt?.claims ?? {} };
   const v1 = RestApiV1Event.safeParse(event);
-  if (v1.success) {
-    const e = v1.data;
-    return {
-      method: e.httpMethod.toUpperCase(),
-      path: e.path,
-      pathParameters: e.pathParameters ?? {},
-      query: e.queryStringParameters ?? {},
-      headers: lowerKeys(e.headers),
-      body: decoded(e.body, e.isBase64Encoded),
-      claims: e.requestContext.authorizer?.claims ?? {},
-      requestId: e.requestContext.requestId,
-    };
-  }
+  if (v1.success) return { ...common(v1.data), method: v1.data.httpMethod.toUpperCase(), path: v1.data.path, claims: v1.data.requestContext.authorizer?.claims ?? {} };
   throw new HttpError(400, 'BadRequest', 'not an API Gateway proxy request (HTTP API payload 2.0 or REST API payload 1.0)');
 }
 

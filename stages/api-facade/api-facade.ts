@@ -102,14 +102,8 @@ export class ApiFacade extends Construct {
       generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'facade' }), generateStringKey: 'password', excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'The legacy service owns these credentials and rotates them on its side; a Secrets Manager rotation Lambda cannot change a password in that system.',
-    });
-    Validations.of(secret).acknowledge({
-      id: 'cdk-validator-cfnguard::secretsmanager_rotation_enabled_check',
-      reason: 'The legacy service owns these credentials and rotates them on its side; a Secrets Manager rotation Lambda cannot change a password in that system.',
-    });
+    const reason = 'The legacy service owns these credentials and rotates them on its side; a Secrets Manager rotation Lambda cannot change a password in that system.';
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason }, { id: 'cdk-validator-cfnguard::secretsmanager_rotation_enabled_check', reason });
     return secret;
   }
 }

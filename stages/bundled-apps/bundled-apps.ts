@@ -5,7 +5,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { PatternStackProps } from '../types';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
-import { cloudFrontLogsBucket, PrivateDistribution } from '../shared/cdn';
+import { PrivateDistribution } from '../shared/cdn';
 import { PatternHttpApi } from '../shared/http-api';
 import { PatternFunction } from '../shared/pattern-function';
 import { patternKey } from '../shared/pattern-key';
@@ -76,8 +76,6 @@ export class BundledApps extends Construct {
     this.site = new PrivateDistribution(this, 'Cdn', {
       bucket: this.bucket,
       description: 'bundled-apps site',
-      logs: cloudFrontLogsBucket(this, 'CdnLogs'),
-      logPrefix: 'site/',
       defaultRootObject: 'index.html',
       // The page calls the API of its own Region; naming the exact API would make the distribution and the API's CORS depend on each other.
       contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://*.execute-api.${Aws.REGION}.amazonaws.com; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import type { PatternStackProps } from '../types';
 import { alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import { accessLogsBucket, dataBucket } from '../shared/buckets';
-import { cloudFrontLogsBucket, PrivateDistribution } from '../shared/cdn';
+import { PrivateDistribution } from '../shared/cdn';
 import { PatternHttpApi } from '../shared/http-api';
 import { stackIdSuffix } from '../shared/names';
 import { PatternFunction, REPO_ROOT } from '../shared/pattern-function';
@@ -70,8 +70,6 @@ export class ImageOptimizer extends Construct {
     this.cdn = new PrivateDistribution(this, 'Cdn', {
       bucket: this.renditions,
       description: 'image-optimizer renditions',
-      logs: cloudFrontLogsBucket(this, 'CdnLogs'),
-      logPrefix: 'renditions/',
       customDomain: p.customDomain,
     });
     const cdnUrl = p.customDomain ? `https://${p.customDomain.domainName}` : this.cdn.url;

@@ -25,8 +25,6 @@ export const CustomDomain = z
 export interface PrivateDistributionProps {
   readonly bucket: s3.IBucket;
   readonly description: string;
-  readonly logs: s3.IBucket;
-  readonly logPrefix: string;
   /** The object for `/`; absent for a bucket of files only. */
   readonly defaultRootObject?: string;
   /** Content-Security-Policy for every response (absent: CloudFront's managed security headers). */
@@ -37,6 +35,7 @@ export interface PrivateDistributionProps {
 const DEFAULT_CERTIFICATE_REASON =
   'No customDomain parameter was given, so CloudFront serves its *.cloudfront.net name with its own certificate; set customDomain (an ACM certificate in us-east-1) for a custom certificate with TLS 1.2 and SNI.';
 
+/** A private bucket's files through CloudFront; the distribution's access logs go to a bucket of its own. */
 export class PrivateDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
 
@@ -69,8 +68,7 @@ export class PrivateDistribution extends Construct {
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
-      logBucket: props.logs,
-      logFilePrefix: props.logPrefix,
+      logBucket: cloudFrontLogsBucket(this, 'Logs'),
       domainNames: domain ? [domain.domainName] : undefined,
       certificate: domain ? acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn) : undefined,
       minimumProtocolVersion: domain ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
@@ -129,7 +127,7 @@ export class PrivateDistribution extends Construct {
  * The bucket CloudFront writes standard access logs to. CloudFront delivers them with an ACL, so
  * this bucket alone keeps ACLs enabled (bucket owner preferred) and uses SSE-S3.
  */
-export function cloudFrontLogsBucket(scope: Construct, id: string): s3.Bucket {
+function cloudFrontLogsBucket(scope: Construct, id: string): s3.Bucket {
   const bucket = new s3.Bucket(scope, id, {
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,

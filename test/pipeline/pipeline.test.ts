@@ -58,6 +58,8 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
 
   it('runs synth, self-mutation and asset publishing before the waves, in order', () => {
     expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'platform', 'dev', 'prod']);
+    // One action publishes every file asset, however many there are.
+    expect(stages[3].Actions.map((a) => a.Name)).toEqual(['FileAssets']);
     expect(stages[2].Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
   });
 
@@ -79,7 +81,10 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   });
 
   it('installs the CDK CLI and cdk-assets versions of the lock file in its privileged steps, never "latest"', () => {
-    const specs = Object.values(template.findResources('AWS::CodeBuild::Project')).map((p) => String(p.Properties.Source.BuildSpec));
+    // A long buildspec (the one asset publisher's) is written beside the template and named by file.
+    const specs = Object.values(template.findResources('AWS::CodeBuild::Project'))
+      .map((p) => String(p.Properties.Source.BuildSpec))
+      .map((b) => (/^buildspec-.*\.yaml$/.test(b) ? fs.readFileSync(path.join(assembly.directory, b), 'utf8') : b));
     const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package-lock.json'), 'utf8')).packages;
     const selfMutation = specs.filter((b) => b.includes('cdk -a'));
     expect(selfMutation.length).toBe(1);
@@ -115,7 +120,9 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         'catalog-management-us-east-1.platform-catalog.Deploy',
         'catalog-management-us-east-1.platform-catalog-assets.Deploy',
         ...['prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
-        ...['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer', 'content-aggregator', 'spice-refresh', 'data-lake'].map((p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`),
+        ...['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer', 'content-aggregator', 'spice-refresh', 'data-lake', 'crud-microservice', 'bundled-apps', 'image-optimizer', 'api-facade'].map(
+          (p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`,
+        ),
       ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
@@ -125,7 +132,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         '111111111111/us-east-1',
         '111111111111/eu-west-1',
         // One StackSet stack per dev pattern, all in the management account and home Region.
-        ...Array.from({ length: 6 }, () => '111111111111/us-east-1'),
+        ...Array.from({ length: 10 }, () => '111111111111/us-east-1'),
         '666666666666/us-east-1',
         '666666666666/eu-west-1',
       ].sort(),
@@ -204,11 +211,11 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     }
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
-    // 13 stacks (pipeline, its cross-Region support stack, catalog and its eu-west-1 asset stack,
-    // baseliner, six StackSet stacks, two prod copies), 4 current product templates (cdk-bootstrap,
+    // 17 stacks (pipeline, its cross-Region support stack, catalog and its eu-west-1 asset stack,
+    // baseliner, ten StackSet stacks, two prod copies), 4 current product templates (cdk-bootstrap,
     // account-baseline, sns-fifo-jobs, privatelink-lambda), the 2 released account-baseline versions
-    // (asset.<hash>.json) and six StackSet templates, all distinct.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('25 of 25');
+    // (asset.<hash>.json) and ten StackSet templates, all distinct.
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('33 of 33');
   });
 });
 

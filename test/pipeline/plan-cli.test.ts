@@ -13,15 +13,15 @@ describe('npm run plan', () => {
   it('prints a table with waves, approvals, the pipeline and the quota headroom', () => {
     const { code, out } = run(['--config', dir]);
     expect(code).toBe(0);
-    expect(out).toContain('Wave 2: dev (6 StackSets, 12 actions)');
+    expect(out).toContain('Wave 2: dev (10 StackSets, 20 actions)');
     expect(out).toMatch(/ {2}platform-delivery-dev-sns-fifo-jobs +sns-fifo-jobs +OU Workloads\/Dev → 2 accounts × 2 Regions +4\n/);
     expect(out).toMatch(/ {2}platform-delivery-dev-data-lake +data-lake +OU Workloads\/Dev → 2 accounts × 1 Region +2\n/);
     expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 5 actions)');
     expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
-    expect(out).toMatch(/Pipeline: Source\(1\) → Build\(1\) → UpdatePipeline\(1\) → Assets\(\d+\) → platform\(6\) → dev\(12\) → prod\(5\)/);
+    expect(out).toMatch(/Pipeline: Source\(1\) → Build\(1\) → UpdatePipeline\(1\) → Assets\(1\) → platform\(6\) → dev\(20\) → prod\(5\)/);
     expect(out).toMatch(/resources per stack \(largest: [\w-]+( StackSet template)?\)\s+\d+\s+500/);
     expect(out).toMatch(/StackSet template bytes \(largest: [\w-]+ StackSet template\)\s+\d+\s+1000000/);
-    expect(out).toMatch(/actions per stage \(largest: dev\)\s+12\s+50\s+38 \(76%\)/);
+    expect(out).toMatch(/actions per stage \(largest: dev\)\s+20\s+50\s+30 \(60%\)/);
   });
 
   it('prints JSON that tools can read', () => {

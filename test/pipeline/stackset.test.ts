@@ -258,6 +258,11 @@ describe('an account vended into an OU', () => {
       'content-aggregator-dev-2-us-east-1',
       'spice-refresh-dev-2-us-east-1',
       'data-lake-dev-2-us-east-1',
+      'crud-microservice-dev-2-us-east-1',
+      'crud-microservice-dev-2-eu-west-1',
+      'bundled-apps-dev-2-us-east-1',
+      'image-optimizer-dev-2-us-east-1',
+      'api-facade-dev-2-us-east-1',
     ]);
   });
 });
