@@ -153,6 +153,16 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
       'API facade over a legacy XML system: REST API from an OpenAPI contract (validation, SigV4, API keys, usage plan, optional private endpoint) → mediator Lambda → SOAP, faults mapped to JSON errors',
     parameters: ApiFacadeParameters,
     stackId: 'ApiFacade',
+    targetLimits: 'any governed account and Region; a backendSecretArn must be in the target account and Region',
+    // The function reads the secret through its own Region's endpoint, as its own account.
+    targetRule: (p, target) => {
+      const [, , , region, account] = p.backendSecretArn?.split(':') ?? [];
+      if (!p.backendSecretArn || (region === target.region && account === target.accountId)) return undefined;
+      return {
+        problem: `backendSecretArn ${p.backendSecretArn} is in ${account}/${region}, not the target ${target.accountId}/${target.region}`,
+        fix: 'leave backendSecretArn out (the stack creates a secret in each account and Region), or narrow this pattern to the account and Region of the secret',
+      };
+    },
     createStack: (scope, id, props) => new ApiFacadeStack(scope, id, props),
   }),
 ];

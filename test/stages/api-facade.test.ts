@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newApp } from '../../pipeline/app-context';
 import { ApiFacadeStack } from '../../stages/api-facade/api-facade';
 import { ApiFacadeParameters } from '../../stages/api-facade/parameters';
+import { STAGE_PATTERNS } from '../../stages';
 import { openApiDocument } from '../functions/api-facade/contract';
 
 const BACKEND = 'https://legacy.example.com/CustomerService.svc';
@@ -78,6 +79,19 @@ describe('api-facade stage', () => {
     expect(api.Policy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } } })]));
     priv.resourceCountIs('AWS::SecretsManager::Secret', 0);
     priv.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { BACKEND_SECRET_ARN: secretArn } } });
+  });
+
+  it('refuses a backendSecretArn outside the target account and Region', () => {
+    const rule = STAGE_PATTERNS.find((p) => p.id === 'api-facade')!.targetRule!;
+    const org = { managementAccount: '111111111111', homeRegion: 'us-east-1', pipelineName: 'p', regions: ['us-east-1', 'eu-west-1'], organizationalUnits: [], accounts: [] };
+    const secret = (arn?: string) => ApiFacadeParameters.parse({ backendUrl: BACKEND, backendSecretArn: arn });
+    const target = { accountName: 'dev', accountId: '444444444444', region: 'us-east-1' };
+    expect(rule(secret(), target, org)).toBeUndefined();
+    expect(rule(secret('arn:aws:secretsmanager:us-east-1:444444444444:secret:legacy-AbCdEf'), target, org)).toBeUndefined();
+    expect(rule(secret('arn:aws:secretsmanager:eu-west-1:444444444444:secret:legacy-AbCdEf'), target, org)?.problem).toBe(
+      'backendSecretArn arn:aws:secretsmanager:eu-west-1:444444444444:secret:legacy-AbCdEf is in 444444444444/eu-west-1, not the target 444444444444/us-east-1',
+    );
+    expect(rule(secret('arn:aws:secretsmanager:us-east-1:555555555555:secret:legacy-AbCdEf'), target, org)).toBeDefined();
   });
 
   it('refuses an http backend, a bad endpoint id and a timeout past API Gateway’s', () => {
