@@ -57,7 +57,7 @@ function main(): void {
   const manifests = [assembly, ...assembly.nestedAssemblies.map((n) => n.nestedAssembly)].flatMap((a) =>
     fs
       .readdirSync(a.directory)
-      .filter((f) => f.endsWith('.assets.json'))
+      .filter((f) => f.endsWith('.assets.json') || f.endsWith('.stackset-assets.json')) // StackSet code has its own manifest
       .map((f) => path.join(a.directory, f)),
   );
   for (const m of manifests) {
