@@ -12,6 +12,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { imageSettings } from '../stages/image-optimizer/image-optimizer';
+import { ImageOptimizerParameters, RESIZER_MEMORY_MB } from '../stages/image-optimizer/parameters';
 import { benchArgs } from './args';
 
 const USAGE = 'Usage: npm run bench:image-optimizer -- [--images N] [--memory MB,MB,…]\n';
@@ -20,7 +22,9 @@ const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures', 'images');
 const PRICE_GB_SECOND = 0.0000133334;
 const PRICE_REQUEST = 0.2 / 1_000_000;
 const MB_PER_VCPU = 1769;
-const CHOSEN_MB = 1024;
+const CHOSEN_MB = RESIZER_MEMORY_MB;
+/** What the stack gives the resizer when delivery.yaml sets no parameters. */
+const DEFAULT_SETTINGS = imageSettings(ImageOptimizerParameters.parse({}));
 const POST_MB = 2048;
 
 interface WorkerResult {
@@ -32,14 +36,7 @@ async function worker(): Promise<void> {
   const { renditions } = await import('../functions/image-optimizer/resizer/renditions');
   const count = Number(process.env.BENCH_IMAGES);
   const inputs = ['landscape.jpg', 'transparent.png', 'portrait-exif6.jpg'].map((f) => fs.readFileSync(path.join(FIXTURES, f)));
-  const settings = {
-    sizes: [
-      { name: 'small', width: 480 },
-      { name: 'large', width: 1280 },
-    ],
-    jpegQuality: 82,
-    webpQuality: 80,
-  };
+  const settings = DEFAULT_SETTINGS;
   await renditions(inputs[0], 'warm-up', settings);
   const perImageMs: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -100,7 +97,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.stdout.write(
-    `image-optimizer resizer (sharp ${(await import('sharp')).default.versions.sharp}, ${os.arch()}): ${images} images (1600×1067 JPEG, 800×600 PNG, 1200×900 JPEG with EXIF rotation), each → 2 sizes (480, 1280) × 2 formats\n`,
+    `image-optimizer resizer (sharp ${(await import('sharp')).default.versions.sharp}, ${os.arch()}): ${images} images (1600×1067 JPEG, 800×600 PNG, 1200×900 JPEG with EXIF rotation), each → the default sizes (${DEFAULT_SETTINGS.sizes.map((z) => z.width).join(', ')}) × 2 formats\n`,
   );
   process.stdout.write('  memory   vCPU share   images/s   ms/image (median, p95)   peak RSS   cost per 1,000 images\n');
   let capped = true;
