@@ -12,10 +12,12 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { MalformedEventError } from '../../shared/malformed-event';
 import { parseUpload } from '../../shared/s3-uploads';
 import { SQS_BATCH_OPTIONS } from '../../shared/sqs-batch';
-import { settingsFromEnv, UPLOAD_PREFIX, uploadId } from '../shared/settings';
+import { settingsFromEnv, type Settings, UPLOAD_PREFIX, uploadId } from '../shared/settings';
 import { renditions, UnreadableImage } from './renditions';
 
 const logger = new Logger({ serviceName: 'image-optimizer-resizer' });
+/** Read once per execution environment: the stack fixes it at deploy. */
+let cachedSettings: Settings | undefined;
 const s3 = new S3Client({});
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
@@ -24,7 +26,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   const output = process.env.RENDITION_BUCKET;
   if (!uploads || !output) throw new Error('UPLOAD_BUCKET and RENDITION_BUCKET must be set');
   if (!event || !Array.isArray(event.Records)) throw new Error('not an SQS event: Records is missing');
-  const settings = settingsFromEnv();
+  const settings = (cachedSettings ??= settingsFromEnv());
 
   const recordHandler = async (record: SQSRecord): Promise<number> => {
     const parsed = parseUpload(record.body, { bucket: uploads, prefix: UPLOAD_PREFIX, suffix: '' });
