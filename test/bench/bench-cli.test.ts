@@ -4,7 +4,7 @@ import * as path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 const run = (bench: string, args: string[]) => spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'bench', `${bench}.ts`), ...args], { cwd: ROOT, encoding: 'utf8' });
 
-describe.each(['synth-scale', 'baseliner', 'bundle-size', 'stream-ingestion', 'guard-engines', 'image-optimizer'])('npm run bench:%s', (bench) => {
+describe.each(['synth-scale', 'baseliner', 'bundle-size', 'stream-ingestion', 'guard-engines', 'image-optimizer', 'bot-classifier'])('npm run bench:%s', (bench) => {
   it('prints its usage with --help and exits 0, running nothing', () => {
     const result = run(bench, ['--help']);
     expect([result.status, result.stdout]).toEqual([0, expect.stringMatching(new RegExp(`^Usage: npm run bench:${bench} -- `))]);
