@@ -17,6 +17,11 @@ import { BundledAppsStack } from './bundled-apps/bundled-apps';
 import { BundledAppsParameters } from './bundled-apps/parameters';
 import { CrudMicroserviceStack } from './crud-microservice/crud-microservice';
 import { CrudMicroserviceParameters } from './crud-microservice/parameters';
+import { FakeBotBlockerStack } from './fake-bot-blocker/fake-bot-blocker';
+import { CLOUDFRONT_SCOPE_REGION, FakeBotBlockerParameters } from './fake-bot-blocker/parameters';
+import { LambdaExtensionsStack } from './lambda-extensions/lambda-extensions';
+import { appConfigAgentLayers } from './lambda-extensions/layers';
+import { LambdaExtensionsParameters } from './lambda-extensions/parameters';
 import { DataLakeStack } from './data-lake/data-lake';
 import { DataLakeParameters } from './data-lake/parameters';
 import { ImageOptimizerStack } from './image-optimizer/image-optimizer';
@@ -165,12 +170,50 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     },
     createStack: (scope, id, props) => new ApiFacadeStack(scope, id, props),
   }),
+  workload({
+    id: 'fake-bot-blocker',
+    description:
+      'WAF fake-crawler blocker: web ACL (impostor Googlebot/Bingbot block rule, AWS common rules, optional Bot Control) logging through Firehose to a Go processor that verifies claims by reverse and forward DNS and fills the IP sets',
+    parameters: FakeBotBlockerParameters,
+    stackId: 'FakeBotBlocker',
+    targetLimits: `scope CLOUDFRONT (the default): ${CLOUDFRONT_SCOPE_REGION} only; scope REGIONAL: any governed Region, a protectedResourceArn in the target account and Region`,
+    targetRule: (p, target) => {
+      if (p.scope === 'CLOUDFRONT')
+        return target.region === CLOUDFRONT_SCOPE_REGION
+          ? undefined
+          : {
+              problem: `a CLOUDFRONT-scope web ACL (and the Firehose stream it logs to) can only be created in ${CLOUDFRONT_SCOPE_REGION}, not ${target.region}`,
+              fix: `narrow this pattern's regions to [${CLOUDFRONT_SCOPE_REGION}], or set scope: REGIONAL to protect an ALB or API stage in ${target.region}`,
+            };
+      const [, , service, region, account] = p.protectedResourceArn?.split(':') ?? [];
+      if (!p.protectedResourceArn || (region === target.region && (service === 'apigateway' || account === target.accountId))) return undefined;
+      return {
+        problem: `protectedResourceArn ${p.protectedResourceArn} is not in the target ${target.accountId}/${target.region}`,
+        fix: 'a web ACL protects resources of its own account and Region: narrow this pattern to the account and Region of the resource, or leave protectedResourceArn out',
+      };
+    },
+    createStack: (scope, id, props) => new FakeBotBlockerStack(scope, id, props),
+  }),
+  workload({
+    id: 'lambda-extensions',
+    description:
+      'Lambda extensions: an external Go extension as a layer (/opt/extensions/lifecycle-logger) and the AppConfig agent extension serving a hosted LoggingLevel profile to a Node.js and a Go function',
+    parameters: LambdaExtensionsParameters,
+    stackId: 'LambdaExtensions',
+    targetLimits: "Regions where AWS publishes the AppConfig agent layer for arm64 and x86-64 (aws-cdk-lib's table)",
+    targetRule: (_p, target) =>
+      appConfigAgentLayers()[target.region]
+        ? undefined
+        : {
+            problem: `aws-cdk-lib knows no AppConfig agent extension layer for arm64 in ${target.region}`,
+            fix: `narrow this pattern's regions to those with the layer (${Object.keys(appConfigAgentLayers()).slice(0, 4).join(', ')}, …), or upgrade aws-cdk-lib once AWS publishes the layer there`,
+          },
+    createStack: (scope, id, props) => new LambdaExtensionsStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
 export const PLANNED: readonly PlannedPattern[] = [
-  { id: 'fake-bot-blocker', description: 'WAF fake crawler bot blocker' },
   { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
   { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
-  { id: 'lambda-extensions', description: 'Lambda extensions and AppConfig' },
 ];

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -34,7 +35,7 @@ export function subscribeEmail(topic: sns.ITopic, email: string): void {
 }
 
 /** An alarm to the topic as soon as the metric reaches 1 in one period; no data is no alarm. */
-function alarmAtOne(scope: Construct, id: string, metric: cloudwatch.IMetric, topic: sns.ITopic, description: string): cloudwatch.Alarm {
+export function alarmAtOne(scope: Construct, id: string, metric: cloudwatch.IMetric, topic: sns.ITopic, description: string): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, id, {
     alarmDescription: description,
     metric,
@@ -60,4 +61,27 @@ export function alarmOnFailedExecutions(scope: Construct, id: string, stateMachi
 /** An alarm to the topic as soon as a message waits in this queue (a DLQ, a rejected-message queue). */
 export function alarmOnWaitingMessages(scope: Construct, id: string, queue: sqs.IQueue, topic: sns.ITopic, description: string): cloudwatch.Alarm {
   return alarmAtOne(scope, id, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), topic, description);
+}
+
+/**
+ * An alarm to the topic when a function logs one of these JSON messages (`{"msg": …}`): how a Go
+ * function that handles a failure itself (and so reports no error to Lambda) still pages someone.
+ */
+export function alarmOnLogMessages(
+  scope: Construct,
+  id: string,
+  logGroup: logs.ILogGroup,
+  messages: readonly string[],
+  metricNamespace: string,
+  topic: sns.ITopic,
+  description: string,
+): cloudwatch.Alarm {
+  const filter = new logs.MetricFilter(scope, `${id}Filter`, {
+    logGroup,
+    filterPattern: logs.FilterPattern.any(...messages.map((m) => logs.FilterPattern.stringValue('$.msg', '=', m))),
+    metricNamespace,
+    metricName: id,
+    metricValue: '1',
+  });
+  return alarmAtOne(scope, id, filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }), topic, description);
 }

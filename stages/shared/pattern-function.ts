@@ -52,6 +52,8 @@ export interface PatternFunctionProps {
    * bundle and copied into the asset from `nodeModules`, a folder installed for arm64 by setup.
    */
   readonly nativeModules?: { readonly modules: readonly string[]; readonly nodeModules: string };
+  /** Layers (extensions under /opt/extensions, shared code under /opt), at most 5. */
+  readonly layers?: lambda.ILayerVersion[];
 }
 
 /** How a Go main package (relative to the module folder) is built: static, lambda.norpc, stripped; its tests first when asked. */
@@ -109,6 +111,7 @@ export class PatternFunction extends Construct {
       vpc: props.network?.vpc,
       vpcSubnets: props.network?.subnets,
       securityGroups: props.network?.securityGroups,
+      layers: props.layers,
     };
     this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common, props.nativeModules) : this.go(props.entry, common, props.testDuringBundling ?? false);
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });

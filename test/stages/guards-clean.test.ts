@@ -29,6 +29,9 @@ import { CrudMicroserviceParameters } from '../../stages/crud-microservice/param
 import { ImageOptimizerStack } from '../../stages/image-optimizer/image-optimizer';
 import { ImageOptimizerParameters } from '../../stages/image-optimizer/parameters';
 
+import { FakeBotBlockerStack } from '../../stages/fake-bot-blocker/fake-bot-blocker';
+import { FakeBotBlockerParameters } from '../../stages/fake-bot-blocker/parameters';
+
 const env = { account: '444444444444', region: 'eu-west-1' };
 
 const SIS_SECRET = 'arn:aws:secretsmanager:eu-west-1:444444444444:secret:sis-AbCdEf';
@@ -69,6 +72,19 @@ describe.each([
     (app: ReturnType<typeof newApp>) =>
       new ApiFacadeStack(app, 'Facade', {
         parameters: ApiFacadeParameters.parse({ backendUrl: 'https://legacy.example.com/svc', backendSecretArn: SIS_SECRET, privateEndpoint: { vpcEndpointId: 'vpce-0123456789abcdef0' } }),
+        env,
+      }),
+  ],
+  [
+    'fake-bot-blocker (REGIONAL on an ALB, Bot Control)',
+    (app: ReturnType<typeof newApp>) =>
+      new FakeBotBlockerStack(app, 'FakeBots', {
+        parameters: FakeBotBlockerParameters.parse({
+          scope: 'REGIONAL',
+          protectedResourceArn: 'arn:aws:elasticloadbalancing:eu-west-1:444444444444:loadbalancer/app/shop/50dc6c495c0c9188',
+          botControl: true,
+          notifyEmail: 'security@example.com',
+        }),
         env,
       }),
   ],

@@ -27,12 +27,12 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Serves on 127.0.0.1 until closed. */
-export async function listen(handler: http.RequestListener): Promise<LocalServer> {
+/** Serves on 127.0.0.1 until closed, on a free port unless given one. */
+export async function listen(handler: http.RequestListener, port = 0): Promise<LocalServer> {
   const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${bound}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
