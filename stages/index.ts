@@ -22,6 +22,8 @@ import { CLOUDFRONT_SCOPE_REGION, FakeBotBlockerParameters } from './fake-bot-bl
 import { LambdaExtensionsStack } from './lambda-extensions/lambda-extensions';
 import { appConfigAgentLayers } from './lambda-extensions/layers';
 import { LambdaExtensionsParameters } from './lambda-extensions/parameters';
+import { LambdaStorageStack } from './lambda-storage/lambda-storage';
+import { LambdaStorageParameters } from './lambda-storage/parameters';
 import { DataLakeStack } from './data-lake/data-lake';
 import { DataLakeParameters } from './data-lake/parameters';
 import { ImageOptimizerStack } from './image-optimizer/image-optimizer';
@@ -210,10 +212,14 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
           },
     createStack: (scope, id, props) => new LambdaExtensionsStack(scope, id, props),
   }),
+  workload({
+    id: 'lambda-storage',
+    description: 'Lambda storage options, one function each: S3 with native event notifications, /tmp sized by parameter, a layer under /opt, EFS through an access point in an isolated VPC',
+    parameters: LambdaStorageParameters,
+    stackId: 'LambdaStorage',
+    createStack: (scope, id, props) => new LambdaStorageStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
-export const PLANNED: readonly PlannedPattern[] = [
-  { id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' },
-  { id: 'lambda-storage', description: 'Lambda storage options: S3, /tmp, layers, EFS' },
-];
+export const PLANNED: readonly PlannedPattern[] = [{ id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' }];

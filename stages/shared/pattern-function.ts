@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Size, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -54,6 +54,10 @@ export interface PatternFunctionProps {
   readonly nativeModules?: { readonly modules: readonly string[]; readonly nodeModules: string };
   /** Layers (extensions under /opt/extensions, shared code under /opt), at most 5. */
   readonly layers?: lambda.ILayerVersion[];
+  /** An EFS access point mounted under /mnt (needs a network). */
+  readonly filesystem?: lambda.FileSystem;
+  /** Size of /tmp (512 MiB unless given, up to 10,240 MiB). */
+  readonly ephemeralStorageSize?: Size;
 }
 
 /** How a Go main package (relative to the module folder) is built: static, lambda.norpc, stripped; its tests first when asked. */
@@ -112,6 +116,8 @@ export class PatternFunction extends Construct {
       vpcSubnets: props.network?.subnets,
       securityGroups: props.network?.securityGroups,
       layers: props.layers,
+      filesystem: props.filesystem,
+      ephemeralStorageSize: props.ephemeralStorageSize,
     };
     this.fn = props.entry.endsWith('.ts') ? this.typeScript(props.entry, common, props.nativeModules) : this.go(props.entry, common, props.testDuringBundling ?? false);
     Validations.of(this.role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: XRAY_REASON });
