@@ -33,15 +33,15 @@ export async function readLogLevel(path: string, port: number, timeoutMs = 3000)
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
-    throw new Error(`the AppConfig agent did not answer on localhost:${port} (is the AppConfig extension layer attached?): ${(err as Error).message}`);
+    throw new Error(`the AppConfig agent did not answer on localhost:${port} (is the AppConfig extension layer attached?): ${(err as Error).message}`, { cause: err });
   }
   const body = await response.text();
   if (!response.ok) throw new Error(`the AppConfig agent answered ${response.status} for ${path}: ${body.slice(0, 200)}`);
   let document: unknown;
   try {
     document = JSON.parse(body);
-  } catch {
-    throw new Error(`the configuration at ${path} is not JSON: ${body.slice(0, 100)}`);
+  } catch (err) {
+    throw new Error(`the configuration at ${path} is not JSON: ${body.slice(0, 100)}`, { cause: err });
   }
   const parsed = LoggingLevel.safeParse(document);
   if (!parsed.success) throw new Error(`the configuration at ${path} has no loglevel string: ${body.slice(0, 100)}`);
