@@ -22,6 +22,8 @@ import { CLOUDFRONT_SCOPE_REGION, FakeBotBlockerParameters } from './fake-bot-bl
 import { LambdaExtensionsStack } from './lambda-extensions/lambda-extensions';
 import { appConfigAgentLayers } from './lambda-extensions/layers';
 import { LambdaExtensionsParameters } from './lambda-extensions/parameters';
+import { IotItsmStack } from './iot-itsm/iot-itsm';
+import { GREENGRASS_V2_REGIONS, IotItsmParameters } from './iot-itsm/parameters';
 import { LambdaStorageStack } from './lambda-storage/lambda-storage';
 import { LambdaStorageParameters } from './lambda-storage/parameters';
 import { DataLakeStack } from './data-lake/data-lake';
@@ -219,7 +221,29 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     stackId: 'LambdaStorage',
     createStack: (scope, id, props) => new LambdaStorageStack(scope, id, props),
   }),
+  workload({
+    id: 'iot-itsm',
+    description:
+      'IoT anomalies to ServiceNow incidents: a Greengrass V2 threshold component (temperature, humidity) publishing over IPC, a topic rule on IoTBlog/anomaly, and an incident function deduplicating per device and window',
+    parameters: IotItsmParameters,
+    stackId: 'IotItsm',
+    targetLimits: 'Regions with AWS IoT Greengrass V2; a servicenowSecretArn must be in the target account and Region',
+    targetRule: (p, target) => {
+      if (!GREENGRASS_V2_REGIONS.includes(target.region))
+        return {
+          problem: `AWS IoT Greengrass V2 is not offered in ${target.region}`,
+          fix: `narrow this pattern's regions to Greengrass V2 Regions (${GREENGRASS_V2_REGIONS.slice(0, 5).join(', ')}, …; the list is GREENGRASS_V2_REGIONS in stages/iot-itsm/parameters.ts)`,
+        };
+      const [, , , region, account] = p.servicenowSecretArn?.split(':') ?? [];
+      if (!p.servicenowSecretArn || (region === target.region && account === target.accountId)) return undefined;
+      return {
+        problem: `servicenowSecretArn ${p.servicenowSecretArn} is in ${account}/${region}, not the target ${target.accountId}/${target.region}`,
+        fix: 'leave servicenowSecretArn out (the stack creates a secret in each account and Region), or narrow this pattern to the account and Region of the secret',
+      };
+    },
+    createStack: (scope, id, props) => new IotItsmStack(scope, id, props),
+  }),
 ];
 
 /** Reserved ids: named in the design, not deployable yet. A plan naming one is refused. */
-export const PLANNED: readonly PlannedPattern[] = [{ id: 'iot-itsm', description: 'IoT anomalies → ServiceNow incidents' }];
+export const PLANNED: readonly PlannedPattern[] = [];

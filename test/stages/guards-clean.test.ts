@@ -28,6 +28,8 @@ import { CrudMicroserviceStack } from '../../stages/crud-microservice/crud-micro
 import { CrudMicroserviceParameters } from '../../stages/crud-microservice/parameters';
 import { ImageOptimizerStack } from '../../stages/image-optimizer/image-optimizer';
 import { ImageOptimizerParameters } from '../../stages/image-optimizer/parameters';
+import { IotItsmStack } from '../../stages/iot-itsm/iot-itsm';
+import { IotItsmParameters } from '../../stages/iot-itsm/parameters';
 
 import { FakeBotBlockerStack } from '../../stages/fake-bot-blocker/fake-bot-blocker';
 import { FakeBotBlockerParameters } from '../../stages/fake-bot-blocker/parameters';
@@ -84,6 +86,18 @@ describe.each([
           protectedResourceArn: 'arn:aws:elasticloadbalancing:eu-west-1:444444444444:loadbalancer/app/shop/50dc6c495c0c9188',
           botControl: true,
           notifyEmail: 'security@example.com',
+        }),
+        env,
+      }),
+  ],
+  [
+    'iot-itsm (given ServiceNow secret, alarms by email)',
+    (app: ReturnType<typeof newApp>) =>
+      new IotItsmStack(app, 'IotItsm', {
+        parameters: IotItsmParameters.parse({
+          servicenowSecretArn: 'arn:aws:secretsmanager:eu-west-1:444444444444:secret:servicenow-AbCdEf',
+          thingName: 'plant-7-core',
+          notifyEmail: 'ops@example.com',
         }),
         env,
       }),

@@ -12,6 +12,8 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { dedupeKey, incidentRecord, parseAnomaly, type Anomaly } from './anomaly';
 import { createIncident, retryPolicyFrom, ServiceNowSecret } from './servicenow';
 
+/** The instance the stack's own secret starts with (stages/iot-itsm), until someone fills it in. */
+const PLACEHOLDER_INSTANCE = 'your-instance.service-now.com';
 const logger = new Logger({ serviceName: 'iot-itsm-incident' });
 const windowMinutes = Number(process.env.DEDUPE_WINDOW_MINUTES ?? '15');
 const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', expiresAfterSeconds: windowMinutes * 60 * 2 });
@@ -22,6 +24,8 @@ async function readSecret(): Promise<ServiceNowSecret> {
   const raw = await getSecret(process.env.SERVICENOW_SECRET_ARN!, { transform: 'json', maxAge: 300 });
   const parsed = ServiceNowSecret.safeParse(raw);
   if (!parsed.success) throw new Error(`the ServiceNow secret must be {"instanceUrl", "username", "password"}: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+  if (new URL(parsed.data.instanceUrl).hostname === PLACEHOLDER_INSTANCE)
+    throw new Error(`the ServiceNow secret ${process.env.SERVICENOW_SECRET_ARN} still names ${PLACEHOLDER_INSTANCE}: put your instance URL, username and password in it`);
   return parsed.data;
 }
 

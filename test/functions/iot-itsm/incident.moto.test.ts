@@ -160,5 +160,12 @@ describe('iot-itsm incident function', () => {
     const fresh = (await import('../../../functions/iot-itsm/incident/index')) as { handler: typeof handler };
     await expect(fresh.handler(anomaly('press-10'), context)).rejects.toThrow('the ServiceNow secret must be {"instanceUrl", "username", "password"}');
     expect(received).toHaveLength(0);
+    // The stack's own secret, not filled in yet.
+    await secrets.send(
+      new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ instanceUrl: 'https://your-instance.service-now.com', username: 'iot-itsm', password: 'generated' }) }),
+    );
+    jest.resetModules();
+    const unfilled = (await import('../../../functions/iot-itsm/incident/index')) as { handler: typeof handler };
+    await expect(unfilled.handler(anomaly('press-11'), context)).rejects.toThrow('still names your-instance.service-now.com: put your instance URL');
   });
 });
