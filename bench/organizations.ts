@@ -12,6 +12,19 @@ export const REQUIRED_PARAMETERS: Readonly<Record<string, Record<string, unknown
   'api-facade': { backendUrl: 'https://legacy.example.com/CustomerService.svc' },
 };
 
+/**
+ * The Regions a pattern with its generated parameters may go to, by its own Region rule (a
+ * CLOUDFRONT web ACL in us-east-1 only, QuickSight or Greengrass Regions), as a user would narrow it.
+ */
+export function allowedRegions(id: string, regions: readonly string[]): string[] {
+  const pattern = REGISTRY.patterns.get(id);
+  if (!pattern?.targetRule) return [...regions];
+  const parameters: unknown = pattern.parameters.parse(REQUIRED_PARAMETERS[id] ?? {});
+  const organization = { managementAccount: '111111111111', homeRegion: regions[0], pipelineName: 'platform-delivery', regions, organizationalUnits: [], accounts: [] };
+  const rule = pattern.targetRule as (p: unknown, t: { accountName: string; accountId: string; region: string }, o: typeof organization) => unknown;
+  return regions.filter((region) => rule(parameters, { accountName: 'generated', accountId: '200000000000', region }, organization) === undefined);
+}
+
 /** Every workload pattern of the registry. */
 export function workloadPatterns(): string[] {
   return [...REGISTRY.patterns.values()].filter((p) => p.kind === 'workload').map((p) => p.id);
@@ -53,7 +66,14 @@ accounts:
   - { name: management, id: "111111111111", email: root@example.com, ou: Root }
 ${accounts.map((a) => `  - { name: ${a.name}, id: "${a.id}", email: ${a.name}@example.com, ou: ${a.ou} }`).join('\n')}
 `;
-  const patterns = options.patterns.map((id) => (REQUIRED_PARAMETERS[id] ? `{ id: ${id}, parameters: ${JSON.stringify(REQUIRED_PARAMETERS[id])} }` : id)).join(', ');
+  const patterns = options.patterns
+    .map((id) => {
+      const regions = allowedRegions(id, options.regions);
+      if (!REQUIRED_PARAMETERS[id] && regions.length === options.regions.length) return id;
+      const narrowed = regions.length === options.regions.length ? '' : `, regions: [${regions.join(', ')}]`;
+      return `{ id: ${id}${REQUIRED_PARAMETERS[id] ? `, parameters: ${JSON.stringify(REQUIRED_PARAMETERS[id])}` : ''}${narrowed} }`;
+    })
+    .join(', ');
   const target = (env: string) =>
     options.mode === 'stackset'
       ? `{ organizationalUnits: [Workloads/${env}], regions: [${options.regions.join(', ')}] }`

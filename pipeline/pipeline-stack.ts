@@ -94,6 +94,8 @@ export class DeliveryPipelineStack extends Stack {
       // One publishing action for every file asset (cdk-assets uploads them in turn): the Assets stage
       // stays one action as patterns and functions are added, instead of one action per asset.
       publishAssetsInParallel: false,
+      // One Deploy action per stack instead of Prepare + Execute (see ACTIONS_PER_STACK).
+      useChangeSets: false,
       dockerEnabledForSynth: false,
       dockerEnabledForSelfMutation: false,
       synth: new ShellStep('Synth', {

@@ -101,7 +101,7 @@ export interface DraftPlan {
 
 /** What one deployment synthesizes, measured on its Stage. */
 export interface DeploymentShape {
-  /** CloudFormation stacks the pipeline deploys for it (2 actions each). */
+  /** CloudFormation stacks the pipeline deploys for it (one Deploy action each). */
   readonly stacks: number;
   /** Assets it publishes, by identity, each to these destinations (account/Region or bucket/Region). */
   readonly assets: ReadonlyArray<{ readonly id: string; readonly destinations: readonly string[] }>;

@@ -3,7 +3,7 @@
  *  Source (1 action) → Build (synth, 1) → UpdatePipeline (self-mutation, 1)
  *  → Assets (one publish action per distinct asset, at most 50 per stage)
  *  → one stage per wave, or several when a wave holds more than one stage's actions (named after
- *  its CDK Stage when it has only one): Prepare + Deploy per stack, plus the approval when asked.
+ *  its CDK Stage when it has only one): one Deploy action per stack, plus the approval when asked.
  * The limits themselves are `quotas` in organization.yaml (AWS's defaults unless raised).
  */
 export const FIXED_STAGES = [
@@ -11,7 +11,12 @@ export const FIXED_STAGES = [
   { name: 'Build', actions: 1 },
   { name: 'UpdatePipeline', actions: 1 },
 ] as const;
-export const ACTIONS_PER_STACK = 2;
+/**
+ * The pipeline deploys each stack in one CloudFormation action (CDK Pipelines `useChangeSets:
+ * false`), not a Prepare and an Execute action: the StackSet hosts are O(waves × patterns), and at
+ * two actions each every workload pattern in three waves would pass 100 actions (P3).
+ */
+export const ACTIONS_PER_STACK = 1;
 /**
  * Asset publishing: one CodeBuild action per asset type (the pipeline sets publishAssetsInParallel
  * false), so the Assets stage stays one action however many patterns and functions there are.

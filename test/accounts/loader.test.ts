@@ -101,6 +101,9 @@ describe('bad organization.yaml', () => {
       '<dir>/delivery.yaml: waves[1].patterns[7].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
       '<dir>/delivery.yaml: waves[1].patterns[8].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
       '<dir>/delivery.yaml: waves[1].patterns[9].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
+      '<dir>/delivery.yaml: waves[1].patterns[11].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
+      '<dir>/delivery.yaml: waves[1].patterns[12].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
+      '<dir>/delivery.yaml: waves[1].patterns[13].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
       '<dir>/delivery.yaml: waves[2].targets[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1; add it to organization.yaml regions first)',
       '<dir>/baseline.yaml: organizationalUnits.default[0].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
       '<dir>/baseline.yaml: organizationalUnits.default[1].regions[0]: Region "us-east-1" is not governed (governed Regions are eu-west-1)',
@@ -170,13 +173,6 @@ describe('bad delivery.yaml', () => {
   it('rejects an unknown pattern with a suggestion', () => {
     const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo\n') });
     expect(messages(dir)).toEqual(['<dir>/delivery.yaml: waves[1].patterns[0]: unknown pattern "sns-fifo" (did you mean "sns-fifo-jobs"?)']);
-  });
-
-  it('refuses a pattern that is not available yet', () => {
-    const dir = configFixture({ 'delivery.yaml': replaceOnce('      - sns-fifo-jobs\n', '      - sns-fifo-jobs\n      - fake-bot-blocker\n') });
-    expect(messages(dir)).toEqual([
-      '<dir>/delivery.yaml: waves[1].patterns[1]: pattern "fake-bot-blocker" (WAF fake crawler bot blocker) is not available yet (remove it for now; available patterns: baseliner, catalog, sns-fifo-jobs, privatelink-lambda, stream-ingestion, mq-consumer, spice-refresh, content-aggregator, data-lake, crud-microservice, bundled-apps, image-optimizer, api-facade)',
-    ]);
   });
 
   it('refuses the catalog and the baseliner anywhere but the management account in the home Region', () => {

@@ -30,6 +30,24 @@ interface PipelineStage {
   Actions: Array<{ Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown> }>;
 }
 
+/** The sample's dev wave, one StackSet each (accounts/delivery.yaml). */
+const DEV_PATTERNS = [
+  'sns-fifo-jobs',
+  'stream-ingestion',
+  'mq-consumer',
+  'content-aggregator',
+  'spice-refresh',
+  'data-lake',
+  'crud-microservice',
+  'bundled-apps',
+  'image-optimizer',
+  'api-facade',
+  'lambda-extensions',
+  'lambda-storage',
+  'fake-bot-blocker',
+  'iot-itsm',
+];
+
 describe('the delivery pipeline for the sample organization (guards on, assets bundled)', () => {
   const dir = configFixture();
   let assembly: CloudAssembly;
@@ -112,7 +130,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   });
 
   it('deploys each CDK Stage into its own account and Region, and each StackSet’s stack into the management account', () => {
-    // A wave of one stage becomes a pipeline stage named after it, with plain Prepare/Deploy actions.
+    // A wave of one stage becomes a pipeline stage named after it; each stack deploys in one action.
     const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('Deploy')).map((a) => (a.Name === 'Deploy' ? `${s.Name}.Deploy` : a.Name)));
     expect(deploys.sort()).toEqual(
       [
@@ -120,9 +138,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         'catalog-management-us-east-1.platform-catalog.Deploy',
         'catalog-management-us-east-1.platform-catalog-assets.Deploy',
         ...['prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
-        ...['sns-fifo-jobs', 'stream-ingestion', 'mq-consumer', 'content-aggregator', 'spice-refresh', 'data-lake', 'crud-microservice', 'bundled-apps', 'image-optimizer', 'api-facade'].map(
-          (p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`,
-        ),
+        ...DEV_PATTERNS.map((p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`),
       ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
@@ -132,7 +148,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         '111111111111/us-east-1',
         '111111111111/eu-west-1',
         // One StackSet stack per dev pattern, all in the management account and home Region.
-        ...Array.from({ length: 10 }, () => '111111111111/us-east-1'),
+        ...DEV_PATTERNS.map(() => '111111111111/us-east-1'),
         '666666666666/us-east-1',
         '666666666666/eu-west-1',
       ].sort(),
@@ -211,11 +227,13 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     }
     const names = report.pluginReports.map((p: { pluginName: string }) => p.pluginName);
     expect(GUARD_PLUGIN_NAMES.filter((n) => names.includes(n)).length).toBeGreaterThanOrEqual(2);
-    // 17 stacks (pipeline, its cross-Region support stack, catalog and its eu-west-1 asset stack,
-    // baseliner, ten StackSet stacks, two prod copies), 4 current product templates (cdk-bootstrap,
+    // 21 stacks (pipeline, its cross-Region support stack, catalog and its eu-west-1 asset stack,
+    // baseliner, fourteen StackSet stacks, two prod copies), 4 current product templates (cdk-bootstrap,
     // account-baseline, sns-fifo-jobs, privatelink-lambda), the 2 released account-baseline versions
-    // (asset.<hash>.json) and ten StackSet templates, all distinct.
-    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe('33 of 33');
+    // (asset.<hash>.json) and fourteen StackSet templates, all distinct.
+    const templates = 7 + 2 * DEV_PATTERNS.length + 4 + 2;
+    expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe(`${templates} of ${templates}`);
+    expect(templates).toBe(41);
   });
 });
 

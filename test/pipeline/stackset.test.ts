@@ -14,7 +14,7 @@ import { StackSetStage } from '../../pipeline/stackset/stackset-stage';
 import { STACKSET_TEMPLATE_SUFFIX } from '../../pipeline/stackset/synthesizers';
 import { REGISTRY } from '../../pipeline/registry';
 import { PatternStage } from '../../stages/pattern-stage';
-import { REQUIRED_PARAMETERS, workloadPatterns } from '../../bench/organizations';
+import { allowedRegions, REQUIRED_PARAMETERS, workloadPatterns } from '../../bench/organizations';
 import { configFixture, FIXTURES_DIR, replaceOnce } from '../support/config-fixture';
 import { draftOf } from '../support/plan';
 
@@ -169,7 +169,10 @@ describe('StackSet options from the config', () => {
 
 describe('every workload pattern in both delivery modes', () => {
   const patterns = workloadPatterns();
-  const pattern = (p: string) => (REQUIRED_PARAMETERS[p] ? `{ id: ${p}, parameters: ${JSON.stringify(REQUIRED_PARAMETERS[p])} }` : p);
+  // Prod in eu-west-1, or in us-east-1 for a pattern whose Region rule keeps it there (a CLOUDFRONT web ACL).
+  const prodRegion = (p: string) => allowedRegions(p, ['eu-west-1', 'us-east-1'])[0];
+  const pattern = (p: string, regions?: string[]) =>
+    `{ id: ${p}${REQUIRED_PARAMETERS[p] ? `, parameters: ${JSON.stringify(REQUIRED_PARAMETERS[p])}` : ''}${regions ? `, regions: [${regions.join(', ')}]` : ''} }`;
   const dir = configFixture({
     'delivery.yaml': `waves:
   - name: platform
@@ -177,10 +180,10 @@ describe('every workload pattern in both delivery modes', () => {
     patterns: [catalog]
   - name: dev
     targets: [{ organizationalUnits: [Workloads/Dev], regions: [us-east-1] }]
-    patterns: [${patterns.map(pattern).join(', ')}]
+    patterns: [${patterns.map((p) => pattern(p)).join(', ')}]
   - name: prod
-    targets: [{ accounts: [prod], regions: [eu-west-1] }]
-    patterns: [${patterns.map(pattern).join(', ')}]
+    targets: [{ accounts: [prod], regions: [us-east-1, eu-west-1] }]
+    patterns: [${patterns.map((p) => pattern(p, [prodRegion(p)])).join(', ')}]
 `,
   });
   const deployments = deploymentsOf(dir);
@@ -190,7 +193,11 @@ describe('every workload pattern in both delivery modes', () => {
     // CDK's own metadata resource carries a list of Regions where it is available; it is not ours to change.
     const { CDKMetadata: _m, ...resources } = body.Resources;
     const { CDKMetadataAvailable: _c, ...conditions } = body.Conditions ?? {};
-    const text = JSON.stringify({ ...body, Resources: resources, Conditions: conditions });
+    // A Region-keyed mapping (lambda-extensions: the AppConfig layer per Region) is how one template
+    // serves every Region: its keys name Regions, and Fn::FindInMap picks by AWS::Region.
+    const { Mappings: mappings, ...rest } = body;
+    for (const mapping of Object.values((mappings ?? {}) as Record<string, object>)) expect(Object.keys(mapping).every((k) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(k))).toBe(true);
+    const text = JSON.stringify({ ...rest, Resources: resources, Conditions: conditions });
     const targetAccounts = loadConfigOrThrow(dir)
       .organization.accounts.map((a) => a.id)
       .filter((id) => id !== '111111111111');
@@ -201,11 +208,11 @@ describe('every workload pattern in both delivery modes', () => {
   });
 
   it.each(patterns)('%s: as a CDK Stage, the same stack class deployed to the target account and Region', (p) => {
-    const d = deployments.find((x) => x.id === `${p}-prod-eu-west-1`)!;
+    const d = deployments.find((x) => x.id === `${p}-prod-${prodRegion(p)}`)!;
     const { stage } = synthDeployment(dir, d);
     expect(stage).toBeInstanceOf(PatternStage);
     const stack = (stage as PatternStage).stack;
-    expect([stack.account, stack.region, stack.stackName]).toEqual(['666666666666', 'eu-west-1', `pattern-${p}`]);
+    expect([stack.account, stack.region, stack.stackName]).toEqual(['666666666666', prodRegion(p), `pattern-${p}`]);
     const template = stackSetOf(dir, `stackset-dev-${p}`);
     expect(template.host.template.constructor).toBe(stack.constructor);
   });
@@ -263,6 +270,11 @@ describe('an account vended into an OU', () => {
       'bundled-apps-dev-2-us-east-1',
       'image-optimizer-dev-2-us-east-1',
       'api-facade-dev-2-us-east-1',
+      'lambda-extensions-dev-2-us-east-1',
+      'lambda-extensions-dev-2-eu-west-1',
+      'lambda-storage-dev-2-us-east-1',
+      'fake-bot-blocker-dev-2-us-east-1',
+      'iot-itsm-dev-2-us-east-1',
     ]);
   });
 });
