@@ -60,9 +60,15 @@ function templateFacts(file: string, name: string, via: 'action' | 's3'): Deploy
   return { name, resources: Object.keys(template.Resources ?? {}).length, bytes: Buffer.byteLength(text), via };
 }
 
-/** Deployments that synthesize alike: the same pattern, parameters and mode (and Region, for CDK Stages). */
+/**
+ * Deployments that synthesize alike: the same pattern, parameters and mode (and Region, for CDK
+ * Stages). StackSets of one pattern in several waves share their template and its code, published
+ * to the same places; only their host stacks differ, by names and targets.
+ */
 function representativeKey(d: PlannedDeployment): string {
-  return d.kind === 'stackset' ? `stackset|${d.id}` : `stage|${d.pattern}|${d.region}|${JSON.stringify(d.parameters)}`;
+  return d.kind === 'stackset'
+    ? `stackset|${d.pattern}|${JSON.stringify(d.parameters)}|${d.adminAccountId}/${d.region}|${d.assetAccountId}|${d.regions.join(',')}`
+    : `stage|${d.pattern}|${d.region}|${JSON.stringify(d.parameters)}`;
 }
 
 /**
@@ -85,6 +91,9 @@ export function measureDraft(draft: DraftPlan, registry: Registry, organization:
       } else if (d.kind === 'stage') {
         // The same stage elsewhere: its assets go to that account's bootstrap bucket.
         shape = { ...shape, assets: shape.assets.map((a) => ({ id: a.id, destinations: a.destinations.map((x) => `${d.accountId}/${x.split('/')[1]}`) })) };
+      } else {
+        // The same StackSet in another wave: its own host stack (of nearly the same bytes: names and OU ids differ).
+        shape = { ...shape, templates: shape.templates.map((t) => (t.via === 'action' ? { ...t, name: d.stackName } : t)) };
       }
       out.set(d.id, shape);
     }

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { CONFIG_FILES } from '../accounts/config';
-import type { PatternDefinition, PlannedPattern, PlatformPattern, WorkloadPattern } from './types';
+import type { DeploymentTarget, PatternDefinition, PlannedPattern, PlatformPattern, TargetRule, WorkloadPattern } from './types';
 import { BaselinerParameters } from './baseliner/parameters';
 import { BaselinerStage } from './baseliner/stage';
 import { ContentAggregatorStack } from './content-aggregator/content-aggregator';
@@ -50,6 +50,19 @@ export function platform<S extends z.ZodType>(p: Omit<PlatformPattern<S>, 'kind'
 }
 
 /** The management account in the home Region, or why not. */
+/**
+ * A secret given by ARN must be in the target's account and Region: the function reads it through
+ * its own Region's endpoint, as its own account. Absent, the stack creates one in each target.
+ */
+function givenSecretInTarget(parameter: string, arn: string | undefined, target: DeploymentTarget): ReturnType<TargetRule<unknown>> {
+  const [, , , region, account] = arn?.split(':') ?? [];
+  if (!arn || (region === target.region && account === target.accountId)) return undefined;
+  return {
+    problem: `${parameter} ${arn} is in ${account}/${region}, not the target ${target.accountId}/${target.region}`,
+    fix: `leave ${parameter} out (the stack creates a secret in each account and Region), or narrow this pattern to the account and Region of the secret`,
+  };
+}
+
 export function managementHomeOnly(what: string): PlatformPattern['targetRule'] {
   return (_p, target, org) =>
     target.accountId === org.managementAccount && target.region === org.homeRegion
@@ -164,14 +177,7 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
     stackId: 'ApiFacade',
     targetLimits: 'any governed account and Region; a backendSecretArn must be in the target account and Region',
     // The function reads the secret through its own Region's endpoint, as its own account.
-    targetRule: (p, target) => {
-      const [, , , region, account] = p.backendSecretArn?.split(':') ?? [];
-      if (!p.backendSecretArn || (region === target.region && account === target.accountId)) return undefined;
-      return {
-        problem: `backendSecretArn ${p.backendSecretArn} is in ${account}/${region}, not the target ${target.accountId}/${target.region}`,
-        fix: 'leave backendSecretArn out (the stack creates a secret in each account and Region), or narrow this pattern to the account and Region of the secret',
-      };
-    },
+    targetRule: (p, target) => givenSecretInTarget('backendSecretArn', p.backendSecretArn, target),
     createStack: (scope, id, props) => new ApiFacadeStack(scope, id, props),
   }),
   workload({
@@ -234,12 +240,7 @@ export const STAGE_PATTERNS: readonly PatternDefinition[] = [
           problem: `AWS IoT Greengrass V2 is not offered in ${target.region}`,
           fix: `narrow this pattern's regions to Greengrass V2 Regions (${GREENGRASS_V2_REGIONS.slice(0, 5).join(', ')}, …; the list is GREENGRASS_V2_REGIONS in stages/iot-itsm/parameters.ts)`,
         };
-      const [, , , region, account] = p.servicenowSecretArn?.split(':') ?? [];
-      if (!p.servicenowSecretArn || (region === target.region && account === target.accountId)) return undefined;
-      return {
-        problem: `servicenowSecretArn ${p.servicenowSecretArn} is in ${account}/${region}, not the target ${target.accountId}/${target.region}`,
-        fix: 'leave servicenowSecretArn out (the stack creates a secret in each account and Region), or narrow this pattern to the account and Region of the secret',
-      };
+      return givenSecretInTarget('servicenowSecretArn', p.servicenowSecretArn, target);
     },
     createStack: (scope, id, props) => new IotItsmStack(scope, id, props),
   }),

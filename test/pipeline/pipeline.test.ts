@@ -9,7 +9,7 @@ import { assemblyFacts, checkAssembly } from '../../pipeline/assembly-checks';
 import { GUARD_PLUGIN_NAMES } from '../../pipeline/guards';
 import { pipelineStackName, synthCommands, type DeliveryPipelineStack } from '../../pipeline/pipeline-stack';
 import { TEMPLATE_BYTES } from '../../pipeline/quotas';
-import { configFixture, replaceOnce } from '../support/config-fixture';
+import { configFixture, replaceOnce, SAMPLE_DEV_PATTERNS } from '../support/config-fixture';
 import { planOf } from '../support/plan';
 import { deadLetterQueues, deadLetterQueuesWithoutAlarm, templateFiles } from '../support/dead-letter-alarms';
 import { synthOrganization } from '../support/synth';
@@ -29,24 +29,6 @@ interface PipelineStage {
   Name: string;
   Actions: Array<{ Name: string; RunOrder?: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown> }>;
 }
-
-/** The sample's dev wave, one StackSet each (accounts/delivery.yaml). */
-const DEV_PATTERNS = [
-  'sns-fifo-jobs',
-  'stream-ingestion',
-  'mq-consumer',
-  'content-aggregator',
-  'spice-refresh',
-  'data-lake',
-  'crud-microservice',
-  'bundled-apps',
-  'image-optimizer',
-  'api-facade',
-  'lambda-extensions',
-  'lambda-storage',
-  'fake-bot-blocker',
-  'iot-itsm',
-];
 
 describe('the delivery pipeline for the sample organization (guards on, assets bundled)', () => {
   const dir = configFixture();
@@ -138,7 +120,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         'catalog-management-us-east-1.platform-catalog.Deploy',
         'catalog-management-us-east-1.platform-catalog-assets.Deploy',
         ...['prod-us-east-1', 'prod-eu-west-1'].map((t) => `sns-fifo-jobs-${t}.pattern-sns-fifo-jobs.Deploy`),
-        ...DEV_PATTERNS.map((p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`),
+        ...SAMPLE_DEV_PATTERNS.map((p) => `stackset-dev-${p}.platform-delivery-dev-${p}-stackset.Deploy`),
       ].sort(),
     );
     const stacks = assembly.nestedAssemblies.flatMap((n) => n.nestedAssembly.stacks);
@@ -148,7 +130,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
         '111111111111/us-east-1',
         '111111111111/eu-west-1',
         // One StackSet stack per dev pattern, all in the management account and home Region.
-        ...DEV_PATTERNS.map(() => '111111111111/us-east-1'),
+        ...SAMPLE_DEV_PATTERNS.map(() => '111111111111/us-east-1'),
         '666666666666/us-east-1',
         '666666666666/eu-west-1',
       ].sort(),
@@ -231,7 +213,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     // baseliner, fourteen StackSet stacks, two prod copies), 4 current product templates (cdk-bootstrap,
     // account-baseline, sns-fifo-jobs, privatelink-lambda), the 2 released account-baseline versions
     // (asset.<hash>.json) and fourteen StackSet templates, all distinct.
-    const templates = 7 + 2 * DEV_PATTERNS.length + 4 + 2;
+    const templates = 7 + 2 * SAMPLE_DEV_PATTERNS.length + 4 + 2;
     expect(report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'cdk-validator-cfnguard').metadata.distinctTemplates).toBe(`${templates} of ${templates}`);
     expect(templates).toBe(41);
   });

@@ -3,7 +3,7 @@ import { expandTargets, shapePlan, type DeploymentShape, type DraftPlan, type Pl
 import { REGISTRY } from '../../pipeline/registry';
 import type { Registry } from '../../stages/types';
 import { allowedRegions, generatedOrganization, workloadPatterns } from '../../bench/organizations';
-import { configFixture, replaceOnce } from '../support/config-fixture';
+import { configFixture, replaceOnce, SAMPLE_DEV_PATTERNS } from '../support/config-fixture';
 import { draftOf, planOf, planResult } from '../support/plan';
 
 const stackSets = (w: { deployments: readonly (PlannedStage | PlannedStackSet)[] }) => w.deployments.filter((d): d is PlannedStackSet => d.kind === 'stackset');
@@ -16,27 +16,7 @@ describe('the sample organization: both delivery modes', () => {
   it('delivers the OU wave as one StackSet per pattern and the account lists as CDK Stages', () => {
     expect(plan.waves.map((w) => [w.name, w.approval, stages(w).map((s) => s.id), stackSets(w).map((s) => s.id)])).toEqual([
       ['platform', false, ['catalog-management-us-east-1', 'baseliner-management-us-east-1'], []],
-      [
-        'dev',
-        false,
-        [],
-        [
-          'sns-fifo-jobs',
-          'stream-ingestion',
-          'mq-consumer',
-          'content-aggregator',
-          'spice-refresh',
-          'data-lake',
-          'crud-microservice',
-          'bundled-apps',
-          'image-optimizer',
-          'api-facade',
-          'lambda-extensions',
-          'lambda-storage',
-          'fake-bot-blocker',
-          'iot-itsm',
-        ].map((p) => `stackset-dev-${p}`),
-      ],
+      ['dev', false, [], SAMPLE_DEV_PATTERNS.map((p) => `stackset-dev-${p}`)],
       ['prod', true, ['sns-fifo-jobs-prod-us-east-1', 'sns-fifo-jobs-prod-eu-west-1'], []],
     ]);
   });

@@ -12,6 +12,24 @@ process.once('exit', () => {
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** The patterns of the sample's dev wave (accounts/delivery.yaml), in order: one StackSet each. */
+export const SAMPLE_DEV_PATTERNS: readonly string[] = [
+  'sns-fifo-jobs',
+  'stream-ingestion',
+  'mq-consumer',
+  'content-aggregator',
+  'spice-refresh',
+  'data-lake',
+  'crud-microservice',
+  'bundled-apps',
+  'image-optimizer',
+  'api-facade',
+  'lambda-extensions',
+  'lambda-storage',
+  'fake-bot-blocker',
+  'iot-itsm',
+];
+
 export type Edit = string | ((original: string) => string) | null;
 
 /**
