@@ -112,6 +112,13 @@ function checkDelivery(config: Config): ConfigIssue[] {
   duplicates(delivery.waves.map((w) => w.name)).forEach(([first, i]) =>
     issues.push({ file, path: `waves[${i}].name`, problem: `duplicate wave name "${delivery.waves[i].name}" (also waves[${first}])`, fix: 'give each wave its own name' }),
   );
+  if (delivery.waves[0]?.bake)
+    issues.push({
+      file,
+      path: 'waves[0].bake',
+      problem: `wave "${delivery.waves[0].name}" is the first: there is no wave before it to bake`,
+      fix: 'move bake to the wave that should wait for this one',
+    });
   delivery.waves.forEach((wave, w) => {
     const waveRegions = new Set<string>();
     wave.targets.forEach((t, ti) => {

@@ -82,6 +82,10 @@ export const Organization = z.strictObject({
       .array(z.email({ error: 'not an email address' }))
       .default([])
       .describe('Emails subscribed to pipeline failures and approval requests.'),
+    executionMode: z
+      .enum(['SUPERSEDED', 'QUEUED'], { error: 'executionMode is SUPERSEDED or QUEUED (PARALLEL cannot roll back)' })
+      .default('SUPERSEDED')
+      .describe('SUPERSEDED: a newer commit overtakes a waiting one; QUEUED: every commit runs, in order. Both allow stage rollback.'),
   }),
   stackSets: z
     .strictObject({
@@ -149,9 +153,53 @@ export const PatternRef = z.union([
   }),
 ]);
 
+const DAY = '(SUN|MON|TUE|WED|THU|FRI|SAT)';
+/** Days of the week as the cron day-of-week field writes them: MON-FRI, TUE,THU, SAT-SUN is not a range (write SAT,SUN). */
+export const WINDOW_DAYS_PATTERN = new RegExp(`^${DAY}(-${DAY})?(,${DAY}(-${DAY})?)*$`);
+
+/**
+ * When a wave may enter, as CodePipeline's DeploymentWindow rule checks it. A window starts on the
+ * hour and ends the same day: one cron expression (minutes × hours × days) describes it exactly.
+ */
+export const DeploymentWindow = z
+  .strictObject({
+    days: z.string().regex(WINDOW_DAYS_PATTERN, { error: 'days are cron day-of-week names: MON-FRI, or TUE,THU' }).default('MON-FRI').describe('Days the window opens, e.g. MON-FRI or TUE,THU.'),
+    start: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):00$/, { error: 'a window starts on the hour, written HH:00 on a 24-hour clock, e.g. 09:00' })
+      .describe('When the window opens, HH:00 (24-hour clock, in timeZone).'),
+    durationHours: z.number().int().min(1).max(24).describe('How long it stays open, in whole hours; it closes the same day.'),
+    timeZone: z
+      .string()
+      .refine((tz) => tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz), { error: 'not an IANA time zone, e.g. Europe/Berlin or America/New_York' })
+      .default('UTC')
+      .describe('IANA time zone of start, e.g. Europe/Berlin.'),
+  })
+  .refine((w) => Number(w.start.slice(0, 2)) + w.durationHours <= 24, { error: 'the window must close by 24:00 of the day it opens: shorten durationHours or start earlier', path: ['durationHours'] })
+  .describe('A deployment window: the wave enters only while it is open.');
+export type DeploymentWindow = z.output<typeof DeploymentWindow>;
+
+/** A bake before a wave: the previous wave's alarms must stay OK this long after it deployed. */
+export const Bake = z
+  .strictObject({
+    minutes: z.number().int().min(5).max(2880).describe("Minutes the previous wave's alarms must stay OK after it deployed, before this wave enters."),
+    alarmNamePrefixes: z.array(z.string().min(1).max(255)).min(1).optional().describe("Alarm name prefixes to watch in the previous wave's accounts; default: every alarm its pattern stacks create."),
+    sampleAccounts: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(3)
+      .describe('Accounts of the previous wave whose alarms are read (each in all its Regions); a wave of more accounts is sampled, spread over them.'),
+  })
+  .describe('An alarm-gated bake of the previous wave before this one enters.');
+export type Bake = z.output<typeof Bake>;
+
 export const Wave = z.strictObject({
   name: Name,
   approval: z.boolean().default(false).describe('A manual approval gates this wave.'),
+  bake: Bake.optional(),
+  window: DeploymentWindow.optional(),
   targets: z.array(Target).min(1, { error: 'list at least one target' }),
   stackSets: StackSetPreferences.default(StackSetPreferences.parse({})).describe("Operation preferences of this wave's StackSets."),
   patterns: z.array(PatternRef).min(1, { error: 'list at least one pattern' }),

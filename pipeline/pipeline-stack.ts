@@ -9,13 +9,18 @@ import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 
 import type { Construct } from 'constructs';
 import { ConfigError } from '../accounts/issues';
 import type { Config } from '../accounts/config';
-import { subscribeEmail } from '../stages/shared/alarms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { alarmOnWaitingMessages, subscribeEmail } from '../stages/shared/alarms';
+import { PatternFunction } from '../stages/shared/pattern-function';
+import { deadLetterQueue } from '../stages/shared/queues';
 import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
 import { allowServiceToUseKey, patternKey } from '../stages/shared/pattern-key';
 import type { Registry } from '../stages/types';
 import { createDeploymentStage, measureStage } from './deployment-stages';
 import { organizationContext } from './organization-context';
 import { shapePlan, type DeploymentShape, type DraftPlan, type Plan } from './planner';
+import { applyStageConditions, stageConditions } from './stage-conditions';
+import { lookupRoleName } from './wave-gates';
 
 /** The pipeline stack's name for a pipeline name (organization.yaml `pipeline.name`). */
 export function pipelineStackName(pipelineName: string): string {
@@ -132,10 +137,14 @@ export class DeliveryPipelineStack extends Stack {
     this.hardenGeneratedBuckets();
     this.acknowledgeGeneratedRoles();
 
-    // Pipeline failures and approval requests, to the platform team.
+    // Pipeline failures, approval requests, bake failures and dead letters, to the platform team.
     allowServiceToUseKey(key, 'CodeStarNotifications', 'codestar-notifications.amazonaws.com', { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } });
     this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'platform-delivery pipeline', masterKey: key, enforceSSL: true });
     for (const email of organization.pipeline.notify) subscribeEmail(this.notifications, email);
+
+    // Wave gates and rollback: CodePipeline V2 stage conditions, on the pipeline CDK Pipelines generated.
+    const bakeGate = this.plan.waves.some((w) => w.gate.bake) ? this.bakeGateFunction(key) : undefined;
+    applyStageConditions(this.pipeline.pipeline, stageConditions(this.plan, bakeGate?.functionName), organization.pipeline.executionMode);
     this.pipeline.pipeline.notifyOn('PipelineEvents', this.notifications, {
       events: [
         PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
@@ -145,6 +154,45 @@ export class DeliveryPipelineStack extends Stack {
         PipelineNotificationEvents.MANUAL_APPROVAL_FAILED,
       ],
     });
+  }
+
+  /**
+   * The bake gate (functions/delivery/bake-gate), run by the pipeline's entry rules: it reads the
+   * previous wave's alarms in its sampled accounts through their CDK lookup roles (read-only).
+   */
+  private bakeGateFunction(key: ReturnType<typeof patternKey>): lambda.IFunction {
+    const dlq = deadLetterQueue(this, 'BakeGateDlq', key, 'the bake gate function');
+    const gate = new PatternFunction(this, 'BakeGate', {
+      entry: 'delivery/bake-gate/index.ts',
+      description: "platform-delivery: bake gate, the previous wave's alarms before a wave enters",
+      environment: { PIPELINE_NAME: this.plan.pipelineName, TOPIC_ARN: this.notifications.topicArn },
+      timeout: Duration.minutes(15),
+      logRetention: logs.RetentionDays.ONE_YEAR,
+      key,
+      deadLetterQueue: dlq,
+      noVpcReason: 'Calls only AWS APIs (CodePipeline, STS, CloudWatch in the target accounts, SNS); the management account keeps no VPC for the pipeline.',
+    });
+    alarmOnWaitingMessages(this, 'BakeGateDlqAlarm', dlq, this.notifications, 'A bake gate invocation failed after Lambda retries: the wave it guards did not get an answer; see the function logs.');
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey', 'kms:Decrypt');
+    const pipelineArn = this.formatArn({ service: 'codepipeline', resource: this.plan.pipelineName });
+    gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:GetPipelineState'], resources: [pipelineArn] }));
+    // PutJobSuccessResult and PutJobFailureResult accept no resource: a job is named by its id only.
+    gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], resources: ['*'] }));
+    const roles = [
+      ...new Set(
+        this.plan.waves.flatMap((w) => w.gate.bake?.targets.flatMap((t) => t.regions.map((r) => `arn:${this.partition}:iam::${t.accountId}:role/${lookupRoleName(t.accountId, r.region)}`)) ?? []),
+      ),
+    ].sort();
+    gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
+    // Publishing to the encrypted topic: sns:Publish on it, and the two key actions SNS uses for the caller.
+    gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.notifications.topicArn] }));
+    key.grant(gate.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    gate.fn.grantInvoke(this.pipeline.pipeline.role);
+    Validations.of(gate.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'codepipeline:PutJobSuccessResult and PutJobFailureResult take no resource ARN (the job is named by its id); X-Ray writes take none either. Every other action names its resources.',
+    });
+    return gate.fn;
   }
 
   /**

@@ -14,11 +14,12 @@ import * as path from 'node:path';
 import { type ConfigIssue, suggestion } from '../accounts/issues';
 import { accountsInOu, deliveryMode, findAccount, stackSetOus } from '../accounts/queries';
 import { CONFIG_FILES, type Config } from '../accounts/config';
-import { DEFAULT_PIPELINE_NAME, type Account, type Quotas, type StackSetPreferences, type Target } from '../accounts/schema';
+import { DEFAULT_PIPELINE_NAME, type Account, type Bake, type DeploymentWindow, type Quotas, type StackSetPreferences, type Target } from '../accounts/schema';
 import { fromZodIssues } from '../accounts/zod-issues';
 import type { Registry } from '../stages/types';
 import { organizationContext } from './organization-context';
 import { ACTIONS_PER_STACK, ASSET_PUBLISHING_ACTIONS, FIXED_STAGES, TEMPLATE_BYTES } from './quotas';
+import { bakeGateParameters, planBake, planWindow, USER_PARAMETERS_LIMIT, type WaveGate } from './wave-gates';
 
 /** One workload or platform pattern in one account and Region: a CDK Stage of the pipeline. */
 export interface PlannedStage {
@@ -88,6 +89,9 @@ export interface DraftWave {
   readonly name: string;
   readonly approval: boolean;
   readonly deployments: readonly PlannedDeployment[];
+  /** As delivery.yaml gives them; planned into the wave's gate once the shapes are known. */
+  readonly bake?: Bake;
+  readonly window?: DeploymentWindow;
 }
 
 /** The deployments of a config, before their shapes are known. */
@@ -120,6 +124,8 @@ export interface PipelineWavePart {
 export interface PlannedWave extends DraftWave {
   readonly parts: readonly PipelineWavePart[];
   readonly actions: number;
+  /** What must hold before the wave enters: its deployment window, the previous wave's bake. */
+  readonly gate: WaveGate;
 }
 
 export interface PipelineStageShape {
@@ -277,7 +283,7 @@ export function planDeployments(config: Config, registry: Registry): { draft?: D
         });
       }
     });
-    waves.push({ name: wave.name, approval: wave.approval, deployments });
+    waves.push({ name: wave.name, approval: wave.approval, deployments, bake: wave.bake, window: wave.window });
   });
   waves.forEach((wave, w) => {
     if (wave.deployments.length === 0 && !issues.some((i) => i.path.startsWith(`waves[${w}]`))) {
@@ -403,7 +409,35 @@ export function shapePlan(draft: DraftPlan, shapes: ReadonlyMap<string, Deployme
     close();
     // CDK Pipelines names a pipeline stage after its CDK Stage when it holds only one.
     const named = parts.map((p) => (p.deployments.length === 1 ? { ...p, name: p.deployments[0] } : p));
-    return { ...wave, parts: named, actions: named.reduce((n, p) => n + p.actions, 0) };
+    return { ...wave, parts: named, actions: named.reduce((n, p) => n + p.actions, 0), gate: {} };
+  });
+  if (issues.length > 0) return { issues };
+  waves.forEach((wave, w) => {
+    const bake =
+      wave.bake && w > 0
+        ? planBake(
+            wave.bake,
+            waves[w - 1].name,
+            waves[w - 1].deployments,
+            shapes,
+            waves.map((x) => x.name),
+          )
+        : undefined;
+    waves[w] = { ...wave, gate: { window: wave.window && planWindow(wave.window), bake } };
+    if (!bake) return;
+    const size = JSON.stringify(
+      bakeGateParameters(
+        bake,
+        waves[w - 1].parts.map((p) => p.name),
+      ),
+    ).length;
+    if (size > USER_PARAMETERS_LIMIT)
+      issues.push({
+        file,
+        path: `waves[${w}].bake`,
+        problem: `the bake before wave "${wave.name}" watches ${bake.targets.length} accounts, ${size} characters of rule parameters (CodePipeline allows ${USER_PARAMETERS_LIMIT})`,
+        fix: 'lower bake.sampleAccounts, or name the alarms to watch with bake.alarmNamePrefixes',
+      });
   });
   if (issues.length > 0) return { issues };
 

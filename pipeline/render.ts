@@ -1,6 +1,7 @@
 /** Renders a plan for people (table, markdown), for tools (json) and for diagrams (mermaid). Pure. */
 import type { Config } from '../accounts/config';
 import type { Plan, PlannedStackSet, PlannedStage, PlannedWave, QuotaUse, StackSetGroup } from './planner';
+import { describeBake } from './wave-gates';
 
 export const FORMATS = ['table', 'json', 'markdown', 'mermaid'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -30,6 +31,8 @@ export function planJson(plan: Plan, config: Config) {
     waves: plan.waves.map((w) => ({
       name: w.name,
       approval: w.approval,
+      window: w.gate.window,
+      bake: w.gate.bake,
       actions: w.actions,
       pipelineStages: w.parts.map((p) => ({ name: p.name, actions: p.actions, deployments: p.deployments })),
       stages: stagesOf(w).map((s) => ({
@@ -56,6 +59,7 @@ export function planJson(plan: Plan, config: Config) {
       })),
     })),
     pipeline: plan.pipeline,
+    executionMode: config.organization.pipeline.executionMode,
     assets: plan.assets,
     quotas: plan.quotas.map((q) => ({ ...q, headroom: q.limit - q.used })),
   };
@@ -98,12 +102,25 @@ function waveTitle(w: PlannedWave, i: number): string {
   return `Wave ${i + 1}: ${w.name}${w.approval ? ' — manual approval first' : ''} (${counts}, ${w.actions} actions${split})`;
 }
 
+/** What must hold before a wave enters, one line each: its window, the previous wave's bake. */
+export function gateLines(w: PlannedWave): string[] {
+  const lines: string[] = [];
+  if (w.gate.window) lines.push(`enters only in its window: ${w.gate.window.description} (DeploymentWindow cron "${w.gate.window.cron}")`);
+  if (w.gate.bake) lines.push(`enters only after ${describeBake(w.gate.bake)}`);
+  return lines;
+}
+
 function stageRows(plan: Plan, w: PlannedWave): string[][] {
   return stagesOf(w).map((s) => [s.pattern, s.accountName, s.accountId, s.region, String(plan.shapes.get(s.id)?.stacks ?? '?')]);
 }
 
 function stackSetRows(w: PlannedWave): string[][] {
   return stackSetsOf(w).flatMap((s) => s.groups.map((g, gi) => [gi === 0 ? s.stackSetName : '', gi === 0 ? s.pattern : '', describeGroup(s, g), gi === 0 ? String(s.instances.length) : '']));
+}
+
+/** What a failure does, pipeline-wide. */
+function failureLine(config: Config): string {
+  return `execution mode ${config.organization.pipeline.executionMode}; a wave stage that fails rolls back to its last successful revision (OnFailure ROLLBACK) and the pipeline halts`;
 }
 
 function renderTable(plan: Plan, config: Config): string {
@@ -113,12 +130,12 @@ function renderTable(plan: Plan, config: Config): string {
     '',
   ];
   plan.waves.forEach((w, i) => {
-    out.push(waveTitle(w, i));
+    out.push(waveTitle(w, i), ...gateLines(w).map((l) => `  ${l}`));
     if (stackSetsOf(w).length) out.push(table(STACKSET_HEADERS, stackSetRows(w)));
     if (stagesOf(w).length) out.push(table(STAGE_HEADERS, stageRows(plan, w)));
     out.push('');
   });
-  out.push(`Pipeline: ${plan.pipeline.map((s) => `${s.name}(${s.actions})`).join(' → ')}`, '');
+  out.push(`Pipeline: ${plan.pipeline.map((s) => `${s.name}(${s.actions})`).join(' → ')}`, `  ${failureLine(config)}`, '');
   out.push('Quota headroom', table(QUOTA_HEADERS, quotaRows(plan.quotas)), '');
   return `${out.join('\n')}\n`;
 }
@@ -127,7 +144,8 @@ function renderMarkdown(plan: Plan, config: Config): string {
   const md = (headers: string[], rows: string[][]) => [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   const out = [`# Rollout plan (${config.dir})`, ''];
   plan.waves.forEach((w, i) => {
-    out.push(`## ${waveTitle(w, i)}`, '');
+    out.push(`## ${waveTitle(w, i)}`, '', ...gateLines(w).map((l) => `- ${l}`));
+    if (gateLines(w).length) out.push('');
     if (stackSetsOf(w).length)
       out.push(
         md(
@@ -145,7 +163,7 @@ function renderMarkdown(plan: Plan, config: Config): string {
         '',
       );
   });
-  out.push('## Pipeline', '', plan.pipeline.map((s) => `${s.name} (${s.actions})`).join(' → '), '');
+  out.push('## Pipeline', '', plan.pipeline.map((s) => `${s.name} (${s.actions})`).join(' → '), '', failureLine(config), '');
   out.push(
     '## Quota headroom',
     '',

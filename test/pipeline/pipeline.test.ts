@@ -111,6 +111,48 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
     expect(stages.find((s) => s.Name === 'dev')!.Actions.some((a) => a.ActionTypeId.Category === 'Approval')).toBe(false);
   });
 
+  it('runs in SUPERSEDED mode and rolls every wave stage back on failure, never the stages before the waves', () => {
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { ExecutionMode: 'SUPERSEDED' });
+    const raw = stages as unknown as Array<{ Name: string; OnFailure?: unknown; BeforeEntry?: unknown }>;
+    expect(raw.map((s) => [s.Name, s.OnFailure ?? null])).toEqual([
+      ['Source', null],
+      ['Build', null],
+      ['UpdatePipeline', null],
+      ['Assets', null],
+      ['platform', { Result: 'ROLLBACK' }],
+      ['dev', { Result: 'ROLLBACK' }],
+      ['prod', { Result: 'ROLLBACK' }],
+    ]);
+    expect(raw.filter((s) => s.BeforeEntry).map((s) => s.Name)).toEqual(['prod']);
+  });
+
+  it('lets prod enter only after dev baked (the bake gate function) and inside its window; the pipeline may invoke that function and nothing more', () => {
+    const prod = stages.find((s) => s.Name === 'prod') as unknown as {
+      BeforeEntry: { Conditions: Array<{ Result: string; Rules: Array<{ Name: string; RuleTypeId: { Provider: string }; Configuration: Record<string, unknown> }> }> };
+    };
+    const [condition] = prod.BeforeEntry.Conditions;
+    expect(condition.Result).toBe('FAIL');
+    const [bake, window] = condition.Rules;
+    const [gateId] = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('bake gate') } }));
+    expect(bake).toMatchObject({ Name: 'Bake-dev', RuleTypeId: { Provider: 'LambdaInvoke' }, Configuration: { FunctionName: { Ref: gateId } } });
+    expect(JSON.parse(bake.Configuration.UserParameters as string)).toMatchObject({ wave: 'dev', stages: ['dev'], minutes: 60 });
+    expect(window).toMatchObject({ Name: 'DeploymentWindow', RuleTypeId: { Provider: 'DeploymentWindow' }, Configuration: { Cron: '* * 9-14 ? * MON-THU *', TimeZone: 'Europe/London' } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('bake gate'), Timeout: 900, Environment: { Variables: { PIPELINE_NAME: 'platform-delivery' } } });
+    // The gate assumes exactly the lookup roles of the sampled dev accounts, in their Regions.
+    const assumed = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: string | string[] }) => st.Action === 'sts:AssumeRole')
+      .flatMap((st: { Resource: unknown }) => [st.Resource].flat());
+    expect(assumed.filter((r) => JSON.stringify(r).includes('lookup-role'))).toEqual(
+      ['444444444444', '555555555555'].flatMap((a) => ['eu-west-1', 'us-east-1'].map((r) => `arn:aws:iam::${a}:role/cdk-hnb659fds-lookup-role-${a}-${r}`)),
+    );
+    // The pipeline's role (which runs the entry rules) may invoke the gate.
+    const invokes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: { Action: string | string[] }) => [st.Action].flat().includes('lambda:InvokeFunction'));
+    expect(JSON.stringify(invokes)).toContain(gateId);
+  });
+
   it('deploys each CDK Stage into its own account and Region, and each StackSet’s stack into the management account', () => {
     // A wave of one stage becomes a pipeline stage named after it; each stack deploys in one action.
     const deploys = stages.flatMap((s) => s.Actions.filter((a) => a.Name.endsWith('Deploy')).map((a) => (a.Name === 'Deploy' ? `${s.Name}.Deploy` : a.Name)));
