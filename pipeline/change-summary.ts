@@ -202,9 +202,14 @@ const WORD: Record<Impact, string> = { add: 'added', modify: 'modified', replace
 
 const counts = (c: Counts) => `${c.added} added, ${c.modified} modified, ${c.replaced} replaced, ${c.removed} removed`;
 
+/** A table of cloudformation-diff's (cells may hold several lines), as aligned text. */
 function tableText(rows: readonly (readonly string[])[], indent: string): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').replace(/\n/g, ' ').length)));
-  return rows.map((r) => (indent + r.map((c, i) => (c ?? '').replace(/\n/g, ' ').padEnd(widths[i])).join('  ')).trimEnd());
+  const cells = rows.map((r) => r.map((c) => (c ?? '').split('\n')));
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => Math.max(...(r[i] ?? ['']).map((l) => l.length)))));
+  return cells.flatMap((r) => {
+    const height = Math.max(...r.map((c) => c.length));
+    return Array.from({ length: height }, (_, line) => `${indent}${r.map((c, i) => (c[line] ?? '').padEnd(widths[i])).join('  ')}`.trimEnd());
+  });
 }
 
 /** Where a template goes, for people: "2 account-Regions (444444444444/us-east-1, …)". */
@@ -240,7 +245,7 @@ export function renderChangeSummary(summary: ChangeSummary, title: string): stri
   const dangerous = summary.waves.flatMap((w) =>
     w.templates.flatMap((t) => t.resources.filter((r) => r.impact !== 'add' && r.impact !== 'modify').map((r) => `${w.wave}: ${t.deployment ?? 'pipeline'} ${r.logicalId} ${WORD[r.impact]}`)),
   );
-  out.push(`Total: ${counts(summary.totals)} over every account and Region; ${summary.unchanged} templates unchanged.`);
+  out.push(`Total: ${counts(summary.totals)} over every account and Region; ${summary.unchanged} template${summary.unchanged === 1 ? '' : 's'} unchanged.`);
   if (dangerous.length) out.push(`Replaced or removed (read these before approving): ${dangerous.length}`, ...dangerous.map((d) => `  ${d}`));
   return `${out.join('\n')}\n`;
 }

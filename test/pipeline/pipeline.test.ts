@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { loadConfigOrThrow } from '../../accounts/loader';
 import { assemblyFacts, checkAssembly } from '../../pipeline/assembly-checks';
+import { assemblyTemplates, summarizeChanges } from '../../pipeline/change-summary';
 import { GUARD_PLUGIN_NAMES } from '../../pipeline/guards';
 import { pipelineStackName, synthCommands, type DeliveryPipelineStack } from '../../pipeline/pipeline-stack';
 import { TEMPLATE_BYTES } from '../../pipeline/quotas';
@@ -151,6 +152,18 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((st: { Action: string | string[] }) => [st.Action].flat().includes('lambda:InvokeFunction'));
     expect(JSON.stringify(invokes)).toContain(gateId);
+  });
+
+  it('has every template the change summary pairs: its own stacks, each stage’s stack, each StackSet’s host stack and template', () => {
+    const templates = assemblyTemplates(outdir, PIPELINE_STACK_NAME);
+    const byDeployment = (id: string) => [...templates.values()].filter((t) => t.deployment === id).map((t) => t.name);
+    expect(byDeployment('stackset-dev-data-lake').sort()).toEqual(['StackSet template', 'platform-delivery-dev-data-lake-stackset']);
+    expect(byDeployment('sns-fifo-jobs-prod-eu-west-1')).toEqual(['pattern-sns-fifo-jobs']);
+    expect([...templates.values()].filter((t) => t.name === 'StackSet template')).toHaveLength(SAMPLE_DEV_PATTERNS.length);
+    for (const t of templates.values()) expect(fs.existsSync(t.file)).toBe(true);
+    // A revision against itself changes nothing.
+    const summary = summarizeChanges(templates, templates, planOf(dir));
+    expect(summary).toEqual({ waves: [], unchanged: templates.size, totals: { added: 0, modified: 0, replaced: 0, removed: 0 } });
   });
 
   it('deploys each CDK Stage into its own account and Region, and each StackSet’s stack into the management account', () => {
