@@ -13,7 +13,7 @@ import { FORMATS, renderPlan, type Format } from '../render';
 import { assemblyTemplates, renderChangeSummary, summarizeChanges } from '../change-summary';
 import { pipelineStackName } from '../pipeline-stack';
 import type { Plan } from '../planner';
-import { resolveRevision, synthRevision, synthWorkingTree } from './revision-assembly';
+import { resolveRevision, synthRevision, synthWorkingTree } from '../revision-assembly';
 import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from './command-line';
 
 const spec = {

@@ -26,6 +26,7 @@ const AN_OPTION: Record<string, string> = {
   'baseline:plan': '--from-ou',
   'catalog:snapshot': '--check',
   'lint:templates': '--assembly',
+  rollback: '--dry-run',
 };
 
 it('every file of pipeline/cli/ but the parser is a command with an npm script', () => {

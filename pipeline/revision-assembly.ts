@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = path.resolve(__dirname, '..');
 
 /** Installed folders that git does not hold and a synth needs (setup.sh makes them). */
 export const INSTALLED_FOLDERS = ['node_modules', 'functions/image-optimizer/resizer/arm64-runtime/node_modules'];
