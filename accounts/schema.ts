@@ -54,6 +54,33 @@ export const Quotas = z
   .describe('Limits the plan is checked against; AWS defaults unless raised.');
 export type Quotas = z.output<typeof Quotas>;
 
+/** EventBridge's schedule expressions: rate(1 day), cron(0 6 * * ? *). */
+export const SCHEDULE_PATTERN = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+( \S+){5}\))$/;
+
+/** How the delivery system watches itself once deployed. */
+export const Operations = z
+  .strictObject({
+    driftDetection: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        schedule: z
+          .string()
+          .regex(SCHEDULE_PATTERN, { error: 'a schedule is rate(N unit) or cron(6 fields), e.g. rate(1 day) or cron(0 6 * * ? *)' })
+          .default('cron(0 6 * * ? *)')
+          .describe('When to detect drift of every stack and StackSet the pipeline deploys (EventBridge schedule, UTC).'),
+      })
+      .default({ enabled: true, schedule: 'cron(0 6 * * ? *)' }),
+    baselineObjectiveMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(1440)
+      .default(60)
+      .describe('SLO: minutes from Control Tower vending an account to the account fully baselined; the delivery dashboard alarms above it.'),
+  })
+  .describe('Drift detection, delivery metrics and their objectives.');
+export type Operations = z.output<typeof Operations>;
+
 export const Organization = z.strictObject({
   management: z.strictObject({
     account: AccountId.describe('The Control Tower management account: home of the pipeline and the baseliner.'),
@@ -96,6 +123,7 @@ export const Organization = z.strictObject({
     .default({})
     .describe('Where service-managed StackSets are administered.'),
   quotas: Quotas.default(Quotas.parse({})),
+  operations: Operations.default(Operations.parse({})),
   regions: z.array(RegionName).min(1, { error: 'list at least one governed Region' }).describe('Governed Regions; nothing deploys elsewhere.'),
   organizationalUnits: z.array(OuPath).default([]),
   organizationalUnitIds: z.record(OuPath, OuId).default({}).describe('OU path → OU id (Root → the root id). StackSet targets need the ids; accounts:sync writes them.'),

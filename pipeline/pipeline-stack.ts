@@ -9,7 +9,9 @@ import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 
 import type { Construct } from 'constructs';
 import { ConfigError } from '../accounts/issues';
 import type { Config } from '../accounts/config';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { alarmOnWaitingMessages, subscribeEmail } from '../stages/shared/alarms';
 import { PatternFunction } from '../stages/shared/pattern-function';
 import { deadLetterQueue } from '../stages/shared/queues';
@@ -19,6 +21,7 @@ import type { Registry } from '../stages/types';
 import { createDeploymentStage, measureStage } from './deployment-stages';
 import { organizationContext } from './organization-context';
 import { shapePlan, type DeploymentShape, type DraftPlan, type Plan } from './planner';
+import { DriftDetection } from './operations/drift-detection';
 import { applyStageConditions, stageConditions } from './stage-conditions';
 import { lookupRoleName } from './wave-gates';
 
@@ -65,6 +68,8 @@ export interface DeliveryPipelineStackProps extends StackProps {
 export class DeliveryPipelineStack extends Stack {
   readonly pipeline: CodePipeline;
   readonly notifications: sns.Topic;
+  /** Server access logs of the pipeline's buckets. */
+  readonly accessLogs: s3.Bucket;
   /** The plan, shaped by what the stages below synthesize. */
   readonly plan: Plan;
 
@@ -134,6 +139,7 @@ export class DeliveryPipelineStack extends Stack {
     this.pipeline.buildPipeline();
     this.allowCodeConnections(organization.pipeline.connectionArn);
 
+    this.accessLogs = accessLogsBucket(this, 'AccessLogs');
     this.hardenGeneratedBuckets();
     this.acknowledgeGeneratedRoles();
 
@@ -141,6 +147,17 @@ export class DeliveryPipelineStack extends Stack {
     allowServiceToUseKey(key, 'CodeStarNotifications', 'codestar-notifications.amazonaws.com', { StringEquals: { 'kms:ViaService': `sns.${this.region}.amazonaws.com` } });
     this.notifications = new sns.Topic(this, 'Notifications', { displayName: 'platform-delivery pipeline', masterKey: key, enforceSSL: true });
     for (const email of organization.pipeline.notify) subscribeEmail(this.notifications, email);
+
+    // Scheduled drift detection of everything the pipeline deploys.
+    if (organization.operations.driftDetection.enabled) {
+      new DriftDetection(this, 'DriftDetection', {
+        plan: this.plan,
+        key,
+        topic: this.notifications,
+        accessLogs: this.accessLogs,
+        schedule: events.Schedule.expression(organization.operations.driftDetection.schedule),
+      });
+    }
 
     // Wave gates and rollback: CodePipeline V2 stage conditions, on the pipeline CDK Pipelines generated.
     const bakeGate = this.plan.waves.some((w) => w.gate.bake) ? this.bakeGateFunction(key) : undefined;
@@ -210,7 +227,7 @@ export class DeliveryPipelineStack extends Stack {
   /** CDK Pipelines makes the artifact and cross-Region replication buckets; bring them to our standard. */
   private hardenGeneratedBuckets(): void {
     const codePipeline = this.pipeline.pipeline;
-    hardenGeneratedBucket(codePipeline.artifactBucket, accessLogsBucket(this, 'AccessLogs'), 'artifacts/', 180);
+    hardenGeneratedBucket(codePipeline.artifactBucket, this.accessLogs, 'artifacts/', 180);
     for (const [region, support] of Object.entries(codePipeline.crossRegionSupport)) {
       hardenGeneratedBucket(support.replicationBucket, accessLogsBucket(support.stack, `AccessLogs-${region}`), 'replication/', 180);
     }

@@ -10,6 +10,7 @@ import type { PatternStackProps } from '../types';
 import { PatternFunction } from '../shared/pattern-function';
 import { allowEventBridgeRules, patternKey } from '../shared/pattern-key';
 import { deadLetterQueue } from '../shared/queues';
+import { workflowRole } from '../shared/lambda-task';
 import { alarmOnFailedExecutions, alarmOnWaitingMessages, notificationTopic } from '../shared/alarms';
 import type { ContentAggregatorParameters } from './parameters';
 import { aggregatorDefinition, type AggregatorFunctions } from './state-machine';
@@ -63,32 +64,13 @@ export class ContentAggregator extends Construct {
     ) as Record<keyof AggregatorFunctions, PatternFunction>;
 
     // The state machine's own role, closed to CDK's generated grants: invoke on exactly the six functions.
-    this.role = new iam.Role(this, 'WorkflowRole', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: 'content-aggregator: the state machine' });
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(this.functions).map((f) => f.fn.functionArn) }));
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'logs:CreateLogDelivery',
-          'logs:GetLogDelivery',
-          'logs:UpdateLogDelivery',
-          'logs:DeleteLogDelivery',
-          'logs:ListLogDeliveries',
-          'logs:PutResourcePolicy',
-          'logs:DescribeResourcePolicies',
-          'logs:DescribeLogGroups',
-        ],
-        // CloudWatch Logs vended-log delivery calls take no resource ARN.
-        resources: ['*'],
-      }),
+    this.role = workflowRole(
+      this,
+      'WorkflowRole',
+      'content-aggregator: the state machine',
+      Object.values(this.functions).map((f) => f.fn),
+      key,
     );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
-        // X-Ray trace and sampling calls take no resource ARN.
-        resources: ['*'],
-      }),
-    );
-    key.grant(this.role, 'kms:Decrypt', 'kms:GenerateDataKey');
 
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: p.logRetentionDays, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { lambdaTask } from '../shared/lambda-task';
 
 export interface AggregatorFunctions {
   readonly getFeedUrls: lambda.IFunction;
@@ -13,27 +13,18 @@ export interface AggregatorFunctions {
   readonly writeToGitHub: lambda.IFunction;
 }
 
-/** Transient Lambda and network failures, retried with back-off on every task. */
-const TRANSIENT = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
-
-function invoke(scope: Construct, id: string, fn: lambda.IFunction, props: Partial<tasks.LambdaInvokeProps> = {}): tasks.LambdaInvoke {
-  const task = new tasks.LambdaInvoke(scope, id, { lambdaFunction: fn, payloadResponseOnly: true, retryOnServiceExceptions: false, ...props });
-  task.addRetry({ errors: TRANSIENT, interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
-  return task;
-}
-
 /**
  * Feed → repo contents → Map over the feed's links (compare, then metadata for new ones; a page
  * that fails is recorded, not fatal) → add to list → one commit when there is anything new.
  */
 export function aggregatorDefinition(scope: Construct, fns: AggregatorFunctions): sfn.IChainable {
-  const getFeedUrls = invoke(scope, 'GetFeedUrls', fns.getFeedUrls, { resultPath: '$.feed' });
+  const getFeedUrls = lambdaTask(scope, 'GetFeedUrls', fns.getFeedUrls, { resultPath: '$.feed' });
   getFeedUrls.addRetry({ errors: ['FetchError'], interval: Duration.seconds(10), backoffRate: 2, maxAttempts: 2 });
-  const getRepoContents = invoke(scope, 'GetRepoContents', fns.getRepoContents, { resultPath: '$.repo' });
+  const getRepoContents = lambdaTask(scope, 'GetRepoContents', fns.getRepoContents, { resultPath: '$.repo' });
 
-  const compare = invoke(scope, 'Compare', fns.compare);
+  const compare = lambdaTask(scope, 'Compare', fns.compare);
   const alreadyListed = new sfn.Pass(scope, 'AlreadyListed', { parameters: { status: 'exists', 'url.$': '$.BlogUrl' } });
-  const getPostMetadata = invoke(scope, 'GetPostMetadata', fns.getPostMetadata, { payload: sfn.TaskInput.fromObject({ 'BlogUrl.$': '$.BlogUrl' }) });
+  const getPostMetadata = lambdaTask(scope, 'GetPostMetadata', fns.getPostMetadata, { payload: sfn.TaskInput.fromObject({ 'BlogUrl.$': '$.BlogUrl' }) });
   getPostMetadata.addRetry({ errors: ['FetchError'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 2 });
   const pageFailed = new sfn.Pass(scope, 'PageFailed', { parameters: { status: 'failed', 'url.$': '$.BlogUrl', 'error.$': '$.failure.Error' } });
   getPostMetadata.addCatch(pageFailed, { errors: ['States.ALL'], resultPath: '$.failure' });
@@ -47,8 +38,8 @@ export function aggregatorDefinition(scope: Construct, fns: AggregatorFunctions)
   });
   forEachPost.itemProcessor(compare.next(isListed));
 
-  const addToList = invoke(scope, 'AddToList', fns.addToList, { payload: sfn.TaskInput.fromObject({ 'items.$': '$.items' }), resultPath: '$.summary' });
-  const writeToGitHub = invoke(scope, 'WriteToGitHub', fns.writeToGitHub, { payload: sfn.TaskInput.fromObject({ 'newPosts.$': '$.summary.newPosts' }), resultPath: '$.write' });
+  const addToList = lambdaTask(scope, 'AddToList', fns.addToList, { payload: sfn.TaskInput.fromObject({ 'items.$': '$.items' }), resultPath: '$.summary' });
+  const writeToGitHub = lambdaTask(scope, 'WriteToGitHub', fns.writeToGitHub, { payload: sfn.TaskInput.fromObject({ 'newPosts.$': '$.summary.newPosts' }), resultPath: '$.write' });
   writeToGitHub.addRetry({ errors: ['ShaConflictError'], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3 });
   const done = new sfn.Succeed(scope, 'Done');
   const anythingNew = new sfn.Choice(scope, 'AnythingNew').when(sfn.Condition.numberGreaterThan('$.summary.added', 0), writeToGitHub.next(done)).otherwise(new sfn.Succeed(scope, 'NothingNew'));
