@@ -21,6 +21,7 @@ import type { Registry } from '../stages/types';
 import { createDeploymentStage, measureStage } from './deployment-stages';
 import { organizationContext } from './organization-context';
 import { shapePlan, type DeploymentShape, type DraftPlan, type Plan } from './planner';
+import { DeliveryDashboard } from './operations/delivery-dashboard';
 import { DriftDetection } from './operations/drift-detection';
 import { applyStageConditions, stageConditions } from './stage-conditions';
 import { lookupRoleName } from './wave-gates';
@@ -33,10 +34,11 @@ export function pipelineStackName(pipelineName: string): string {
 /**
  * Commands of the synth step: the setup a developer runs (npm ci, Go modules, moto into .venv),
  * the tests, the organization's accounts and OUs refreshed from AWS Organizations (so an account
- * vended since the last commit is in the plan), then the synth itself.
+ * vended since the last commit is in the plan), then the synth itself, which prints its delivery
+ * metrics (EMF) into the build log, where CloudWatch Logs turns them into metrics.
  */
 export function synthCommands(configPath: string): string[] {
-  return ['bash scripts/setup.sh', 'npm test', `npm run accounts:sync -- --config ${configPath}`, `npx cdk synth -c config=${configPath}`];
+  return ['bash scripts/setup.sh', 'npm test', `npm run accounts:sync -- --config ${configPath}`, `npm run synth -- --config ${configPath} --emit-metrics`];
 }
 
 /**
@@ -158,6 +160,9 @@ export class DeliveryPipelineStack extends Stack {
         schedule: events.Schedule.expression(organization.operations.driftDetection.schedule),
       });
     }
+
+    // The delivery metrics' dashboard and alarms.
+    new DeliveryDashboard(this, 'Delivery', { pipelineName: this.plan.pipelineName, topic: this.notifications, baselineObjectiveMinutes: organization.operations.baselineObjectiveMinutes });
 
     // Wave gates and rollback: CodePipeline V2 stage conditions, on the pipeline CDK Pipelines generated.
     const bakeGate = this.plan.waves.some((w) => w.gate.bake) ? this.bakeGateFunction(key) : undefined;

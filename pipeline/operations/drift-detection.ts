@@ -49,8 +49,11 @@ export function driftTargets(plan: Plan): DriftTargetInput[] {
   );
 }
 
-/** The state machine, alone: a Map of start → poll → collect per target, then the report. */
-export function driftDefinition(scope: Construct, fn: PatternFunction['fn']): sfn.IChainable {
+/**
+ * The state machine, alone: the targets (held in the definition, whose 1 MB dwarfs the 8 KB an
+ * EventBridge target's input may hold), a Map of start → poll → collect per target, then the report.
+ */
+export function driftDefinition(scope: Construct, fn: PatternFunction['fn'], targets: readonly DriftTargetInput[]): sfn.IChainable {
   const step = (id: string, payload: Record<string, unknown>, resultPath?: string) => {
     const task = lambdaTask(scope, id, fn, { payload: sfn.TaskInput.fromObject(payload), resultPath });
     task.addRetry({ errors: [THROTTLED], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6, jitterStrategy: sfn.JitterType.FULL });
@@ -82,7 +85,8 @@ export function driftDefinition(scope: Construct, fn: PatternFunction['fn']): sf
   const forEach = new sfn.Map(scope, 'ForEachTarget', { itemsPath: '$.targets', itemSelector: { 'target.$': '$$.Map.Item.Value' }, maxConcurrency: MAX_CONCURRENCY, resultPath: '$.results' });
   forEach.itemProcessor(perTarget);
   const report = lambdaTask(scope, 'WriteReport', fn, { payload: sfn.TaskInput.fromObject({ step: 'report', 'results.$': '$.results' }) });
-  return forEach.next(report);
+  const targetList = new sfn.Pass(scope, 'Targets', { result: sfn.Result.fromObject({ targets }) });
+  return targetList.next(forEach).next(report);
 }
 
 export interface DriftDetectionProps {
@@ -108,7 +112,7 @@ export class DriftDetection extends Construct {
     const drift = new PatternFunction(this, 'Steps', {
       entry: 'delivery/drift/index.ts',
       description: 'platform-delivery: drift detection steps (start, check, collect, report)',
-      environment: { MANAGEMENT_ACCOUNT: stack.account, REPORT_BUCKET: this.reports.bucketName, TOPIC_ARN: props.topic.topicArn, POWERTOOLS_METRICS_NAMESPACE: 'PlatformDelivery' },
+      environment: { MANAGEMENT_ACCOUNT: stack.account, REPORT_BUCKET: this.reports.bucketName, TOPIC_ARN: props.topic.topicArn },
       timeout: Duration.minutes(2),
       logRetention: logs.RetentionDays.ONE_YEAR,
       key: props.key,
@@ -153,7 +157,7 @@ export class DriftDetection extends Construct {
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: props.key, removalPolicy: RemovalPolicy.RETAIN });
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
       stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromChainable(driftDefinition(this, drift.fn)),
+      definitionBody: sfn.DefinitionBody.fromChainable(driftDefinition(this, drift.fn, this.targets)),
       role: role.withoutPolicyUpdates(),
       timeout: Duration.hours(6),
       logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -168,7 +172,7 @@ export class DriftDetection extends Construct {
       ruleName,
       description: 'platform-delivery: detect drift of every stack and StackSet the pipeline deploys',
       schedule: props.schedule,
-      targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({ targets: this.targets }), deadLetterQueue: scheduleDlq, retryAttempts: 4 })],
+      targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}), deadLetterQueue: scheduleDlq, retryAttempts: 4 })],
     });
     allowEventBridgeRules(props.key, 'DriftScheduleDeadLetters', [ruleName]);
     alarmOnWaitingMessages(this, 'ScheduleDlqNotEmpty', scheduleDlq, props.topic, 'platform-delivery: a scheduled drift detection could not be started (see the schedule DLQ)');

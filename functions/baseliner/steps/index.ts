@@ -16,6 +16,7 @@ import { type PlannedProduct } from '../../../accounts/baseline-selection';
 import { nextWaitSeconds, type DurationEstimate } from '../shared/selection';
 import { failureReason } from '../shared/failure-reason';
 import { Tracking } from '../shared/tracking';
+import { publishBaselineMetrics } from '../shared/metrics';
 
 const logger = new Logger({ serviceName: 'baseliner-steps' });
 const sc = new ServiceCatalogClient({});
@@ -105,6 +106,7 @@ export async function handler(input: StepInput): Promise<unknown> {
     case 'error':
       await tracking().endSelection(input.accountId, input.executionName, 'failed', iso());
       await notify(sns, env('TOPIC_ARN'), `Baseline of ${input.accountId} stopped`, { account: input.accountId, execution: input.executionName, error: input.error });
+      publishBaselineMetrics({ accountId: input.accountId, startTime: input.startTime, now: currentTime(), failures: 1, newAccount: input.handOff === true });
       return { notified: true };
     default:
       throw new Error(`unknown action ${String((input as { action: unknown }).action)}`);
@@ -263,6 +265,13 @@ async function summarize(input: StepInput) {
     kept: [...(input.kept ?? [])].sort(),
     ...(notes.length ? { notes } : {}),
     ...(pipelineExecutionId ? { pipelineExecutionId } : {}),
+  });
+  publishBaselineMetrics({
+    accountId: input.accountId,
+    startTime: input.startTime,
+    now: currentTime(),
+    failures: summary.failed.length + summary.skipped.length + summary.unfinished.length,
+    newAccount: input.handOff === true,
   });
   return { ...summary, failedCount: summary.failed.length + summary.unfinished.length, skippedCount: summary.skipped.length };
 }

@@ -22,6 +22,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
+import { DELIVERY_METRICS, DELIVERY_NAMESPACE } from '../../../accounts/delivery-metrics';
 import { MalformedEventError } from '../../shared/malformed-event';
 import { buildReport, classify, describeTarget, DriftTarget, summaryText, type DriftedResource, type TargetResult } from './drift';
 
@@ -53,7 +54,7 @@ const Event = z.discriminatedUnion('step', [
   z.object({ step: z.literal('report'), results: z.array(z.unknown()) }),
 ]);
 
-const metrics = new Metrics({ namespace: 'PlatformDelivery', serviceName: 'drift-detection' });
+const metrics = new Metrics({ namespace: DELIVERY_NAMESPACE, serviceName: DELIVERY_METRICS.driftedStacks.service });
 
 const defaultClients = (): Clients => ({
   sts: new STSClient({}),
@@ -188,8 +189,8 @@ async function report(results: TargetResult[], aws: Clients, env: Environment, n
   await aws.s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: key, Body: JSON.stringify(r, null, 2), ContentType: 'application/json' }));
   const location = `s3://${env.bucket}/${key}`;
   await aws.sns.send(new PublishCommand({ TopicArn: env.topicArn, Subject: `Drift: ${r.counts.DRIFTED} drifted of ${r.targets}`, Message: summaryText(r, location) }));
-  metrics.addMetric('DriftedStacks', MetricUnit.Count, r.counts.DRIFTED);
-  metrics.addMetric('DriftUnreadable', MetricUnit.Count, r.counts.UNREADABLE + r.counts.FAILED + r.counts.TIMED_OUT);
+  metrics.addMetric(DELIVERY_METRICS.driftedStacks.name, MetricUnit.Count, r.counts.DRIFTED);
+  metrics.addMetric(DELIVERY_METRICS.driftUnchecked.name, MetricUnit.Count, r.counts.UNREADABLE + r.counts.FAILED + r.counts.TIMED_OUT);
   metrics.publishStoredMetrics();
   return { report: location, counts: r.counts };
 }

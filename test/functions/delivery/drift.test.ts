@@ -61,11 +61,13 @@ const DATA_LAKE = { kind: 'stackset', accountId: '111111111111', region: 'us-eas
 
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: {} });
 
+/** The synthesized machine with its Targets state holding these targets instead of the plan's. */
 async function run(targets: unknown[]) {
-  const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true, checkArn: true } });
+  const states = (definition as { States: Record<string, Record<string, unknown>> }).States;
+  const machine = new StateMachine({ ...definition, States: { ...states, Targets: { ...states.Targets, Result: { targets } } } } as never, { validationOptions: { checkPaths: true, checkArn: true } });
   const step = async (payload: unknown) => (await runStep(payload, clients(), environment, () => new Date('2026-12-03T06:00:00Z'))) as never;
   const names = ['StartDetection', 'CheckDetection', 'CollectDrift', 'WriteReport'];
-  const execution = machine.run({ targets } as never, {
+  const execution = machine.run({}, {
     overrides: {
       taskResourceLocalHandlers: Object.fromEntries(names.map((n) => [n, step])),
       retryIntervalOverrides: Object.fromEntries(names.map((n) => [n, 0])),
@@ -99,6 +101,8 @@ describe('the drift detection state machine, as synthesized', () => {
       .flatMap((s: { Resource: unknown }) => [s.Resource].flat());
     expect(assumed).toEqual(['arn:aws:iam::666666666666:role/cdk-hnb659fds-lookup-role-666666666666-eu-west-1', 'arn:aws:iam::666666666666:role/cdk-hnb659fds-lookup-role-666666666666-us-east-1']);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
+    // The targets live in the definition (EventBridge target input holds 8 KB at most).
+    expect((definition as { States: { Targets: { Result: unknown } } }).States.Targets.Result).toEqual({ targets: detection.targets });
   });
 
   it('reports drifted stacks and StackSet instances with their properties, writes the report to S3 and the summary to SNS', async () => {
