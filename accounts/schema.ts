@@ -70,6 +70,29 @@ export const Operations = z
           .describe('When to detect drift of every stack and StackSet the pipeline deploys (EventBridge schedule, UTC).'),
       })
       .default({ enabled: true, schedule: 'cron(0 6 * * ? *)' }),
+    chat: z
+      .strictObject({
+        slack: z
+          .strictObject({
+            workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, { error: 'a Slack workspace id looks like T012ABCDEF (AWS Chatbot console → the workspace)' }),
+            channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, { error: 'a Slack channel id looks like C012ABCDEF (channel details in Slack)' }),
+          })
+          .optional(),
+        teams: z
+          .strictObject({
+            teamId: z.uuid({ error: 'a Microsoft Teams team id is a UUID' }),
+            tenantId: z.uuid({ error: 'a Microsoft Teams tenant id is a UUID' }),
+            channelId: z
+              .string()
+              .regex(/^[\w\-=+/.,]*(:|%3[aA])[\w\-=+/.,]*(@|%40)[\w\-=+/.,]*$/, { error: 'a Teams channel id looks like 19:abc123@thread.tacv2 (from the channel link; URL-encoded is fine too)' })
+              .describe('The channel id from its link in Teams (19:…@thread.tacv2), as it is or URL-encoded.'),
+          })
+          .optional(),
+      })
+      .optional()
+      .describe(
+        'Pipeline notices (failures, approvals, bake failures, drift, delivery alarms) to Slack or Microsoft Teams through AWS Chatbot (Amazon Q Developer in chat applications). The workspace or team must be authorized in the Chatbot console first.',
+      ),
     baselineObjectiveMinutes: z
       .number()
       .int()

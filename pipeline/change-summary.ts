@@ -20,6 +20,8 @@ export interface AssemblyTemplate {
   readonly file: string;
   /** The stack's account/Region from the manifest (a StackSet template has none: the plan knows its instances). */
   readonly environment?: string;
+  /** The template itself, when it was read from AWS rather than from a file. */
+  readonly body?: Record<string, unknown>;
 }
 
 interface Manifest {
@@ -176,7 +178,7 @@ export function summarizeChanges(base: ReadonlyMap<string, AssemblyTemplate>, he
   for (const key of [...new Set([...head.keys(), ...base.keys()])].sort()) {
     const before = base.get(key);
     const after = head.get(key);
-    const diff = diffTemplates(before && readJson(before.file), after && readJson(after.file));
+    const diff = diffTemplates(before && (before.body ?? readJson(before.file)), after && (after.body ?? readJson(after.file)));
     if (diff.resources.length === 0 && diff.iamStatements.length === 0 && diff.securityGroups.length === 0) {
       unchanged++;
       continue;

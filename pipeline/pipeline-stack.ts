@@ -5,7 +5,7 @@ import { PipelineNotificationEvents, PipelineType } from 'aws-cdk-lib/aws-codepi
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
+import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../accounts/issues';
 import type { Config } from '../accounts/config';
@@ -15,12 +15,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { alarmOnWaitingMessages, subscribeEmail } from '../stages/shared/alarms';
 import { PatternFunction } from '../stages/shared/pattern-function';
 import { deadLetterQueue } from '../stages/shared/queues';
-import { accessLogsBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
+import { accessLogsBucket, dataBucket, hardenGeneratedBucket } from '../stages/shared/buckets';
 import { allowServiceToUseKey, patternKey } from '../stages/shared/pattern-key';
 import type { Registry } from '../stages/types';
 import { createDeploymentStage, measureStage } from './deployment-stages';
 import { organizationContext } from './organization-context';
 import { shapePlan, type DeploymentShape, type DraftPlan, type Plan } from './planner';
+import { ChatNotifications } from './operations/chat';
 import { DeliveryDashboard } from './operations/delivery-dashboard';
 import { DriftDetection } from './operations/drift-detection';
 import { applyStageConditions, stageConditions } from './stage-conditions';
@@ -94,7 +95,9 @@ export class DeliveryPipelineStack extends Stack {
     });
     const key = patternKey(this, 'Key', 'platform-delivery: build logs and notifications');
     const buildLogs = new logs.LogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    this.accessLogs = accessLogsBucket(this, 'AccessLogs');
     const tools = lockedToolVersions();
+    const synth = new ShellStep('Synth', { input: source, installCommands: ['node --version', 'go version'], commands: synthCommands(props.configPath) });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       pipelineName: props.draft.pipelineName,
       cliVersion: tools.cli,
@@ -110,11 +113,7 @@ export class DeliveryPipelineStack extends Stack {
       useChangeSets: false,
       dockerEnabledForSynth: false,
       dockerEnabledForSelfMutation: false,
-      synth: new ShellStep('Synth', {
-        input: source,
-        installCommands: ['node --version', 'go version'],
-        commands: synthCommands(props.configPath),
-      }),
+      synth,
       codeBuildDefaults: {
         logging: { cloudWatch: { logGroup: buildLogs } },
         buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.MEDIUM },
@@ -130,18 +129,18 @@ export class DeliveryPipelineStack extends Stack {
       },
     });
 
+    // Before each approval: what the wave will change against what is deployed now, written where the approval links.
+    const summaries = this.plan.waves.some((w) => w.approval) ? this.changeSummaryBucket(key, organization.management.organizationId) : undefined;
     for (const wave of this.plan.waves) {
       for (const part of wave.parts) {
-        const pipelineWave = this.pipeline.addWave(part.name, {
-          pre: part.approval ? [new ManualApprovalStep(`Approve-${wave.name}`, { comment: approvalComment(wave) })] : [],
-        });
+        const pre = part.approval && summaries ? this.approvalSteps(wave, summaries, source, synth, key, props.configPath) : [];
+        const pipelineWave = this.pipeline.addWave(part.name, { pre });
         for (const id of part.deployments) pipelineWave.addStage(stages.get(id)!);
       }
     }
     this.pipeline.buildPipeline();
     this.allowCodeConnections(organization.pipeline.connectionArn);
 
-    this.accessLogs = accessLogsBucket(this, 'AccessLogs');
     this.hardenGeneratedBuckets();
     this.acknowledgeGeneratedRoles();
 
@@ -161,6 +160,9 @@ export class DeliveryPipelineStack extends Stack {
       });
     }
 
+    // Notices in chat, when organization.yaml asks for it.
+    if (organization.operations.chat) new ChatNotifications(this, 'Chat', { chat: organization.operations.chat, topic: this.notifications, name: this.plan.pipelineName });
+
     // The delivery metrics' dashboard and alarms.
     new DeliveryDashboard(this, 'Delivery', { pipelineName: this.plan.pipelineName, topic: this.notifications, baselineObjectiveMinutes: organization.operations.baselineObjectiveMinutes });
 
@@ -176,6 +178,59 @@ export class DeliveryPipelineStack extends Stack {
         PipelineNotificationEvents.MANUAL_APPROVAL_FAILED,
       ],
     });
+  }
+
+  /** Change summaries for the approvals: KMS-encrypted, private, readable by principals of the organization only. */
+  private changeSummaryBucket(key: ReturnType<typeof patternKey>, organizationId: string | undefined): s3.Bucket {
+    const bucket = dataBucket(this, 'ChangeSummaries', { key, accessLogs: this.accessLogs, accessLogsPrefix: 'change-summaries/', noncurrentVersionDays: 365 });
+    if (organizationId)
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: [bucket.arnForObjects('*')],
+          conditions: { StringNotEquals: { 'aws:PrincipalOrgID': organizationId } },
+        }),
+      );
+    return bucket;
+  }
+
+  /**
+   * A wave's approval: a CodeBuild step writes the change summary (npm run change-summary: the
+   * synthesized templates against what is deployed now), then the approval links to it. One wave
+   * stage holds one execution at a time, so the wave's `latest` object is the one being approved.
+   */
+  private approvalSteps(wave: Plan['waves'][number], bucket: s3.Bucket, source: CodePipelineSource, synth: ShellStep, key: ReturnType<typeof patternKey>, configPath: string) {
+    const objectKey = `change-summaries/${wave.name}/latest.txt`;
+    const lookupRoles = new Set<string>();
+    const stackSets: string[] = [];
+    const stacks: string[] = [];
+    for (const d of wave.deployments) {
+      const [account, region] = d.kind === 'stage' ? [d.accountId, d.region] : [d.adminAccountId, d.region];
+      if (account !== this.account) lookupRoles.add(`arn:${this.partition}:iam::${account}:role/${lookupRoleName(account, region)}`);
+      else if (d.kind === 'stackset') stackSets.push(`arn:${this.partition}:cloudformation:${region}:${account}:stackset/${d.stackSetName}:*`);
+      if (account === this.account) stacks.push(`arn:${this.partition}:cloudformation:${region}:${account}:stack/${d.stackName}/*`);
+    }
+    const statements = [
+      new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`change-summaries/${wave.name}/*`)] }),
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey'], resources: [key.keyArn] }),
+      ...(lookupRoles.size ? [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [...lookupRoles].sort() })] : []),
+      ...(stackSets.length ? [new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackSet'], resources: stackSets })] : []),
+      ...(stacks.length ? [new iam.PolicyStatement({ actions: ['cloudformation:GetTemplate'], resources: stacks })] : []),
+    ];
+    const summary = new CodeBuildStep(`ChangeSummary-${wave.name}`, {
+      input: source,
+      additionalInputs: { 'cdk.out': synth },
+      installCommands: ['node --version'],
+      commands: ['npm ci --no-audit --no-fund --ignore-scripts', `npm run change-summary -- --config ${configPath} --assembly cdk.out --wave ${wave.name} --bucket $SUMMARY_BUCKET --key ${objectKey}`],
+      env: { SUMMARY_BUCKET: bucket.bucketName },
+      rolePolicyStatements: statements,
+    });
+    const reviewUrl = `https://console.aws.amazon.com/s3/object/${bucket.bucketName}?region=${this.region}&prefix=${objectKey}`;
+    const approval = new ManualApprovalStep(`Approve-${wave.name}`, { comment: approvalComment(wave), reviewUrl });
+    approval.addStepDependency(summary);
+    return [summary, approval];
   }
 
   /**

@@ -18,7 +18,7 @@ import { DEFAULT_PIPELINE_NAME, type Account, type Bake, type DeploymentWindow, 
 import { fromZodIssues } from '../accounts/zod-issues';
 import type { Registry } from '../stages/types';
 import { organizationContext } from './organization-context';
-import { ACTIONS_PER_STACK, ASSET_PUBLISHING_ACTIONS, FIXED_STAGES, TEMPLATE_BYTES } from './quotas';
+import { ACTIONS_PER_STACK, APPROVAL_ACTIONS, ASSET_PUBLISHING_ACTIONS, FIXED_STAGES, TEMPLATE_BYTES } from './quotas';
 import { bakeGateParameters, planBake, planWindow, USER_PARAMETERS_LIMIT, type WaveGate } from './wave-gates';
 
 /** One workload or platform pattern in one account and Region: a CDK Stage of the pipeline. */
@@ -381,7 +381,7 @@ export function shapePlan(draft: DraftPlan, shapes: ReadonlyMap<string, Deployme
 
   const waves: PlannedWave[] = draft.waves.map((wave, w) => {
     const parts: PipelineWavePart[] = [];
-    let current: { deployments: string[]; actions: number } = { deployments: [], actions: wave.approval ? 1 : 0 };
+    let current: { deployments: string[]; actions: number } = { deployments: [], actions: wave.approval ? APPROVAL_ACTIONS : 0 };
     const close = () => {
       const n = parts.length + 1;
       parts.push({ name: n === 1 ? wave.name : `${wave.name}-${n}`, deployments: current.deployments, actions: current.actions, approval: n === 1 && wave.approval });
@@ -535,7 +535,7 @@ function fixForPipelineSize(draft: DraftPlan, plan: Plan): string {
       }
       // As StackSets: one host stack per pattern (the platform patterns cannot move and stay as they are).
       const patterns = new Set(w.deployments.map((d) => d.pattern));
-      const waveActions = (w.approval ? 1 : 0) + ACTIONS_PER_STACK * patterns.size;
+      const waveActions = (w.approval ? APPROVAL_ACTIONS : 0) + ACTIONS_PER_STACK * patterns.size;
       actions += waveActions;
       stages += Math.max(1, Math.ceil(waveActions / quotas.actionsPerStage));
     }

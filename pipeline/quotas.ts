@@ -17,6 +17,8 @@ export const FIXED_STAGES = [
  * two actions each every workload pattern in three waves would pass 100 actions (P3).
  */
 export const ACTIONS_PER_STACK = 1;
+/** A wave's approval: the change summary the approver reads (CodeBuild), then the approval itself. */
+export const APPROVAL_ACTIONS = 2;
 /**
  * Asset publishing: one CodeBuild action per asset type (the pipeline sets publishAssetsInParallel
  * false), so the Assets stage stays one action however many patterns and functions there are.
@@ -28,7 +30,7 @@ export const ASSET_PUBLISHING_ACTIONS = 1;
  * Bytes of pipeline template, measured on synthesized pipelines with one asset-publishing action.
  * The base holds the pipeline's own operations (bake gate, drift detection, delivery dashboard);
  * each action adds its declaration and, through its deployment, a drift detection target and the
- * role ARNs that reach it. The sample's 24 actions: 118,882 bytes. The publishing commands live in a
+ * role ARNs that reach it; an approval adds its change summary project. The sample's 25 actions: 129,967 bytes. The publishing commands live in a
  * buildspec file, so asset destinations do not add to the template. test/pipeline.test.ts checks
  * the estimate against the real template.
  */

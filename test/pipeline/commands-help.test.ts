@@ -27,6 +27,7 @@ const AN_OPTION: Record<string, string> = {
   'catalog:snapshot': '--check',
   'lint:templates': '--assembly',
   rollback: '--dry-run',
+  'change-summary': '--wave',
 };
 
 it('every file of pipeline/cli/ but the parser is a command with an npm script', () => {

@@ -66,7 +66,7 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
 
   it('the synth step installs Node, Go and Python, then runs the setup (npm ci and more), the tests, accounts:sync and cdk synth', () => {
     const projects = template.findResources('AWS::CodeBuild::Project');
-    const [synthId, synth] = Object.entries(projects).find(([, p]) => JSON.stringify(p.Properties.Source.BuildSpec).includes('npx cdk synth'))!;
+    const [synthId, synth] = Object.entries(projects).find(([, p]) => JSON.stringify(p.Properties.Source.BuildSpec).includes('--emit-metrics'))!;
     const spec = JSON.parse(synth.Properties.Source.BuildSpec);
     expect(spec.phases.install['runtime-versions']).toEqual({ nodejs: '22', golang: '1.24', python: '3.12' });
     const configPath = path.relative(path.join(__dirname, '..', '..'), dir);
@@ -107,9 +107,26 @@ describe('the delivery pipeline for the sample organization (guards on, assets b
   it('gates prod, and only prod, behind a manual approval that runs before its deployments', () => {
     const prod = stages.find((s) => s.Name === 'prod')!;
     const approvals = prod.Actions.filter((a) => a.ActionTypeId.Category === 'Approval');
-    expect(approvals.map((a) => [a.Name, a.RunOrder])).toEqual([['Approve-prod', 1]]);
+    expect(approvals.map((a) => [a.Name, a.RunOrder])).toEqual([['Approve-prod', 2]]);
     expect(Math.min(...prod.Actions.filter((a) => a.ActionTypeId.Category === 'Deploy').map((a) => a.RunOrder ?? 1))).toBeGreaterThan(1);
     expect(stages.find((s) => s.Name === 'dev')!.Actions.some((a) => a.ActionTypeId.Category === 'Approval')).toBe(false);
+  });
+
+  it('writes the change summary before the approval, and the approval links to it in the org-private summaries bucket', () => {
+    const prod = stages.find((s) => s.Name === 'prod')!;
+    const summary = prod.Actions.find((a) => a.Name === 'ChangeSummary-prod')!;
+    expect(summary).toMatchObject({ RunOrder: 1, ActionTypeId: { Category: 'Build', Provider: 'CodeBuild' } });
+    const projectId = (summary.Configuration!.ProjectName as { Ref: string }).Ref;
+    const spec = JSON.parse(template.toJSON().Resources[projectId].Properties.Source.BuildSpec);
+    expect(spec.phases.build.commands.at(-1)).toMatch(/^npm run change-summary -- --config \S+ --assembly cdk.out --wave prod --bucket \$SUMMARY_BUCKET --key change-summaries\/prod\/latest.txt$/);
+    const [bucketId] = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: { LogFilePrefix: 'change-summaries/' } } }));
+    const approval = prod.Actions.find((a) => a.Name === 'Approve-prod')!;
+    expect(JSON.stringify(approval.Configuration!.ExternalEntityLink)).toContain(bucketId);
+    expect(JSON.stringify(approval.Configuration!.ExternalEntityLink)).toContain('change-summaries/prod/latest.txt');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': Match.stringLikeRegexp('^o-') } } })]) },
+    });
   });
 
   it('runs in SUPERSEDED mode and rolls every wave stage back on failure, never the stages before the waves', () => {

@@ -16,9 +16,9 @@ describe('npm run plan', () => {
     expect(out).toContain('Wave 2: dev (14 StackSets, 14 actions)');
     expect(out).toMatch(/ {2}platform-delivery-dev-sns-fifo-jobs +sns-fifo-jobs +OU Workloads\/Dev → 2 accounts × 2 Regions +4\n/);
     expect(out).toMatch(/ {2}platform-delivery-dev-data-lake +data-lake +OU Workloads\/Dev → 2 accounts × 1 Region +2\n/);
-    expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 3 actions)');
+    expect(out).toContain('Wave 3: prod — manual approval first (2 stages, 4 actions)');
     expect(out).toContain('  sns-fifo-jobs  prod     666666666666  eu-west-1  1');
-    expect(out).toMatch(/Pipeline: Source\(1\) → Build\(1\) → UpdatePipeline\(1\) → Assets\(1\) → platform\(3\) → dev\(14\) → prod\(3\)/);
+    expect(out).toMatch(/Pipeline: Source\(1\) → Build\(1\) → UpdatePipeline\(1\) → Assets\(1\) → platform\(3\) → dev\(14\) → prod\(4\)/);
     expect(out).toMatch(/resources per stack \(largest: [\w-]+( StackSet template)?\)\s+\d+\s+500/);
     expect(out).toMatch(/StackSet template bytes \(largest: [\w-]+ StackSet template\)\s+\d+\s+1000000/);
     expect(out).toMatch(/actions per stage \(largest: dev\)\s+14\s+50\s+36 \(72%\)/);
@@ -60,7 +60,7 @@ describe('npm run plan', () => {
 
   it('prints markdown and a mermaid diagram of waves → targets → patterns', () => {
     const md = run(['--config', dir, '--format', 'markdown']).out;
-    expect(md).toContain('## Wave 3: prod — manual approval first (2 stages, 3 actions)');
+    expect(md).toContain('## Wave 3: prod — manual approval first (2 stages, 4 actions)');
     expect(md).toContain('| `sns-fifo-jobs` | prod | 666666666666 | us-east-1 | 1 |');
     expect(md).toContain('| platform-delivery-dev-mq-consumer | mq-consumer | OU Workloads/Dev → 2 accounts × 2 Regions | 4 |');
     const mermaid = run(['--config', dir, '-f', 'mermaid']).out.split('\n');

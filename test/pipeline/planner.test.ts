@@ -46,14 +46,14 @@ describe('the sample organization: both delivery modes', () => {
     expect(stages(plan.waves[2])[0].parameters).toMatchObject({ publishEveryMinutes: 5 });
   });
 
-  it('takes the pipeline shape from what the stages synthesize: one action per stack, one for the approval', () => {
+  it('takes the pipeline shape from what the stages synthesize: one action per stack, two for the approval (its change summary, then the approval)', () => {
     expect(plan.pipeline.filter((s) => s.name !== 'Assets')).toEqual([
       { name: 'Source', actions: 1 },
       { name: 'Build', actions: 1 },
       { name: 'UpdatePipeline', actions: 1 },
       { name: 'platform', actions: 3 }, // catalog: home Region and eu-west-1 asset bucket; baseliner
       { name: 'dev', actions: 14 }, // fourteen StackSet stacks
-      { name: 'prod', actions: 3 }, // the approval, two stacks
+      { name: 'prod', actions: 4 }, // the change summary and the approval, two stacks
     ]);
     expect(plan.shapes.get('catalog-management-us-east-1')!.stacks).toBe(2);
     expect(plan.shapes.get('stackset-dev-data-lake')!.templates.map((t) => t.via)).toEqual(['action', 's3']);
@@ -262,8 +262,9 @@ describe('organization scale', () => {
     const plan = planOf(generated({ accounts: 180, regions: ['us-east-1'], patterns: ['sns-fifo-jobs'], mode: 'stages' }));
     const prod = plan.waves.find((w) => w.name === 'prod')!;
     expect(prod.parts.map((p) => [p.name, p.actions, p.approval, p.deployments.length])).toEqual([
-      ['prod', 50, true, 49],
-      ['prod-2', 11, false, 11],
+      // The first part holds the change summary and the approval (2 actions) and 48 stacks.
+      ['prod', 50, true, 48],
+      ['prod-2', 12, false, 12],
     ]);
     expect(Math.max(...plan.pipeline.map((s) => s.actions))).toBeLessThanOrEqual(50);
   });
