@@ -30,8 +30,8 @@ export const ASSET_PUBLISHING_ACTIONS = 1;
  * Bytes of pipeline template, measured on synthesized pipelines with one asset-publishing action.
  * The base holds the pipeline's own operations (bake gate, drift detection, delivery dashboard);
  * each action adds its declaration and, through its deployment, a drift detection target and the
- * role ARNs that reach it; an approval adds its change summary project. The sample's 25 actions: 129,967 bytes. The publishing commands live in a
- * buildspec file, so asset destinations do not add to the template. test/pipeline.test.ts checks
- * the estimate against the real template.
+ * role ARNs that reach it; an approval adds its change summary project. The sample's 25 actions:
+ * 129,967 bytes. The publishing commands live in a buildspec file, so asset destinations do not
+ * add to the template. test/pipeline.test.ts checks the estimate against the real template.
  */
 export const TEMPLATE_BYTES = { base: 84_000, perAction: 1_450 } as const;

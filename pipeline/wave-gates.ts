@@ -106,7 +106,7 @@ export function describeBake(b: PlannedBake): string {
   const sampled = b.targets.length < b.accounts ? `${b.targets.length} of ${b.accounts} accounts sampled` : `${b.accounts} account${b.accounts === 1 ? '' : 's'}`;
   const alarms = b.configuredPrefixes
     ? 'alarms named ' + [...new Set(b.targets.flatMap((t) => t.regions.flatMap((r) => r.alarmNamePrefixes)))].map((p) => `${p}*`).join(', ')
-    : `every alarm of its stacks`;
+    : `all alarms of its stacks`;
   return `${b.previousWave} bakes ${b.minutes} min: ${alarms} stay OK (${sampled})`;
 }
 

@@ -9,10 +9,11 @@
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type AlarmHistoryItem } from '@aws-sdk/client-cloudwatch';
 import { CodePipelineClient, GetPipelineStateCommand, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { BakeGateParameters } from '../../../accounts/bake-gate';
+import { assumeRole, bootstrapRoleArn } from '../../shared/assume-role';
 import { judgeBake, wentToAlarm, type AlarmRef, type BakeObservation, type BakeVerdict, type Unreadable } from './judge';
 
 const logger = new Logger({ serviceName: 'bake-gate' });
@@ -170,10 +171,7 @@ async function observe(aws: Clients, env: Environment, p: BakeGateParameters, no
 }
 
 async function cloudWatchIn(aws: Clients, env: Environment, accountId: string, region: string): Promise<CloudWatchClient> {
-  const roleArn = `arn:aws:iam::${accountId}:role/cdk-${env.qualifier}-lookup-role-${accountId}-${region}`;
-  const { Credentials: c } = await aws.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'bake-gate', DurationSeconds: 900 }));
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-  return aws.cloudWatch(region, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+  return aws.cloudWatch(region, await assumeRole(aws.sts, bootstrapRoleArn('lookup', accountId, region, env.qualifier), 'bake-gate'));
 }
 
 async function alarmsInAlarm(cw: CloudWatchClient, prefixes: readonly string[]): Promise<string[]> {

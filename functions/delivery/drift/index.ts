@@ -19,10 +19,11 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { DELIVERY_METRICS, DELIVERY_NAMESPACE } from '../../../accounts/delivery-metrics';
+import { assumeRole, bootstrapRoleArn } from '../../shared/assume-role';
 import { MalformedEventError } from '../../shared/malformed-event';
 import { buildReport, classify, describeTarget, DriftTarget, summaryText, type DriftedResource, type TargetResult } from './drift';
 
@@ -94,10 +95,7 @@ export async function runStep(event: unknown, aws: Clients, env: Environment, no
  */
 async function cloudFormationFor(t: DriftTarget, aws: Clients, env: Environment): Promise<CloudFormationClient> {
   if (t.accountId === env.managementAccount) return aws.cloudFormation(t.region);
-  const roleArn = `arn:aws:iam::${t.accountId}:role/cdk-${env.qualifier}-lookup-role-${t.accountId}-${t.region}`;
-  const { Credentials: c } = await aws.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'drift-detection', DurationSeconds: 900 }));
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
-  return aws.cloudFormation(t.region, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
+  return aws.cloudFormation(t.region, await assumeRole(aws.sts, bootstrapRoleArn('lookup', t.accountId, t.region, env.qualifier), 'drift-detection'));
 }
 
 async function start(t: DriftTarget, cfn: CloudFormationClient) {

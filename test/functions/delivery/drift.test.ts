@@ -67,13 +67,16 @@ async function run(targets: unknown[]) {
   const machine = new StateMachine({ ...definition, States: { ...states, Targets: { ...states.Targets, Result: { targets } } } } as never, { validationOptions: { checkPaths: true, checkArn: true } });
   const step = async (payload: unknown) => (await runStep(payload, clients(), environment, () => new Date('2026-12-03T06:00:00Z'))) as never;
   const names = ['StartDetection', 'CheckDetection', 'CollectDrift', 'WriteReport'];
-  const execution = machine.run({}, {
-    overrides: {
-      taskResourceLocalHandlers: Object.fromEntries(names.map((n) => [n, step])),
-      retryIntervalOverrides: Object.fromEntries(names.map((n) => [n, 0])),
-      waitTimeOverrides: { WaitForDetection: 0 },
+  const execution = machine.run(
+    {},
+    {
+      overrides: {
+        taskResourceLocalHandlers: Object.fromEntries(names.map((n) => [n, step])),
+        retryIntervalOverrides: Object.fromEntries(names.map((n) => [n, 0])),
+        waitTimeOverrides: { WaitForDetection: 0 },
+      },
     },
-  });
+  );
   return (await execution.result) as { report: string; counts: Record<string, number> };
 }
 
