@@ -10,8 +10,14 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** Installed folders that git does not hold and a synth needs (setup.sh makes them). */
-export const INSTALLED_FOLDERS = ['node_modules', 'functions/image-optimizer/resizer/arm64-runtime/node_modules'];
+/** Installed folders that git does not hold and a synth needs (setup.sh makes them): linked into the worktree. */
+export const INSTALLED_FOLDERS = ['node_modules'];
+/**
+ * Installed folders a bundle copies into its asset (the resizer's arm64 sharp): copied, not linked,
+ * so the asset holds the same files as in this checkout and its hash matches (a link would be
+ * copied as a link, and the template would differ where nothing changed).
+ */
+export const BUNDLED_FOLDERS = ['functions/image-optimizer/resizer/arm64-runtime/node_modules'];
 
 function git(args: string[], cwd = ROOT): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
@@ -39,6 +45,11 @@ export function synthRevision(commit: string, configDir: string, outDir: string,
       const from = path.join(ROOT, folder);
       const to = path.join(worktree, folder);
       if (fs.existsSync(from) && !fs.existsSync(to) && fs.existsSync(path.dirname(to))) fs.symlinkSync(from, to, 'dir');
+    }
+    for (const folder of BUNDLED_FOLDERS) {
+      const from = path.join(ROOT, folder);
+      const to = path.join(worktree, folder);
+      if (fs.existsSync(from) && !fs.existsSync(to) && fs.existsSync(path.dirname(to))) fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
     }
     if (!fs.existsSync(path.join(worktree, configDir))) throw new Error(`${configDir} does not exist at ${commit.slice(0, 12)}`);
     log(`synthesizing ${configDir} at ${commit.slice(0, 12)} (a temporary worktree)...\n`);
