@@ -12,7 +12,9 @@ import type { Construct } from 'constructs';
 import { PatternStage } from '../stages/pattern-stage';
 import type { OrganizationContext, Registry } from '../stages/types';
 import { newApp } from './app-context';
-import type { DeploymentShape, DraftPlan, PlannedDeployment } from './planner';
+import type { Config } from '../accounts/config';
+import { organizationContext } from './organization-context';
+import { planRollout, type DeploymentShape, type DraftPlan, type PlannedDeployment, type PlanResult } from './planner';
 import { stackSetTemplate, StackSetStage } from './stackset/stackset-stage';
 
 /** The CDK Stage of a deployment: a pattern's own stage, a platform part's, or a StackSet's. */
@@ -128,4 +130,9 @@ export function skippedBundleIdentities(stage: Stage): (assetId: string) => stri
   };
   // Asked after synthesis, when the StackSet templates (and so their hashes) exist.
   return (assetId) => (names ??= collect()).get(assetId) ?? assetId;
+}
+
+/** The plan of a config as `npm run plan` makes it: shapes measured on stand-in stages (no bundling, no AWS). */
+export function planWithStandIns(config: Config, registry: Registry): PlanResult {
+  return planRollout(config, registry, (draft) => measureDraft(draft, registry, organizationContext(config)));
 }

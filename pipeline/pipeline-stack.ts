@@ -25,7 +25,7 @@ import { ChatNotifications } from './operations/chat';
 import { DeliveryDashboard } from './operations/delivery-dashboard';
 import { DriftDetection } from './operations/drift-detection';
 import { applyStageConditions, stageConditions } from './stage-conditions';
-import { lookupRoleName } from './wave-gates';
+import { lookupRoleArn } from './wave-gates';
 
 /** The pipeline stack's name for a pipeline name (organization.yaml `pipeline.name`). */
 export function pipelineStackName(pipelineName: string): string {
@@ -208,7 +208,7 @@ export class DeliveryPipelineStack extends Stack {
     const stacks: string[] = [];
     for (const d of wave.deployments) {
       const [account, region] = d.kind === 'stage' ? [d.accountId, d.region] : [d.adminAccountId, d.region];
-      if (account !== this.account) lookupRoles.add(`arn:${this.partition}:iam::${account}:role/${lookupRoleName(account, region)}`);
+      if (account !== this.account) lookupRoles.add(lookupRoleArn(this.partition, account, region));
       else if (d.kind === 'stackset') stackSets.push(`arn:${this.partition}:cloudformation:${region}:${account}:stackset/${d.stackSetName}:*`);
       if (account === this.account) stacks.push(`arn:${this.partition}:cloudformation:${region}:${account}:stack/${d.stackName}/*`);
     }
@@ -255,11 +255,7 @@ export class DeliveryPipelineStack extends Stack {
     gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:GetPipelineState'], resources: [pipelineArn] }));
     // PutJobSuccessResult and PutJobFailureResult accept no resource: a job is named by its id only.
     gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], resources: ['*'] }));
-    const roles = [
-      ...new Set(
-        this.plan.waves.flatMap((w) => w.gate.bake?.targets.flatMap((t) => t.regions.map((r) => `arn:${this.partition}:iam::${t.accountId}:role/${lookupRoleName(t.accountId, r.region)}`)) ?? []),
-      ),
-    ].sort();
+    const roles = [...new Set(this.plan.waves.flatMap((w) => w.gate.bake?.targets.flatMap((t) => t.regions.map((r) => lookupRoleArn(this.partition, t.accountId, r.region))) ?? []))].sort();
     gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
     // Publishing to the encrypted topic: sns:Publish on it, and the two key actions SNS uses for the caller.
     gate.role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.notifications.topicArn] }));

@@ -12,6 +12,9 @@ export const stackInstanceStackPrefix = (stackSetName: string) => `StackSet-${st
 /** The CDK bootstrap's read-only lookup role in a target account; the bake gate reads alarms through it. */
 export const lookupRoleName = (accountId: string, region: string, qualifier = 'hnb659fds') => `cdk-${qualifier}-lookup-role-${accountId}-${region}`;
 
+/** The lookup role's ARN, in a partition (a stack's `partition`, or `aws` on the command line). */
+export const lookupRoleArn = (partition: string, accountId: string, region: string) => `arn:${partition}:iam::${accountId}:role/${lookupRoleName(accountId, region)}`;
+
 export interface PlannedWindow {
   readonly cron: string;
   readonly timeZone: string;

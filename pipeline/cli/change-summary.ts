@@ -10,12 +10,10 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { defaultConfigDir, loadConfig } from '../../accounts/loader';
 import { assemblyTemplates, renderChangeSummary, summarizeChanges } from '../change-summary';
 import { deployedTemplates, type TemplateFetcher } from '../deployed-templates';
-import { measureDraft } from '../deployment-stages';
-import { organizationContext } from '../organization-context';
+import { planWithStandIns } from '../deployment-stages';
 import { pipelineStackName } from '../pipeline-stack';
-import { planRollout } from '../planner';
 import { REGISTRY } from '../registry';
-import { lookupRoleName } from '../wave-gates';
+import { lookupRoleArn } from '../wave-gates';
 import { parseOrHelp, printIssues, runCommand, UsageError, type CommandSpec } from './command-line';
 
 const spec = {
@@ -70,7 +68,7 @@ function parseTemplate(body: string | undefined, what: string): Record<string, u
 export function awsFetcher(aws: Clients, managementAccount: string): TemplateFetcher {
   const clientFor = async (accountId: string, region: string) => {
     if (accountId === managementAccount) return aws.cloudFormation(region);
-    const roleArn = `arn:aws:iam::${accountId}:role/${lookupRoleName(accountId, region)}`;
+    const roleArn = lookupRoleArn('aws', accountId, region);
     const { Credentials: c } = await aws.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'change-summary', DurationSeconds: 900 }));
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${roleArn} returned no credentials`);
     return aws.cloudFormation(region, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken });
@@ -107,7 +105,7 @@ export async function main(argv: string[], clients?: Clients, out: (s: string) =
     printIssues(issues, err);
     return 1;
   }
-  const result = planRollout(config, REGISTRY, (draft) => measureDraft(draft, REGISTRY, organizationContext(config)));
+  const result = planWithStandIns(config, REGISTRY);
   if (!result.plan) {
     printIssues(result.issues, err);
     return 1;

@@ -6,9 +6,7 @@ import { loadConfig, defaultConfigDir } from '../../accounts/loader';
 import { type Config } from '../../accounts/config';
 import { parameterDocs } from '../../stages/parameter-docs';
 import { REGISTRY } from '../registry';
-import { measureDraft } from '../deployment-stages';
-import { planRollout } from '../planner';
-import { organizationContext } from '../organization-context';
+import { planWithStandIns } from '../deployment-stages';
 import { FORMATS, renderPlan, type Format } from '../render';
 import { assemblyTemplates, renderChangeSummary, summarizeChanges } from '../change-summary';
 import { pipelineStackName } from '../pipeline-stack';
@@ -77,7 +75,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
   if (values.diff !== undefined && values['base-assembly'] !== undefined) throw new UsageError('give --diff REF or --base-assembly DIR, not both');
   if (diffing && format !== 'table' && format !== 'json') throw new UsageError('the change summary is printed as table or json');
   // The shapes come from the stages: one stand-in per distinct deployment, synthesized without bundling.
-  const result = planRollout(config, REGISTRY, (draft) => measureDraft(draft, REGISTRY, organizationContext(config)));
+  const result = planWithStandIns(config, REGISTRY);
   if (!result.plan) {
     printIssues(result.issues, err);
     return 1;

@@ -10,9 +10,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DELIVERY_METRICS, DELIVERY_NAMESPACE } from '../../accounts/delivery-metrics';
 import { loadConfigOrThrow } from '../../accounts/loader';
 import { guardSummary } from '../guard-report';
-import { measureDraft } from '../deployment-stages';
-import { organizationContext } from '../organization-context';
-import { planRollout } from '../planner';
+import { planWithStandIns } from '../deployment-stages';
 import { REGISTRY } from '../registry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -58,7 +56,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
 /** The synth step's delivery metrics as one EMF line (Powertools Metrics' format), from the plan of the config just synthesized. */
 export function synthMetricsLine(configDir: string, seconds: number): string {
   const config = loadConfigOrThrow(configDir);
-  const result = planRollout(config, REGISTRY, (draft) => measureDraft(draft, REGISTRY, organizationContext(config)));
+  const result = planWithStandIns(config, REGISTRY);
   if (!result.plan) throw new Error('the config synthesized but does not plan; run npm run plan for its issues');
   const metrics = new Metrics({ namespace: DELIVERY_NAMESPACE, serviceName: DELIVERY_METRICS.synthSeconds.service });
   const use = (quota: string) => result.plan!.quotas.find((q) => q.quota === quota)!;

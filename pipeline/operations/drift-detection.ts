@@ -18,12 +18,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { alarmOnFailedExecutions, alarmOnWaitingMessages } from '../../stages/shared/alarms';
 import { dataBucket } from '../../stages/shared/buckets';
-import { lambdaTask } from '../../stages/shared/lambda-task';
-import { workflowRole } from '../../stages/shared/lambda-task';
+import { lambdaTask, workflowRole } from '../../stages/shared/lambda-task';
 import { PatternFunction } from '../../stages/shared/pattern-function';
 import { allowEventBridgeRules } from '../../stages/shared/pattern-key';
 import { deadLetterQueue } from '../../stages/shared/queues';
 import type { Plan } from '../planner';
+import { lookupRoleArn } from '../wave-gates';
 
 /** Polls of one detection before it is recorded TIMED_OUT: 40 × 30 s = 20 minutes. */
 export const MAX_POLLS = 40;
@@ -120,9 +120,7 @@ export class DriftDetection extends Construct {
       noVpcReason: 'Calls only AWS APIs (STS, CloudFormation in the target accounts, S3, SNS); the management account keeps no VPC for the pipeline.',
     });
     // Read-only detection in the targets: the CDK lookup roles (ReadOnlyAccess) of the accounts and Regions the plan reaches (the management account's own stacks need none).
-    const roles = [
-      ...new Set(this.targets.filter((t) => t.accountId !== stack.account).map((t) => `arn:${stack.partition}:iam::${t.accountId}:role/cdk-hnb659fds-lookup-role-${t.accountId}-${t.region}`)),
-    ].sort();
+    const roles = [...new Set(this.targets.filter((t) => t.accountId !== stack.account).map((t) => lookupRoleArn(stack.partition, t.accountId, t.region)))].sort();
     if (roles.length) drift.role.addToPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: roles }));
     const ownStackSets = this.targets.filter((t) => t.kind === 'stackset' && t.accountId === stack.account);
     if (ownStackSets.length)

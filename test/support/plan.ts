@@ -1,14 +1,13 @@
 import { loadConfigOrThrow } from '../../accounts/loader';
-import { measureDraft } from '../../pipeline/deployment-stages';
-import { organizationContext } from '../../pipeline/organization-context';
-import { planDeployments, planRollout, type Plan, type PlanResult } from '../../pipeline/planner';
+import { planWithStandIns } from '../../pipeline/deployment-stages';
+import { planDeployments, type Plan, type PlanResult } from '../../pipeline/planner';
 import { REGISTRY } from '../../pipeline/registry';
 import type { Registry } from '../../stages/types';
 
 /** The plan of a config dir as `npm run plan` makes it: shapes measured on stand-in stages. */
 export function planResult(dir: string, registry: Registry = REGISTRY): PlanResult {
   const config = loadConfigOrThrow(dir);
-  return planRollout(config, registry, (draft) => measureDraft(draft, registry, organizationContext(config)));
+  return planWithStandIns(config, registry);
 }
 
 export function planOf(dir: string, registry: Registry = REGISTRY): Plan {
